@@ -1,0 +1,28 @@
+/**
+ * @rnnkit/tensor — the tensor backend of rnnkit, and the only package that imports @tensorflow/*.
+ *
+ * Importing it registers tfjs-core's gradients and chained methods, the cpu and wasm backends, and
+ * a fast `UnsortedSegmentSum` (the gradient of every Embedding). Call {@link initBackend} once.
+ */
+import './register-tfjs';
+
+export { initBackend } from './backend';
+export type { BackendInfo, BackendName, BackendOptions, WasmPaths } from './backend';
+export { createRng } from './random';
+export type { Rng } from './random';
+export {
+  computeFans,
+  glorotNormal,
+  glorotUniform,
+  ones,
+  orthogonal,
+  randomUniform,
+  truncatedNormal,
+  zeros,
+} from './initializers';
+export type { Initializer } from './initializers';
+export { assertDtype, assertIndicesInRange, assertRank, assertShape, assertTensor } from './assert';
+export type { Dim } from './assert';
+export { scatterAdd } from './kernels/unsorted-segment-sum';
+export { embeddingLookup } from './embedding-lookup';
+export * from './ops';

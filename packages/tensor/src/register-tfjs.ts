@@ -1,0 +1,16 @@
+/**
+ * Side-effect module: makes tfjs-core complete enough to train recurrent models.
+ *
+ * - tfjs-core's CommonJS bundle registers no gradients and no chained tensor methods
+ *   (`x.square()`); both registrations exist only as ES modules, which our build inlines.
+ * - Both backends are registered, so `initBackend` can pick either.
+ * - `UnsortedSegmentSum` (the gradient of `gather`, hence of every Embedding) is missing on wasm
+ *   and unusably slow on cpu; our scatter-add replaces it on both.
+ */
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
+
+registerScatterAddKernels();
