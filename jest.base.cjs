@@ -27,4 +27,5 @@ module.exports = (packageDir) => ({
     packages.map((name) => [`^@rnnkit/${name}$`, path.join(root, 'packages', name, 'src', 'index.ts')]),
   ),
   testTimeout: 60_000,
+  reporters: ['default', path.join(root, 'scripts', 'jest-results-reporter.cjs')],
 });
