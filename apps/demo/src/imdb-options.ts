@@ -1,0 +1,113 @@
+/**
+ * Options of the `imdb` command (the default): Keras' IMDB sentiment script, faithfully, with the
+ * cell and sizes switchable.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error';
+
+export const CELLS = ['simplernn', 'lstm', 'gru', 'bilstm'] as const;
+export type CellChoice = (typeof CELLS)[number];
+
+export interface ImdbOptions {
+  readonly cell: CellChoice;
+  readonly units: number;
+  readonly embed: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly maxlen: number;
+  readonly numWords: number;
+  readonly seed: number;
+  readonly backend: 'wasm' | 'cpu';
+  readonly dataDir: string | undefined;
+  readonly outDir: string;
+  readonly resume: boolean;
+  readonly limit: number | undefined;
+  readonly validationSplit: number;
+}
+
+export const IMDB_HELP = `rnnkit demo imdb — Keras' IMDB sentiment script, reproduced (the default command)
+
+  Embedding(num-words, embed) → <cell>(units) → Dense(1, sigmoid); adam, binary cross-entropy,
+  validation split 0.2 (the last 20 % of the training set), then test loss and accuracy.
+
+Options:
+  --cell simplernn|lstm|gru|bilstm   recurrent layer (default simplernn)
+  --units N          recurrent units (default 32)
+  --embed N          embedding width (default 32)
+  --epochs N         epochs (default 5)
+  --batch-size N     batch size (default 128)
+  --maxlen N         padSequences length, pre-padding and pre-truncation (default 200)
+  --num-words N      vocabulary: the N most frequent words (default 10000)
+  --seed N           seed for weights and shuffling (default 1)
+  --backend wasm|cpu tensor backend (default wasm)
+  --data-dir DIR     a local copy of the IMDB files (default: ../shared/data/imdb when present, else the Keras download cache)
+  --out DIR          where the plot, the model and checkpoints go (default out/imdb-<cell>)
+  --resume           continue from the checkpoint of an interrupted run in --out
+  --limit N          quick run on the first N training and N test reviews
+  --help             this text
+`;
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+/** Parses `imdb` flags; throws {@link UsageError} with one line for anything wrong. Returns null for --help. */
+export function parseImdbOptions(argv: readonly string[]): ImdbOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        cell: { type: 'string' },
+        units: { type: 'string' },
+        embed: { type: 'string' },
+        epochs: { type: 'string' },
+        'batch-size': { type: 'string' },
+        maxlen: { type: 'string' },
+        'num-words': { type: 'string' },
+        seed: { type: 'string' },
+        backend: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean' },
+        limit: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  if (v.help === true) return null;
+  const cell = oneOf('cell', v.cell, CELLS, 'simplernn');
+  const seedRaw = v.seed;
+  const seed = seedRaw === undefined ? 1 : Number(seedRaw);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${seedRaw}"`);
+  return {
+    cell,
+    units: positiveInteger('units', v.units, 32),
+    embed: positiveInteger('embed', v.embed, 32),
+    epochs: positiveInteger('epochs', v.epochs, 5),
+    batchSize: positiveInteger('batch-size', v['batch-size'], 128),
+    maxlen: positiveInteger('maxlen', v.maxlen, 200),
+    numWords: positiveInteger('num-words', v['num-words'], 10_000),
+    seed,
+    backend: oneOf('backend', v.backend, ['wasm', 'cpu'] as const, 'wasm'),
+    dataDir: v['data-dir'],
+    outDir: v.out ?? `out/imdb-${cell}`,
+    resume: v.resume === true,
+    limit: v.limit === undefined ? undefined : positiveInteger('limit', v.limit, 0),
+    validationSplit: 0.2,
+  };
+}
