@@ -1,2 +1,14 @@
-/** Public API of this package: explicit named exports only. */
-export {};
+/** Public API of @rnnkit/cells: explicit named exports only. */
+export { ACTIVATION_NAMES, activate, activationGradFromOutput } from './activations';
+export type { ActivationName } from './activations';
+export { gateCount, gruCell, lstmCell, simpleRnnCell } from './config';
+export type { CellConfig, GruConfig, LstmConfig, SimpleRnnConfig } from './config';
+export { initCellParams } from './params';
+export type { CellParams } from './params';
+export { zeroState } from './state';
+export type { CellState, LstmState, RnnState, StateOf } from './state';
+export { cellStep } from './cell-step';
+export type { CellStepOptions } from './cell-step';
+export { gruStep } from './cells/gru';
+export { lstmStep } from './cells/lstm';
+export { simpleRnnStep } from './cells/simple-rnn';
