@@ -25,4 +25,5 @@ export { assertDtype, assertIndicesInRange, assertRank, assertShape, assertTenso
 export type { Dim } from './assert';
 export { scatterAdd } from './kernels/unsorted-segment-sum';
 export { embeddingLookup } from './embedding-lookup';
+export { registerWasmSliceKernels, unregisterWasmSliceKernels } from './kernels/wasm-slice';
 export * from './ops';

@@ -6,11 +6,15 @@
  * - Both backends are registered, so `initBackend` can pick either.
  * - `UnsortedSegmentSum` (the gradient of `gather`, hence of every Embedding) is missing on wasm
  *   and unusably slow on cpu; our scatter-add replaces it on both.
+ * - wasm's `Slice` copies its whole input out of the heap for every slice (O(T²) over a sequence);
+ *   ours reads the input through a heap view.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
+import { registerWasmSliceKernels } from './kernels/wasm-slice';
 
 registerScatterAddKernels();
+registerWasmSliceKernels();

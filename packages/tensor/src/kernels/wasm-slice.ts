@@ -1,0 +1,99 @@
+/**
+ * Slice and Unpack (unstack) for the wasm backend without copying the whole input out of the wasm heap.
+ *
+ * tfjs-backend-wasm 4.22's Slice reads the entire input with `readSync` (a copy of the heap bytes)
+ * before taking the slice, so taking T steps of a [T, B, F] tensor costs O(T²·B·F) — the reason
+ * `tf.unstack` dominates tfjs-layers' RNN inference on wasm. Here the input is read through a view
+ * of the heap, and only the sliced elements are copied.
+ *
+ * Shapes: x [d0, …, dn] → out = size, starting at `begin`; strings fall back to tfjs' kernel.
+ */
+import { getKernel, registerKernel, slice_util, unregisterKernel, util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** Copies the block `begin`…`begin+size` of a row-major array `x` of shape `shape` into `out`. */
+export function copyBlock(x: TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: TypedArray): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = x[0]!;
+    return;
+  }
+  const strides = util.computeStrides([...shape]);
+  const inner = size[rank - 1]!;
+  const rows = util.sizeFromShape([...size]) / Math.max(1, inner);
+  const index = new Array<number>(rank - 1).fill(0); // position among the outer dimensions of `size`
+  for (let row = 0; row < rows; row++) {
+    let from = begin[rank - 1]!;
+    for (let d = 0; d < rank - 1; d++) from += (begin[d]! + index[d]!) * strides[d]!;
+    out.set(x.subarray(from, from + inner), row * inner);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d]! < size[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Slices `x` on the wasm heap: one allocation, one copy of the selected elements. */
+function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+  const out = backend.makeOutput([...size], x.dtype);
+  if (util.sizeFromShape([...size]) === 0) return out;
+  // views taken after the output's allocation, which may grow (and so replace) the heap
+  copyBlock(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+  return out;
+}
+
+type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
+
+function replaceKernel(kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo | TensorInfo[]): void {
+  unregisterKernel(kernelName, 'wasm');
+  const config: KernelConfig = { kernelName, backendName: 'wasm', kernelFunc };
+  registerKernel(config);
+}
+
+let stock: { slice: KernelFunc; unpack: KernelFunc } | undefined;
+
+/**
+ * Puts tfjs-backend-wasm's own `Slice` and `Unpack` back (for benchmarks that measure stock tfjs).
+ * {@link registerWasmSliceKernels} installs ours again.
+ */
+export function unregisterWasmSliceKernels(): void {
+  if (stock === undefined) return;
+  replaceKernel('Slice', stock.slice as (args: KernelArgs) => TensorInfo);
+  replaceKernel('Unpack', stock.unpack as (args: KernelArgs) => TensorInfo[]);
+}
+
+/** Replaces wasm's `Slice` and `Unpack` (unstack), which slices the same way, with heap-view versions. */
+export function registerWasmSliceKernels(): void {
+  if (stock === undefined) {
+    const slice = getKernel('Slice', 'wasm')?.kernelFunc;
+    const unpack = getKernel('Unpack', 'wasm')?.kernelFunc;
+    if (slice === undefined || unpack === undefined) return;
+    stock = { slice, unpack };
+  }
+  const stockSlice = stock.slice;
+  const stockUnpack = stock.unpack;
+
+  replaceKernel('Slice', (args) => {
+    const x = args.inputs['x'];
+    if (x === undefined || x.dtype === 'string') return stockSlice(args as Parameters<KernelFunc>[0]) as TensorInfo;
+    const attrs = args.attrs ?? {};
+    const [begin, size] = slice_util.parseSliceParams(x, attrs['begin'] as number | number[], attrs['size'] as number | number[] | undefined);
+    return sliceOnHeap(args.backend as BackendWasm, x, begin!, size!);
+  });
+
+  replaceKernel('Unpack', (args) => {
+    const value = args.inputs['value'];
+    if (value === undefined || value.dtype === 'string') return stockUnpack(args as Parameters<KernelFunc>[0]);
+    const rank = value.shape.length;
+    const rawAxis = (args.attrs?.['axis'] as number | undefined) ?? 0;
+    const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+    const outShape = value.shape.filter((_, d) => d !== axis);
+    const size = value.shape.map((d, i) => (i === axis ? 1 : d));
+    return Array.from({ length: value.shape[axis]! }, (_, i) => {
+      const begin = value.shape.map((_, d) => (d === axis ? i : 0));
+      const { dataId, dtype } = sliceOnHeap(args.backend as BackendWasm, value, begin, size);
+      return { dataId, dtype, shape: outShape };
+    });
+  });
+}
