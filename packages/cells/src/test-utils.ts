@@ -1,0 +1,49 @@
+/** Helpers for this package's tests (not built, not exported). */
+import { createRng, dispose, tensor, tensor2d } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
+import { gruCell, initCellParams, lstmCell, simpleRnnCell } from './index';
+import type { CellConfig, CellParams, CellState } from './index';
+
+/** Seeded uniform values in [lo, hi) as a float32 tensor. */
+export function uniform(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
+  const rng = createRng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) values[i] = lo + (hi - lo) * rng.uniform();
+  return tensor(values, shape, 'float32');
+}
+
+/** A [B, T] 0/1 mask of per-row lengths (right padding) or explicit rows. */
+export function lengthsMask(lengths: number[], steps: number): Tensor {
+  return tensor2d(lengths.map((len) => Array.from({ length: steps }, (_, t) => (t < len ? 1 : 0))));
+}
+
+/** Params with non-trivial biases (initial biases are zeros, which would hide bias bugs). */
+export function randomParams(config: CellConfig, seed: number): CellParams {
+  const base = initCellParams(config, seed);
+  if (base.bh === undefined) return base;
+  const bh = uniform(base.bh.shape, seed + 99, -0.5, 0.5);
+  base.bh.dispose();
+  return { wxh: base.wxh, whh: base.whh, bh };
+}
+
+export function disposeParams(params: CellParams): void {
+  dispose([params.wxh, params.whh, ...(params.bh === undefined ? [] : [params.bh])]);
+}
+
+export function stateTensors(state: CellState): Tensor[] {
+  return 'c' in state ? [state.h, state.c] : [state.h];
+}
+
+/** Every cell variant the drivers must support, with a label. */
+export function allCellVariants(inputSize: number, units: number): Array<[string, CellConfig]> {
+  return [
+    ['simpleRnn', simpleRnnCell({ inputSize, units })],
+    ['simpleRnn relu, no bias', simpleRnnCell({ inputSize, units, activation: 'relu', useBias: false })],
+    ['lstm', lstmCell({ inputSize, units })],
+    ['lstm hardSigmoidKeras2, no bias', lstmCell({ inputSize, units, recurrentActivation: 'hardSigmoidKeras2', useBias: false })],
+    ['gru resetAfter', gruCell({ inputSize, units })],
+    ['gru resetBefore', gruCell({ inputSize, units, resetAfter: false })],
+    ['gru resetAfter hardSigmoidKeras3 no bias', gruCell({ inputSize, units, recurrentActivation: 'hardSigmoidKeras3', useBias: false })],
+  ];
+}
