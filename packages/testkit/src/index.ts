@@ -3,3 +3,31 @@ export { ALL_BACKENDS, describeEachBackend } from './backends';
 export { expectClose } from './expect-close';
 export type { Tolerance } from './expect-close';
 export { expectNoLeaks } from './leaks';
+export { expectGradcheck, gradcheck, numericalGradients } from './gradcheck';
+export type { Float64Loss, GradcheckMismatch, GradcheckOptions, GradcheckReport } from './gradcheck';
+export {
+  gateCount,
+  randomFloat64,
+  referenceForward,
+  referenceGradients,
+  referenceLoss,
+  referenceParamShapes,
+  scalarActivation,
+  toFloat64,
+  toReferenceParams,
+} from './reference';
+export type {
+  ReferenceActivation,
+  ReferenceCellConfig,
+  ReferenceForward,
+  ReferenceGradients,
+  ReferenceGruConfig,
+  ReferenceLstmConfig,
+  ReferenceOptions,
+  ReferenceParams,
+  ReferenceSimpleRnnConfig,
+  ReferenceState,
+  ReferenceUpstream,
+  ScalarActivation,
+  SequenceShape,
+} from './reference';
