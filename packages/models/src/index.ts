@@ -1,2 +1,21 @@
-/** Public API of this package: explicit named exports only. */
-export {};
+/**
+ * @rnnkit/models — layers, `sequential`, the four input/output structures of RNN practice,
+ * decoding, summary, save/load and interop with tfjs-layers and PyTorch.
+ */
+export { embedding } from './layers/embedding';
+export type { EmbeddingOptions, EmbeddingSpec } from './layers/embedding';
+export { dense } from './layers/dense';
+export type { DenseOptions, DenseSpec } from './layers/dense';
+export { dropout } from './layers/dropout';
+export type { DropoutSpec } from './layers/dropout';
+export { masking } from './layers/masking';
+export type { MaskingSpec } from './layers/masking';
+export { timeDistributed } from './layers/time-distributed';
+export type { TimeDistributedSpec } from './layers/time-distributed';
+export type { LayerSpec } from './layers/registry';
+export type { DenseActivation } from './activations';
+export { sequential, sequentialFromTopology } from './sequential';
+export type { BuiltLayer, ModelOutput, Sequential, SequentialOptions, SequentialTopology } from './sequential';
+export type { ApplyOptions, Model } from './model';
+export type { WeightSource } from './params';
+export type { Shape } from './shape';

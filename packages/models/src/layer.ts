@@ -1,0 +1,61 @@
+/**
+ * What every layer implements: pure functions over a plain JSON spec and a record of tensors.
+ * A layer holds no tensors, no state and no caches; `sequential` owns the parameters.
+ *
+ * Shapes: B batch, T time, F features. Masks are float32 [B, T] of 0/1 (1 = a real step).
+ */
+import { tidy } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
+import type { Shape } from './shape';
+
+/** What a layer's `apply` receives besides its input. */
+export interface LayerContext {
+  /** Dropout and other training-only behaviour is active. */
+  readonly training: boolean;
+  /** The mask of the input, [B, T] float32 0/1, or null when every step is real. */
+  readonly mask: Tensor | null;
+  /** Seed for this call's randomness (dropout masks). */
+  readonly seed: number;
+}
+
+/** A layer's output and the mask that goes with it (null when it has no time axis or nothing is masked). */
+export interface LayerOutput {
+  readonly y: Tensor;
+  readonly mask: Tensor | null;
+}
+
+/** Name and shape of one weight, in the order Keras lists a layer's weights. */
+export interface WeightShape {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+/** The functions behind one kind of layer. `S` is its JSON spec. */
+export interface LayerImpl<S> {
+  /** Keras' class name, shown by `summary()` and used by the tfjs-layers format. */
+  className(spec: S): string;
+  /** The output shape for an input shape (both with the batch axis). Throws on a wrong input. */
+  outputShape(spec: S, input: Shape): Shape;
+  /** The weights the layer needs for this input shape, in Keras' order. */
+  weights(spec: S, input: Shape): readonly WeightShape[];
+  /** Fresh weights, seeded; the caller owns the tensors. */
+  init(spec: S, input: Shape, seed: number): Record<string, Tensor>;
+  /** The forward pass. Returns new tensors the caller owns (may run inside the caller's `tidy`). */
+  apply(spec: S, params: Readonly<Record<string, Tensor>>, x: Tensor, context: LayerContext): LayerOutput;
+}
+
+/** Looks up weight `name`; throws, naming the layer, when it is missing. */
+export function weight(params: Readonly<Record<string, Tensor>>, name: string, who: string): Tensor {
+  const w = params[name];
+  if (w === undefined) throw new Error(`${who}: weight '${name}' is missing (have: ${Object.keys(params).join(', ') || 'none'})`);
+  return w;
+}
+
+/** Runs `fn` in `tidy`, keeping its output and mask (which may be null). */
+export function tidyOutput(fn: () => LayerOutput): LayerOutput {
+  const kept = tidy(() => {
+    const out = fn();
+    return out.mask === null ? { y: out.y } : { y: out.y, mask: out.mask };
+  });
+  return { y: kept.y, mask: kept.mask ?? null };
+}

@@ -1,0 +1,52 @@
+/**
+ * Dropout (inverted): while training, `y = x ⊙ m / (1 − rate)` with m ~ Bernoulli(1 − rate) drawn
+ * per element from the call's seed; at inference `y = x`.
+ *
+ * Shapes: any; y has the shape of x. A mask passes through unchanged.
+ */
+import { clone, createRng, mul, tensor } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
+import { tidyOutput } from '../layer';
+import type { LayerImpl } from '../layer';
+
+export interface DropoutSpec {
+  readonly kind: 'dropout';
+  readonly name?: string;
+  /** Fraction of inputs zeroed while training, in [0, 1). */
+  readonly rate: number;
+}
+
+/**
+ * A dropout layer. Its random numbers come from the seed `sequential` gives each call, so a run
+ * with one model seed repeats exactly.
+ *
+ * @example dropout(0.2)
+ */
+export function dropout(rate: number, options: { readonly name?: string } = {}): DropoutSpec {
+  if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a number in [0, 1), got ${String(rate)}`);
+  const spec: DropoutSpec = { kind: 'dropout', rate };
+  return options.name === undefined ? spec : { ...spec, name: options.name };
+}
+
+/** A float32 tensor of `shape` holding 1/(1 − rate) with probability 1 − rate and 0 otherwise. */
+export function dropoutMask(shape: readonly number[], rate: number, seed: number): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const rng = createRng(seed);
+  const scale = 1 / (1 - rate);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = rng.uniform() >= rate ? scale : 0;
+  return tensor(values, [...shape], 'float32');
+}
+
+export const dropoutLayer: LayerImpl<DropoutSpec> = {
+  className: () => 'Dropout',
+  outputShape: (_spec, input) => input,
+  weights: () => [],
+  init: () => ({}),
+  apply: (spec, _params, x, context) =>
+    tidyOutput(() => {
+      if (!context.training || spec.rate === 0) return { y: clone(x), mask: context.mask };
+      return { y: mul(x, dropoutMask(x.shape, spec.rate, context.seed)), mask: context.mask };
+    }),
+};
+
