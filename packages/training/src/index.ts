@@ -18,3 +18,21 @@ export {
   sparseCategoricalCrossentropyPerSample,
 } from './losses/index';
 export type { BinaryCrossentropyOptions, CategoricalCrossentropyOptions, Loss, LossWeights } from './losses/index';
+export { adagrad, adam, adamw, createOptimizer, rmsprop, sgd } from './optimizers/index';
+export type {
+  AdagradOptions,
+  AdamOptions,
+  Grads,
+  Optimizer,
+  OptimizerOptions,
+  OptimizerState,
+  Params,
+  RmspropOptions,
+  SgdOptions,
+  StepContext,
+  UpdateRule,
+} from './optimizers/index';
+export { clipGradients, globalNorm } from './clipping';
+export type { GradientClipping } from './clipping';
+export { constantSchedule, cosineDecay, exponentialDecay, stepDecay } from './schedules';
+export type { CosineDecayOptions, ExponentialDecayOptions, LearningRateSchedule, StepDecayOptions } from './schedules';

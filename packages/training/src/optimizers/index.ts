@@ -1,0 +1,10 @@
+export { createOptimizer } from './optimizer';
+export type { Grads, Optimizer, OptimizerOptions, OptimizerState, Params, StepContext, UpdateRule } from './optimizer';
+export { sgd } from './sgd';
+export type { SgdOptions } from './sgd';
+export { adam, adamw } from './adam';
+export type { AdamOptions } from './adam';
+export { rmsprop } from './rmsprop';
+export type { RmspropOptions } from './rmsprop';
+export { adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
