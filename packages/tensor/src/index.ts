@@ -26,4 +26,5 @@ export type { Dim } from './assert';
 export { scatterAdd } from './kernels/unsorted-segment-sum';
 export { embeddingLookup } from './embedding-lookup';
 export { registerWasmSliceKernels, unregisterWasmSliceKernels } from './kernels/wasm-slice';
+export { registerWasmMatMulKernels, unregisterWasmMatMulKernels } from './kernels/wasm-matmul';
 export * from './ops';

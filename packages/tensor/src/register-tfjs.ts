@@ -8,13 +8,17 @@
  *   and unusably slow on cpu; our scatter-add replaces it on both.
  * - wasm's `Slice` copies its whole input out of the heap for every slice (O(T²) over a sequence);
  *   ours reads the input through a heap view.
+ * - wasm's matmul is 2–3× slower with a transposed operand than transpose-then-multiply; ours
+ *   transposes first.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
+import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
 import { registerWasmSliceKernels } from './kernels/wasm-slice';
 
 registerScatterAddKernels();
 registerWasmSliceKernels();
+registerWasmMatMulKernels();
