@@ -14,3 +14,7 @@ export type { ScanOptions, ScanResult } from './scan-options';
 export { gruStep } from './cells/gru';
 export { lstmStep } from './cells/lstm';
 export { simpleRnnStep } from './cells/simple-rnn';
+
+// weight mappers
+export { fromKerasWeights, fromTorchStateDict, toKerasWeights, toTorchStateDict, torchKeys } from './mappers';
+export type { KerasWeights, TorchKeyOptions, TorchKeys } from './mappers';
