@@ -3,6 +3,8 @@
  * the functions that implement it.
  */
 import type { LayerImpl } from '../layer';
+import { bidirectionalLayer } from './bidirectional';
+import type { BidirectionalSpec } from './bidirectional';
 import { denseLayer } from './dense';
 import type { DenseSpec } from './dense';
 import { dropoutLayer } from './dropout';
@@ -11,11 +13,13 @@ import { embeddingLayer } from './embedding';
 import type { EmbeddingSpec } from './embedding';
 import { maskingLayer } from './masking';
 import type { MaskingSpec } from './masking';
+import { recurrentLayer } from './recurrent';
+import type { RecurrentSpec } from './recurrent';
 import { timeDistributedLayer } from './time-distributed';
 import type { TimeDistributedSpec } from './time-distributed';
 
 /** Any layer's spec: plain JSON, the whole description of a layer (its weights live in the model). */
-export type LayerSpec = EmbeddingSpec | DenseSpec | DropoutSpec | MaskingSpec | TimeDistributedSpec;
+export type LayerSpec = EmbeddingSpec | DenseSpec | DropoutSpec | MaskingSpec | TimeDistributedSpec | RecurrentSpec | BidirectionalSpec;
 
 /** The implementation of `spec`'s kind; throws, naming the kind, for an unknown one. */
 export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
@@ -30,6 +34,10 @@ export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
       return maskingLayer as LayerImpl<LayerSpec>;
     case 'timeDistributed':
       return timeDistributedLayer as LayerImpl<LayerSpec>;
+    case 'rnn':
+      return recurrentLayer as LayerImpl<LayerSpec>;
+    case 'bidirectional':
+      return bidirectionalLayer as LayerImpl<LayerSpec>;
     default:
       throw new Error(`layer: unknown layer kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
   }
