@@ -2,3 +2,24 @@
 export { padSequences } from './pad-sequences';
 export type { PadSequencesOptions, Padded, PadSide, PadDtype } from './pad-sequences';
 export { DataFileError } from './errors';
+
+// seeded randomness (own PRNG; numpy's RandomState shuffle for Keras parity)
+export { createRandom, permutation, shuffleInPlace } from './random';
+export type { Random } from './random';
+export { createMt19937, numpyShuffledRange } from './numpy-random-state';
+
+// numpy files
+export { readNpy } from './numpy/npy';
+export { readNpz } from './numpy/npz';
+export type { NdArray, NumericArray } from './numpy/ndarray';
+
+// IMDB
+export { applyKerasImdbOptions } from './imdb/imdb-keras';
+export type { ImdbData, ImdbOptions, ImdbSplit } from './imdb/imdb-keras';
+export { imdbFromNpz, imdbFromSharedJsonl } from './imdb/imdb-sources';
+export { decodeReview, parseWordIndex } from './imdb/word-index';
+export type { DecodeReviewOptions, WordIndex } from './imdb/word-index';
+export { KERAS_IMDB_FILES, loadImdb, loadImdbWordIndex } from './node/imdb-load';
+export type { ImdbSourceOptions, LoadImdbOptions } from './node/imdb-load';
+export { cachedFile, defaultCacheDir } from './node/download';
+export type { CachedFileOptions, DownloadProgress } from './node/download';
