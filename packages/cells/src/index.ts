@@ -9,6 +9,7 @@ export { zeroState } from './state';
 export type { CellState, LstmState, RnnState, StateOf } from './state';
 export { cellStep } from './cell-step';
 export type { CellStepOptions } from './cell-step';
+export { scan } from './scan';
 export { scanReference } from './scan-reference';
 export type { ScanOptions, ScanResult } from './scan-options';
 export { gruStep } from './cells/gru';
