@@ -23,3 +23,10 @@ export type { BuiltLayer, ModelOutput, Sequential, SequentialOptions, Sequential
 export type { ApplyOptions, Model } from './model';
 export type { WeightSource } from './params';
 export type { Shape } from './shape';
+export type { ModelTopology, SaveableModel } from './topology';
+export { modelFromTopology } from './topology';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadModelFromArtifacts, saveModelToArtifacts } from './io/model-file';
+export type { ModelArtifacts, ModelFile } from './io/model-file';
+export type { WeightEntry } from './io/weights-blob';
+export { loadModel, saveModel } from './io/node-files';
+export { downloadModel, loadModelFromFiles, loadModelFromIndexedDb, saveModelToIndexedDb } from './io/browser';
