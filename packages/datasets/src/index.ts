@@ -23,3 +23,11 @@ export { KERAS_IMDB_FILES, loadImdb, loadImdbWordIndex } from './node/imdb-load'
 export type { ImdbSourceOptions, LoadImdbOptions } from './node/imdb-load';
 export { cachedFile, defaultCacheDir } from './node/download';
 export type { CachedFileOptions, DownloadProgress } from './node/download';
+
+// text
+export { buildCharVocabulary, buildVocabulary, charTokens, decode, encode, wordTokens } from './text/vocabulary';
+export type { EncodeOptions, SpecialToken, Vocabulary, VocabularyOptions, WordTokenOptions } from './text/vocabulary';
+export { bpttChunks, splitStream, textWindows } from './text/char-corpus';
+export type { BpttChunk, Windows } from './text/char-corpus';
+export { loadTinyShakespeare, readTextFile, TINY_SHAKESPEARE_FILE } from './node/text-files';
+export type { LocalDataOptions, TinyShakespeareOptions } from './node/text-files';
