@@ -6,7 +6,6 @@ export { expectNoLeaks } from './leaks';
 export { expectGradcheck, gradcheck, numericalGradients } from './gradcheck';
 export type { Float64Loss, GradcheckMismatch, GradcheckOptions, GradcheckReport } from './gradcheck';
 export {
-  gateCount,
   randomFloat64,
   referenceForward,
   referenceGradients,

@@ -1,5 +1,5 @@
 /** Float64 reference cells with hand-written backpropagation through time (no tfjs inside). */
-export { referenceForward, referenceGradients, referenceLoss, referenceParamShapes, gateCount } from './sequence';
+export { referenceForward, referenceGradients, referenceLoss, referenceParamShapes } from './sequence';
 export { scalarActivation } from './activations';
 export type { ScalarActivation } from './activations';
 export { randomFloat64, toFloat64, toReferenceParams } from './convert';
