@@ -7,7 +7,7 @@
  * An input mask [B, T] makes the layer skip padded steps (state carried over, Keras semantics);
  * with `returnSequences` the mask is passed on to the next layer.
  */
-import { gruCell, initCellParams, lstmCell, scanReference, simpleRnnCell } from '@rnnkit/cells';
+import { gruCell, initCellParams, lstmCell, scan, simpleRnnCell } from '@rnnkit/cells';
 import type { ActivationName, CellConfig, CellParams, CellState, GruConfig, LstmConfig, SimpleRnnConfig } from '@rnnkit/cells';
 import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput, weight } from '../layer';
@@ -170,7 +170,7 @@ export function runRecurrent(
   options: RunRecurrentOptions,
 ): { outputs: Tensor; state: CellState } {
   const config = cellConfig(spec, x.shape.at(-1) ?? 0);
-  const result = scanReference(config, cellParams(params, '', config.useBias, classNameOf(spec)), x, {
+  const result = scan(config, cellParams(params, '', config.useBias, classNameOf(spec)), x, {
     ...(options.mask === null || options.mask === undefined ? {} : { mask: options.mask }),
     ...(options.initialState === undefined ? {} : { initialState: options.initialState }),
     goBackwards: spec.goBackwards,
