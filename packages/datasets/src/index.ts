@@ -31,3 +31,12 @@ export { bpttChunks, splitStream, textWindows } from './text/char-corpus';
 export type { BpttChunk, Windows } from './text/char-corpus';
 export { loadTinyShakespeare, readTextFile, TINY_SHAKESPEARE_FILE } from './node/text-files';
 export type { LocalDataOptions, TinyShakespeareOptions } from './node/text-files';
+
+// time series
+export { fillDailyGaps, parseCsvLine, parseCsvSeries } from './timeseries/csv';
+export type { CsvSeriesOptions, Series } from './timeseries/csv';
+export { fitMinMaxScaler, fitStandardScaler, scale, unscale } from './timeseries/scaling';
+export type { Scaler } from './timeseries/scaling';
+export { chronologicalSplit, slidingWindows } from './timeseries/windows';
+export type { ChronologicalSplit, ForecastWindows } from './timeseries/windows';
+export { loadAirlinePassengers, loadCsvSeries, loadDailyMinTemperatures } from './node/timeseries-files';
