@@ -36,3 +36,24 @@ export { clipGradients, globalNorm } from './clipping';
 export type { GradientClipping } from './clipping';
 export { constantSchedule, cosineDecay, exponentialDecay, stepDecay } from './schedules';
 export type { CosineDecayOptions, ExponentialDecayOptions, LearningRateSchedule, StepDecayOptions } from './schedules';
+export { auc, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './metrics';
+export type { Metric, MetricAccumulator } from './metrics';
+export { earlyStopping, progressLogger, reduceLearningRateOnPlateau } from './callbacks/index';
+export type {
+  BatchLogs,
+  Callback,
+  CallbackState,
+  EarlyStoppingOptions,
+  EpochLogs,
+  ProgressOptions,
+  ReduceOnPlateauOptions,
+  TrainingContext,
+} from './callbacks/index';
+export type { ArrayData, Data } from './data';
+export { evaluate, predict } from './evaluate';
+export type { EvaluateOptions, Forward, ForwardContext, MaskFn } from './evaluate';
+export { fit } from './fit';
+export type { FitOptions } from './fit';
+export { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, memoryCheckpointStore } from './checkpoint';
+export type { Checkpoint, CheckpointStore, History } from './checkpoint';
+export { CHECKPOINT_FILE, fileCheckpointStore } from './checkpoint-file';

@@ -4,7 +4,7 @@
  *
  * Shapes: B batch, T time. A per-sample loss `l` is [B] (N→1 outputs) or [B, T] (N→N outputs).
  */
-import { assertTensor, cast, divNoNan, expandDims, mul, scalar, sum, tidy } from '@rnnkit/tensor';
+import { assertTensor, cast, div, expandDims, greater, mul, onesLike, sum, tidy, where } from '@rnnkit/tensor';
 import type { Scalar, Tensor } from '@rnnkit/tensor';
 
 /** Optional weighting of a loss: a 0/1 mask over real steps and per-sample (or per-step) weights. */
@@ -34,11 +34,13 @@ export function reduceLoss(perSample: Tensor, weights: LossWeights = {}, name = 
     if (weights.sampleWeight !== undefined) {
       weighted = mul(weighted, broadcastable(weights.sampleWeight, perSample, `${name}: sampleWeight`));
     }
-    if (weights.mask === undefined) return divNoNan(sum(weighted), scalar(perSample.size));
+    if (weights.mask === undefined) return div(sum(weighted), perSample.size);
     const mask = cast(broadcastable(weights.mask, perSample, `${name}: mask`), 'float32');
     // a [B] mask over a [B, T] loss counts each real sample T times
-    const stepsPerMaskEntry = perSample.size / mask.size;
-    return divNoNan(sum(mul(weighted, mask)), mul(sum(mask), stepsPerMaskEntry));
+    const count = mul(sum(mask), perSample.size / mask.size);
+    // no divNoNan: its gradient is missing in tfjs (Equal); count does not depend on the weights anyway
+    const safeCount = where(greater(count, 0), count, onesLike(count));
+    return div(sum(mul(weighted, mask)), safeCount);
   }) as Scalar;
 }
 

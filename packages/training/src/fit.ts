@@ -1,0 +1,301 @@
+/**
+ * `fit`: epochs of shuffled mini-batches, each a full-BPTT update (forward, loss, gradients through
+ * every timestep, clipping, optimiser step), with validation, metrics, callbacks, checkpoints
+ * that resume bit-exactly, and a guard that stops on a non-finite loss.
+ *
+ * Shapes: N samples, B batch; x is [N, ...], y is [N, ...]; `forward` maps [B, ...] to predictions.
+ */
+import { createRng, dispose, keep, tidy, variableGrads } from '@rnnkit/tensor';
+import type { Rng, Scalar, Tensor } from '@rnnkit/tensor';
+import type { Callback, TrainingContext } from './callbacks/callback';
+import { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint } from './checkpoint';
+import type { Checkpoint, CheckpointStore, History } from './checkpoint';
+import { fileCheckpointStore } from './checkpoint-file';
+import { clipGradients } from './clipping';
+import type { GradientClipping } from './clipping';
+import { range, rowsOf } from './data';
+import type { Data } from './data';
+import { checkBatchSize, evaluateRows, lengthsMatch } from './evaluate';
+import type { Forward, LabelledRows, MaskFn } from './evaluate';
+import type { Loss } from './losses/reduce';
+import type { Metric } from './metrics';
+import type { Optimizer, Params } from './optimizers/optimizer';
+
+export interface FitOptions {
+  /** The trainable variables by name (what the optimiser updates and checkpoints save). */
+  readonly params: Params;
+  readonly forward: Forward;
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly x: Data;
+  readonly y: Data;
+  readonly sampleWeight?: Data;
+  /** Per-step mask for loss and metrics, from each batch (e.g. non-padding tokens). */
+  readonly mask?: MaskFn;
+  /** Default 1. */
+  readonly epochs?: number;
+  /** Default 32. The last batch of an epoch may be smaller. */
+  readonly batchSize?: number;
+  /** Hold out the LAST fraction of x/y (taken before shuffling, as Keras does). In (0, 1). */
+  readonly validationSplit?: number;
+  readonly validationData?: { readonly x: Data; readonly y: Data; readonly sampleWeight?: Data };
+  /** Shuffle the training rows every epoch. Default true. */
+  readonly shuffle?: boolean;
+  /** Seeds the shuffling and the per-step seeds handed to `forward`. Default 0. */
+  readonly seed?: number;
+  readonly metrics?: readonly Metric[];
+  readonly callbacks?: readonly Callback[];
+  readonly clipping?: GradientClipping;
+  /** Save a checkpoint every `every` epochs (default 1) to a directory (Node) or a store. */
+  readonly checkpoint?: { readonly dir: string; readonly every?: number } | { readonly store: CheckpointStore; readonly every?: number };
+  /** Continue from a checkpoint: a directory (Node), a store, or a decoded checkpoint. */
+  readonly resumeFrom?: string | CheckpointStore | Checkpoint;
+}
+
+/** Fisher–Yates permutation of 0…n−1 drawn from `rng`. */
+function permutation(n: number, rng: Rng): number[] {
+  const order = range(0, n);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** A 32-bit seed for step `globalStep` of a run seeded with `seed`. */
+function stepSeed(seed: number, globalStep: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(globalStep + 1, 0xc2b2ae35)) >>> 0;
+}
+
+interface Split {
+  readonly train: LabelledRows;
+  readonly validation: LabelledRows | null;
+}
+
+function split(options: FitOptions): Split {
+  const x = rowsOf(options.x, 'x');
+  const y = rowsOf(options.y, 'y');
+  lengthsMatch(x, y, 'fit');
+  const n = x.length;
+  if (options.sampleWeight !== undefined && rowsOf(options.sampleWeight, 'sampleWeight').length !== n) {
+    throw new Error(`fit: sampleWeight has ${rowsOf(options.sampleWeight, 'sampleWeight').length} samples but x has ${n}`);
+  }
+  const rows = (start: number, end: number): LabelledRows => {
+    const sampleWeight = options.sampleWeight === undefined ? undefined : rowsOf(options.sampleWeight, 'sampleWeight', start, end);
+    return { x: rowsOf(options.x, 'x', start, end), y: rowsOf(options.y, 'y', start, end), ...(sampleWeight && { sampleWeight }) };
+  };
+  if (options.validationData !== undefined) {
+    const v = options.validationData;
+    const vx = rowsOf(v.x, 'validationData.x');
+    lengthsMatch(vx, rowsOf(v.y, 'validationData.y'), 'fit (validationData)');
+    const sampleWeight = v.sampleWeight === undefined ? undefined : rowsOf(v.sampleWeight, 'validationData.sampleWeight');
+    return { train: rows(0, n), validation: { x: vx, y: rowsOf(v.y, 'validationData.y'), ...(sampleWeight && { sampleWeight }) } };
+  }
+  if (options.validationSplit === undefined) return { train: rows(0, n), validation: null };
+  const fraction = options.validationSplit;
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${fraction}`);
+  // Keras: split_at = int(N · (1 − fraction)); the validation rows are the last ones, unshuffled
+  const splitAt = Math.floor(n * (1 - fraction));
+  if (splitAt === 0 || splitAt === n) {
+    throw new Error(`fit: validationSplit ${fraction} of ${n} samples leaves ${splitAt} for training and ${n - splitAt} for validation`);
+  }
+  return { train: rows(0, splitAt), validation: rows(splitAt, n) };
+}
+
+async function loadCheckpoint(from: FitOptions['resumeFrom']): Promise<{ checkpoint: Checkpoint; owned: boolean } | null> {
+  if (from === undefined) return null;
+  if (typeof from !== 'string' && !('load' in from)) return { checkpoint: from, owned: false };
+  const store = typeof from === 'string' ? fileCheckpointStore(from) : from;
+  const bytes = await store.load();
+  if (bytes === null) throw new Error(`fit: resumeFrom has no checkpoint${typeof from === 'string' ? ` in ${from}` : ''}`);
+  return { checkpoint: decodeCheckpoint(bytes), owned: true };
+}
+
+function restoreParams(params: Params, saved: Readonly<Record<string, Tensor>>): void {
+  for (const [name, variable] of Object.entries(params)) {
+    const value = saved[name];
+    if (value === undefined) throw new Error(`fit: the checkpoint has no weights for param "${name}"`);
+    if (value.shape.join(',') !== variable.shape.join(',')) {
+      throw new Error(`fit: checkpoint weights of "${name}" have shape [${value.shape.join(', ')}], the param has [${variable.shape.join(', ')}]`);
+    }
+    variable.assign(value);
+  }
+}
+
+/**
+ * One full-BPTT update on a batch: the loss and its gradients through every timestep of `forward`,
+ * clipping, then the optimiser step. Throws before updating on a non-finite loss or gradient norm.
+ * Run it inside `tidy`: every tensor it makes (predictions, gradients) is left to the scope.
+ */
+function trainStep(
+  options: FitOptions,
+  batch: { readonly x: Tensor; readonly y: Tensor; readonly sampleWeight: Tensor | undefined },
+  where: { readonly epoch: number; readonly step: number; readonly seed: number },
+): { loss: number; gradientNorm: number; learningRate: number; yPred: Tensor; mask: Tensor | undefined } {
+  const names = Object.keys(options.params);
+  const variables = names.map((n) => options.params[n]!);
+  const paramOf = new Map(variables.map((v, i) => [v.name, names[i]!]));
+  const { x, y, sampleWeight } = batch;
+  const mask = options.mask?.(x, y);
+  // the predictions outlive the gradient scope (for metrics): kept here, disposed by the caller
+  let yPred: Tensor | undefined;
+  const { value, grads } = variableGrads(() => {
+    yPred = keep(options.forward(x, true, where));
+    return options.loss(y, yPred, { ...(mask && { mask }), ...(sampleWeight && { sampleWeight }) }) as Scalar;
+  }, variables);
+  const stopIfBad = (what: string, v: number): void => {
+    if (Number.isFinite(v)) return;
+    yPred?.dispose();
+    throw new Error(
+      `fit: the ${what} is ${v} at epoch ${where.epoch + 1}, step ${where.step + 1}; training stopped before this update ` +
+        '(the weights are those of the previous step, and the last checkpoint is kept)',
+    );
+  };
+  const loss = value.dataSync()[0]!;
+  stopIfBad('loss', loss);
+  const byParam = Object.fromEntries(Object.entries(grads).map(([varName, g]) => [paramOf.get(varName)!, g]));
+  const clipped = clipGradients(byParam, options.clipping ?? {});
+  stopIfBad('gradient norm', clipped.globalNorm);
+  const learningRate = options.optimizer.learningRate();
+  options.optimizer.applyGradients(options.params, clipped.grads);
+  return { loss, gradientNorm: clipped.globalNorm, learningRate, yPred: yPred!, mask };
+}
+
+/**
+ * Trains `params` by mini-batch gradient descent (Keras `model.fit` semantics) and returns the
+ * history. See {@link FitOptions}.
+ *
+ * @example
+ * const history = await fit({
+ *   params: model.params, forward: (x, training) => model.apply(x, { training }),
+ *   loss: binaryCrossentropy(), optimizer: adam(), x, y, epochs: 5, batchSize: 128,
+ *   validationSplit: 0.2, metrics: [binaryAccuracy()], callbacks: [progressLogger()],
+ *   checkpoint: { dir: 'runs/imdb' },
+ * });
+ */
+export async function fit(options: FitOptions): Promise<History> {
+  const epochs = options.epochs ?? 1;
+  const batchSize = options.batchSize ?? 32;
+  const seed = options.seed ?? 0;
+  const metrics = options.metrics ?? [];
+  const callbacks = options.callbacks ?? [];
+  checkBatchSize(batchSize, 'fit');
+  if (!(Number.isInteger(epochs) && epochs >= 0)) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (Object.keys(options.params).length === 0) throw new Error('fit: params is empty; there is nothing to train');
+  const names = new Set<string>();
+  for (const c of callbacks) {
+    if (c.getState !== undefined && names.has(c.name)) throw new Error(`fit: two callbacks with state are both named "${c.name}"`);
+    names.add(c.name);
+  }
+  const { train, validation } = split(options);
+  const store = options.checkpoint === undefined ? null : 'store' in options.checkpoint ? options.checkpoint.store : fileCheckpointStore(options.checkpoint.dir);
+  const every = options.checkpoint?.every ?? 1;
+
+  let rng = createRng(seed);
+  let startEpoch = 0;
+  let globalStep = 0;
+  const history: History = { epochs: [], history: {} };
+  const resumed = await loadCheckpoint(options.resumeFrom);
+  if (resumed !== null) {
+    const c = resumed.checkpoint;
+    restoreParams(options.params, c.params);
+    options.optimizer.setState(c.optimizer);
+    for (const callback of callbacks) {
+      const state = c.callbacks[callback.name];
+      if (state !== undefined) callback.setState?.(state);
+    }
+    rng = createRng(c.rngState);
+    startEpoch = c.epoch;
+    globalStep = c.globalStep;
+    history.epochs.push(...c.history.epochs);
+    for (const [k, v] of Object.entries(c.history.history)) history.history[k] = [...v];
+    if (resumed.owned) disposeCheckpoint(c);
+  }
+
+  let stopRequested = false;
+  const stepsPerEpoch = Math.ceil(train.x.length / batchSize);
+  const context: TrainingContext = {
+    params: options.params,
+    optimizer: options.optimizer,
+    epochs,
+    stepsPerEpoch,
+    samples: train.x.length,
+    stop: () => {
+      stopRequested = true;
+    },
+  };
+
+  for (const c of callbacks) await c.onTrainBegin?.(context);
+  for (let epoch = startEpoch; epoch < epochs && !stopRequested; epoch++) {
+    for (const c of callbacks) await c.onEpochBegin?.(epoch, context);
+    const order = options.shuffle === false ? range(0, train.x.length) : permutation(train.x.length, rng);
+    const accumulators = metrics.map((m) => m.create());
+    let lossSum = 0;
+    let seen = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const indices = order.slice(step * batchSize, (step + 1) * batchSize);
+      // the whole step lives in one tidy: batch, predictions, gradients; only the weights persist
+      const result = tidy(() => {
+        const batch = { x: train.x.take(indices), y: train.y.take(indices), sampleWeight: train.sampleWeight?.take(indices) };
+        const r = trainStep(options, batch, { epoch, step, seed: stepSeed(seed, globalStep) });
+        for (const a of accumulators) a.update(batch.y, r.yPred, r.mask);
+        r.yPred.dispose();
+        return { loss: r.loss, gradientNorm: r.gradientNorm, learningRate: r.learningRate };
+      });
+      globalStep++;
+      lossSum += result.loss * indices.length;
+      seen += indices.length;
+      const running: Record<string, number> = { loss: lossSum / seen };
+      metrics.forEach((m, i) => (running[m.name] = accumulators[i]!.result()));
+      for (const c of callbacks) {
+        await c.onBatchEnd?.(
+          { epoch, step, size: indices.length, loss: result.loss, gradientNorm: result.gradientNorm, learningRate: result.learningRate, running },
+          context,
+        );
+      }
+    }
+
+    const logs: Record<string, number> = { loss: lossSum / seen };
+    metrics.forEach((m, i) => (logs[m.name] = accumulators[i]!.result()));
+    if (validation !== null) {
+      const v = evaluateRows(validation, options.forward, options.loss, { batchSize, metrics, ...(options.mask && { mask: options.mask }) });
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    }
+    history.epochs.push(epoch);
+    for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+    for (const c of callbacks) await c.onEpochEnd?.(epoch, logs, context);
+
+    if (store !== null && ((epoch + 1) % every === 0 || epoch === epochs - 1 || stopRequested)) {
+      await saveCheckpoint(store, options, callbacks, { epoch: epoch + 1, globalStep, seed, rng, history });
+    }
+  }
+  for (const c of callbacks) await c.onTrainEnd?.(context);
+  return history;
+}
+
+async function saveCheckpoint(
+  store: CheckpointStore,
+  options: FitOptions,
+  callbacks: readonly Callback[],
+  at: { readonly epoch: number; readonly globalStep: number; readonly seed: number; readonly rng: Rng; readonly history: History },
+): Promise<void> {
+  const checkpoint: Checkpoint = {
+    epoch: at.epoch,
+    globalStep: at.globalStep,
+    seed: at.seed,
+    rngState: at.rng.state(),
+    history: at.history,
+    params: options.params,
+    optimizer: options.optimizer.getState(),
+    callbacks: Object.fromEntries(callbacks.flatMap((c) => (c.getState === undefined ? [] : [[c.name, c.getState()]]))),
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeCheckpoint(checkpoint);
+  } finally {
+    for (const own of Object.values(checkpoint.optimizer.slots)) dispose(Object.values(own));
+    for (const state of Object.values(checkpoint.callbacks)) dispose(Object.values(state.tensors));
+  }
+  await store.save(bytes);
+}
+
