@@ -3,8 +3,8 @@
  * recurrence, and a hand-written backward (BPTT) through `customGrad`.
  *
  * Shapes: B batch, T time, I input size, H units, G gate blocks.
- *   xs [B, T, I] → time-major X [T·B, I];  P = X·Wxh + b_in [T·B, G·H] → gate-major [T, G, B, H]
- *   Whh [H, G·H] → gate-major W [G, H, H];  recurrence → carried h per step [T, B, H]
+ *   xs [B, T, I] → time-major X [T·B, I];  P = X·Wxh + b_in [T·B, G·H] (rows of step k: [k·B, (k+1)·B))
+ *   recurrence on P, h0, (c0), Whh [H, G·H], (bRec) → carried h per step [T·B, H]
  * The projection, layout changes and output slicing are ordinary ops differentiated by tfjs (so
  * ∂L/∂Wxh = Xᵀ·∂L/∂P is one matmul over all timesteps); the recurrence supplies its own gradient.
  */
@@ -64,29 +64,28 @@ export function scan<C extends CellConfig>(
     const cell = fusedCell(config);
     const resetAfter = config.kind === 'gru' && config.resetAfter;
 
-    const x = reshape(transpose(run.xs, [1, 0, 2]), [steps * batch, config.inputSize]);
-    let projection = matMul(x, params.wxh);
-    if (params.bh !== undefined) projection = add(projection, resetAfter ? biasRow(params.bh, 0) : params.bh);
-    let p = transpose(reshape(projection, [steps, batch, gates, units]), [0, 2, 1, 3]);
-    let mask = run.mask === null ? null : reshape(transpose(run.mask), [steps, batch, 1]);
+    const rowCount = steps * batch;
+    const x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
+    let p = matMul(x, params.wxh);
+    if (params.bh !== undefined) p = add(p, resetAfter ? biasRow(params.bh, 0) : params.bh);
+    let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
     if (run.goBackwards) {
-      p = reverse(p, 0);
-      if (mask !== null) mask = reverse(mask, 0);
+      p = reshape(reverse(reshape(p, [steps, batch, gates * units]), 0), [rowCount, gates * units]);
+      if (mask !== null) mask = reshape(reverse(reshape(mask, [steps, batch]), 0), [rowCount, 1]);
     }
-    const w = transpose(reshape(params.whh, [units, gates, units]), [1, 0, 2]);
-    const bRec = resetAfter && params.bh !== undefined ? reshape(biasRow(params.bh, 1), [gates, 1, units]) : null;
+    const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
 
     const state0: CellState = run.initialState;
-    const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), w, ...(bRec === null ? [] : [bRec])];
-    const constants = { mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
+    const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec])];
+    const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
     const packed = runRecurrence(cell, constants, bRec !== null, inputs);
 
-    const hSeq = cell.hasCellState ? slice(packed, [0, 0, 0], [steps, batch, units]) : packed;
-    const last = (t: Tensor, k: number): Tensor => reshape(slice(t, [k, 0, 0], [1, batch, units]), [batch, units]);
-    const h = last(hSeq, steps - 1);
-    const state: CellState = cell.hasCellState ? { h, c: last(packed, steps) } : { h };
+    const hSeq = cell.hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;
+    const block = (t: Tensor, k: number): Tensor => slice(t, [k * batch, 0], [batch, units]);
+    const h = block(hSeq, steps - 1);
+    const state: CellState = cell.hasCellState ? { h, c: block(packed, steps) } : { h };
     const ySeq = run.zeroOutputForMask && mask !== null ? mul(hSeq, mask) : hSeq;
-    const outputs = run.returnSequences ? transpose(ySeq, [1, 0, 2]) : last(ySeq, steps - 1);
+    const outputs = run.returnSequences ? transpose(reshape(ySeq, [steps, batch, units]), [1, 0, 2]) : block(ySeq, steps - 1);
     return { outputs, state: state as StateOf<C> };
   });
 }

@@ -1,16 +1,16 @@
 /**
  * The contract between the fused recurrence driver and one cell type: a forward step and its
- * hand-written backward step, both in gate-major layout.
+ * hand-written backward step, on fused gate columns (Keras order; column slices are cheap, batched
+ * or gate-major matmuls are not, on wasm).
  *
  * Shapes: B batch, H units, G gate blocks; T·B rows when steps are stacked.
- *   p [G, B, H]     this step's input projection x_t·Wxh + b_in, gate-major
- *   w [G, H, H]     the recurrent kernel Whh, gate-major (block g = Whh[:, g·H:(g+1)·H])
- *   bRec [G, 1, H]  GRU reset-after's recurrent bias, else null
- *   hIn [B, H]      h_{t−1} as it enters the recurrent matmul (after recurrent dropout)
+ *   p [B, G·H]     this step's input projection x_t·Wxh + b_in
+ *   w [H, G·H]     the recurrent kernel Whh;  wT [G·H, H] its transpose (backward only)
+ *   bRec [G·H]     GRU reset-after's recurrent bias, else null
+ *   hIn [B, H]     h_{t−1} as it enters the recurrent matmul (after recurrent dropout)
  */
 import type { Tensor } from '@rnnkit/tensor';
 
-/** Recurrent weights as the fused step sees them. `wT` is `w` with each block transposed (backward only). */
 export interface RecurrentWeights {
   readonly w: Tensor;
   readonly bRec: Tensor | null;
@@ -34,9 +34,9 @@ export interface ForwardStep {
 }
 
 export interface BackwardStep {
-  /** ∂L/∂p [G, B, H]. */
+  /** ∂L/∂p [B, G·H]. */
   readonly dP: Tensor;
-  /** ∂L/∂(recurrent matmul output) [G, B, H], accumulated into ∂L/∂Whh over all steps. */
+  /** ∂L/∂(recurrent matmul output) [B, G·H], accumulated into ∂L/∂Whh over all steps at once. */
   readonly dInner: Tensor;
   /** ∂L/∂hIn [B, H]. */
   readonly dhIn: Tensor;
@@ -47,17 +47,16 @@ export interface BackwardStep {
 }
 
 export interface FusedCell {
-  readonly gates: 1 | 3 | 4;
   readonly hasCellState: boolean;
   forward(inputs: StepInputs, weights: RecurrentWeights): ForwardStep;
   /**
    * Backward of one step, given ∂L/∂h̃ and ∂L/∂c̃ of this step's unmasked outputs (`dc` null for
-   * cells without c), this step's saves and inputs, and `wT` [G, H, H] (each block of w transposed).
+   * cells without c), this step's saves (without the time axis) and inputs, and wT.
    */
   backward(dh: Tensor, dc: Tensor | null, saves: Tensor[], inputs: StepInputs, weights: RecurrentWeights, wT: Tensor): BackwardStep;
   /**
-   * ∂L/∂w [G, H, H] from every step at once: hIn [T·B, H], the saves stacked over time [T, …], dInner [G, T·B, H].
-   * Default (when absent): one batched matmul hInᵀ·dInner.
+   * ∂L/∂w [H, G·H] from every step at once, given hIn [T·B, H], the saves stacked over time
+   * [T·B, …] and dInner [T·B, G·H]. Default (when absent): one matmul hInᵀ·dInner.
    */
   recurrentKernelGrad?(hIn: Tensor, saves: Tensor[], dInner: Tensor): Tensor;
 }
