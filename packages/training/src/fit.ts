@@ -5,13 +5,13 @@
  *
  * Shapes: N samples, B batch; x is [N, ...], y is [N, ...]; `forward` maps [B, ...] to predictions.
  */
-import { createRng, dispose, keep, tidy, variableGrads } from '@rnnkit/tensor';
-import type { Rng, Scalar, Tensor } from '@rnnkit/tensor';
+import { createRng, dispose, tidy } from '@rnnkit/tensor';
+import type { Rng, Tensor } from '@rnnkit/tensor';
 import type { Callback, TrainingContext } from './callbacks/callback';
 import { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint } from './checkpoint';
 import type { Checkpoint, CheckpointStore, History } from './checkpoint';
 import { fileCheckpointStore } from './checkpoint-file';
-import { clipGradients } from './clipping';
+import { fullBpttStep } from './bptt';
 import type { GradientClipping } from './clipping';
 import { range, rowsOf } from './data';
 import type { Data } from './data';
@@ -123,45 +123,6 @@ function restoreParams(params: Params, saved: Readonly<Record<string, Tensor>>):
 }
 
 /**
- * One full-BPTT update on a batch: the loss and its gradients through every timestep of `forward`,
- * clipping, then the optimiser step. Throws before updating on a non-finite loss or gradient norm.
- * Run it inside `tidy`: every tensor it makes (predictions, gradients) is left to the scope.
- */
-function trainStep(
-  options: FitOptions,
-  batch: { readonly x: Tensor; readonly y: Tensor; readonly sampleWeight: Tensor | undefined },
-  where: { readonly epoch: number; readonly step: number; readonly seed: number },
-): { loss: number; gradientNorm: number; learningRate: number; yPred: Tensor; mask: Tensor | undefined } {
-  const names = Object.keys(options.params);
-  const variables = names.map((n) => options.params[n]!);
-  const paramOf = new Map(variables.map((v, i) => [v.name, names[i]!]));
-  const { x, y, sampleWeight } = batch;
-  const mask = options.mask?.(x, y);
-  // the predictions outlive the gradient scope (for metrics): kept here, disposed by the caller
-  let yPred: Tensor | undefined;
-  const { value, grads } = variableGrads(() => {
-    yPred = keep(options.forward(x, true, where));
-    return options.loss(y, yPred, { ...(mask && { mask }), ...(sampleWeight && { sampleWeight }) }) as Scalar;
-  }, variables);
-  const stopIfBad = (what: string, v: number): void => {
-    if (Number.isFinite(v)) return;
-    yPred?.dispose();
-    throw new Error(
-      `fit: the ${what} is ${v} at epoch ${where.epoch + 1}, step ${where.step + 1}; training stopped before this update ` +
-        '(the weights are those of the previous step, and the last checkpoint is kept)',
-    );
-  };
-  const loss = value.dataSync()[0]!;
-  stopIfBad('loss', loss);
-  const byParam = Object.fromEntries(Object.entries(grads).map(([varName, g]) => [paramOf.get(varName)!, g]));
-  const clipped = clipGradients(byParam, options.clipping ?? {});
-  stopIfBad('gradient norm', clipped.globalNorm);
-  const learningRate = options.optimizer.learningRate();
-  options.optimizer.applyGradients(options.params, clipped.grads);
-  return { loss, gradientNorm: clipped.globalNorm, learningRate, yPred: yPred!, mask };
-}
-
-/**
  * Trains `params` by mini-batch gradient descent (Keras `model.fit` semantics) and returns the
  * history. See {@link FitOptions}.
  *
@@ -237,8 +198,18 @@ export async function fit(options: FitOptions): Promise<History> {
       // the whole step lives in one tidy: batch, predictions, gradients; only the weights persist
       const result = tidy(() => {
         const batch = { x: train.x.take(indices), y: train.y.take(indices), sampleWeight: train.sampleWeight?.take(indices) };
-        const r = trainStep(options, batch, { epoch, step, seed: stepSeed(seed, globalStep) });
-        for (const a of accumulators) a.update(batch.y, r.yPred, r.mask);
+        const mask = options.mask?.(batch.x, batch.y);
+        const r = fullBpttStep({
+          params: options.params,
+          predict: () => options.forward(batch.x, true, { epoch, step, seed: stepSeed(seed, globalStep) }),
+          loss: options.loss,
+          y: batch.y,
+          weights: { ...(mask && { mask }), ...(batch.sampleWeight && { sampleWeight: batch.sampleWeight }) },
+          optimizer: options.optimizer,
+          clipping: options.clipping ?? {},
+          where: `fit: at epoch ${epoch + 1}, step ${step + 1}`,
+        });
+        for (const a of accumulators) a.update(batch.y, r.yPred, mask);
         r.yPred.dispose();
         return { loss: r.loss, gradientNorm: r.gradientNorm, learningRate: r.learningRate };
       });
