@@ -30,3 +30,8 @@ export type { ModelArtifacts, ModelFile } from './io/model-file';
 export type { WeightEntry } from './io/weights-blob';
 export { loadModel, saveModel } from './io/node-files';
 export { downloadModel, loadModelFromFiles, loadModelFromIndexedDb, saveModelToIndexedDb } from './io/browser';
+export { beamSearch, greedyDecode, sampleDecode } from './decoding/decode';
+export type { BeamOptions, BeamResult, DecodeOptions, DecodeResult, SampleOptions } from './decoding/decode';
+export { disposeState, gatherState } from './decoding/stepper';
+export type { StepOutput, StepState, Stepper } from './decoding/stepper';
+export { sequentialStepper } from './decoding/sequential-stepper';
