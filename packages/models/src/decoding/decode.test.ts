@@ -1,6 +1,5 @@
 import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit';
 import { clone, dispose, gather, log, slice, tensor2d, tidy, zerosTensor } from '@rnnkit/tensor';
-import type { Tensor } from '@rnnkit/tensor';
 import { beamSearch, dense, embedding, greedyDecode, lstm, sampleDecode, sequential, sequentialStepper, timeDistributed } from '../index';
 import type { Stepper } from '../index';
 
