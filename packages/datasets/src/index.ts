@@ -40,3 +40,16 @@ export type { Scaler } from './timeseries/scaling';
 export { chronologicalSplit, slidingWindows } from './timeseries/windows';
 export type { ChronologicalSplit, ForecastWindows } from './timeseries/windows';
 export { loadAirlinePassengers, loadCsvSeries, loadDailyMinTemperatures } from './node/timeseries-files';
+
+// parallel corpora
+export { normalizeSentence, parseParallelText, prepareTranslationCorpus } from './parallel/parallel-corpus';
+export type { NormalizeOptions, SentencePair, TranslationCorpus, TranslationCorpusOptions, TranslationExample } from './parallel/parallel-corpus';
+export { loadFraEng } from './node/parallel-files';
+
+// batching
+export { batchIndices, bucketByLength, padBatch, takeRows } from './batching/batching';
+export type { BatchOptions, BucketOptions, PaddedBatch, Remainder } from './batching/batching';
+
+// toy tasks
+export { ADDITION_CHARS, additionTask, reversalTask, runningSumSignTask } from './toy/toy-tasks';
+export type { AdditionTask, ReversalTask, RunningSumSignTask } from './toy/toy-tasks';
