@@ -57,3 +57,5 @@ export type { FitOptions } from './fit';
 export { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, memoryCheckpointStore } from './checkpoint';
 export type { Checkpoint, CheckpointStore, History } from './checkpoint';
 export { CHECKPOINT_FILE, fileCheckpointStore } from './checkpoint-file';
+export { applyUpdate, fullBpttStep, lossAndGradients, truncatedBptt } from './bptt';
+export type { FullBpttStepOptions, RecurrentState, TruncatedBpttOptions } from './bptt';
