@@ -35,3 +35,7 @@ export type { BeamOptions, BeamResult, DecodeOptions, DecodeResult, SampleOption
 export { disposeState, gatherState } from './decoding/stepper';
 export type { StepOutput, StepState, Stepper } from './decoding/stepper';
 export { sequentialStepper } from './decoding/sequential-stepper';
+export { attend } from './structures/attention';
+export type { AttentionKind } from './structures/attention';
+export { packSeq2seqInput, seq2seq } from './structures/seq2seq';
+export type { CellKind, Seq2seq, Seq2seqConfig, Seq2seqOptions, Seq2seqTopology } from './structures/seq2seq';

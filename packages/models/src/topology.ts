@@ -5,9 +5,11 @@ import type { Model } from './model';
 import type { WeightSource } from './params';
 import { sequentialFromTopology } from './sequential';
 import type { SequentialTopology } from './sequential';
+import { buildSeq2seq } from './structures/seq2seq';
+import type { Seq2seqTopology } from './structures/seq2seq';
 
 /** The JSON description of any saveable model. */
-export type ModelTopology = SequentialTopology;
+export type ModelTopology = SequentialTopology | Seq2seqTopology;
 
 /** A model that can describe itself as JSON, and so can be saved and loaded. */
 export interface SaveableModel extends Model {
@@ -19,7 +21,9 @@ export function modelFromTopology(topology: ModelTopology, source: WeightSource)
   const kind = (topology as { kind?: unknown } | null)?.kind;
   switch (kind) {
     case 'sequential':
-      return sequentialFromTopology(topology, source);
+      return sequentialFromTopology(topology as SequentialTopology, source);
+    case 'seq2seq':
+      return buildSeq2seq(topology as Seq2seqTopology, source);
     default:
       throw new Error(`modelFromTopology: unknown model kind ${JSON.stringify(kind)}`);
   }
