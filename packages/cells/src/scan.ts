@@ -8,7 +8,7 @@
  * The projection, layout changes and output slicing are ordinary ops differentiated by tfjs (so
  * ∂L/∂Wxh = Xᵀ·∂L/∂P is one matmul over all timesteps); the recurrence supplies its own gradient.
  */
-import { add, matMul, mul, reshape, reverse, scalar, slice, sub, tidy, transpose } from '@rnnkit/tensor';
+import { concat, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, tidy, transpose } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { gateCount } from './config';
 import type { CellConfig } from './config';
@@ -43,8 +43,9 @@ function fusedCell(config: CellConfig): FusedCell {
  * state (`s_t = m·s̃_t + (1 − m)·s_{t−1}`) and output the carried h (or 0 with `zeroOutputForMask`).
  * The caller owns the returned tensors.
  *
- * Numerics: the input bias is folded into the projection, so LSTM gates are summed as
- * (x·Wxh + b) + h·Whh where Keras sums (x·Wxh + h·Whh) + b: results can differ in the last bit.
+ * Numerics: the input bias is folded into the projection matmul ([x, 1]·[Wxh; b]), so gates are
+ * summed as (x·Wxh + b) + h·Whh where Keras sums (x·Wxh + h·Whh) + b (LSTM) or adds b after the
+ * matmul: results can differ from Keras and from `scanReference` in the last bits (float32 rounding).
  *
  * @example
  * const config = lstmCell({ inputSize: 32, units: 32 });
@@ -66,8 +67,13 @@ export function scan<C extends CellConfig>(
 
     const rowCount = steps * batch;
     const x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
-    let p = matMul(x, params.wxh);
-    if (params.bh !== undefined) p = add(p, resetAfter ? biasRow(params.bh, 0) : params.bh);
+    // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
+    // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
+    const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
+    let p =
+      bIn === null
+        ? matMul(x, params.wxh)
+        : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
     let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
     if (run.goBackwards) {
       p = reshape(reverse(reshape(p, [steps, batch, gates * units]), 0), [rowCount, gates * units]);

@@ -13,7 +13,7 @@
  *   dh_{k−1} = keep·dh + dhPrev + dhIn ⊙ m_rec + dHs_{k−1};   dc_{k−1} = keep·dc + dcPrev
  * and after the loop, over all steps at once: dW = hInᵀ·dInner (one matmul), dbRec = Σ_rows dInner.
  */
-import { add, concat, customGrad, matMul, mul, reshape, slice, sum, tidy, transpose } from '@rnnkit/tensor';
+import { add, concat, customGrad, matMul, mul, onesTensor, reshape, slice, tidy, transpose } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import type { FusedCell, StepInputs } from './fused-cell';
 
@@ -126,7 +126,8 @@ export function runRecurrence(cell: FusedCell, constants: RecurrenceConstants, h
     const grads = [dP, dh];
     if (dc !== null) grads.push(dc);
     grads.push(dW);
-    if (hasRecurrentBias) grads.push(sum(dInner, 0));
+    // Σ over rows as a matmul with a row of ones: a column sum over T·B rows is slow on wasm
+    if (hasRecurrentBias) grads.push(reshape(matMul(onesTensor([1, rowCount]), dInner), [dInner.shape[1] ?? 0]));
     return grads;
   }
 
