@@ -37,7 +37,8 @@ describeEachBackend(['cpu', 'wasm'], 'bidirectional', () => {
         test(`${label}, ${mergeMode}, returnSequences ${returnSequences}, masked: equals tf.layers.bidirectional`, () => {
           const fwd: RecurrentLayer = { config, params: randomParams(config, 31) };
           const bwd: RecurrentLayer = { config, params: randomParams(config, 32) };
-          const layer = tfl.layers.bidirectional({ layer: tfjsRnn(config, returnSequences) as tfl.RNN, mergeMode: mergeMode === 'none' ? null : mergeMode });
+          const layer = tfl.layers.bidirectional({ layer: tfjsRnn(config, returnSequences) as tfl.RNN, // tfjs takes null (untyped) for 'none'
+            mergeMode: (mergeMode === 'none' ? null : mergeMode) as 'concat' });
           tidy(() => {
             layer.apply(zerosTensor([1, T, I]));
             layer.setWeights([...weights(fwd.params), ...weights(bwd.params)]);

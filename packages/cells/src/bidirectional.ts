@@ -3,13 +3,14 @@
  *
  * Shapes: B batch, T time, I input size, H units (Hf, Hb per direction).
  */
-import { add, concat, div, mul, reverse, scalar, tidy } from '@rnnkit/tensor';
+import { add, concat, div, mul, reverse, scalar } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { CellConfig } from './config';
 import type { CellParams } from './params';
 import { scan } from './scan';
 import type { ScanOptions } from './scan-options';
 import type { CellState } from './state';
+import { scoped } from './scoped';
 
 /** One recurrent layer: its configuration and parameters. */
 export interface RecurrentLayer<C extends CellConfig = CellConfig> {
@@ -73,7 +74,7 @@ export function bidirectional<M extends MergeMode = 'concat'>(
   if ((mergeMode === 'sum' || mergeMode === 'mul' || mergeMode === 'ave') && forward.config.units !== backward.config.units) {
     throw new Error(`bidirectional: mergeMode '${mergeMode}' needs equal units, got forward ${forward.config.units} and backward ${backward.config.units}`);
   }
-  return tidy(() => {
+  return scoped(() => {
     const shared: ScanOptions = {
       returnSequences,
       zeroOutputForMask: options.zeroOutputForMask ?? returnSequences,

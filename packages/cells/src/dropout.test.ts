@@ -35,7 +35,7 @@ describeEachBackend(['cpu', 'wasm'], 'Keras-style dropout', () => {
       const ys: Tensor[] = [];
       for (let t = 0; t < T; t++) {
         const x = reshape(slice(mul(xs, inputMask), [0, t, 0], [B, 1, I]), [B, I]);
-        const out = cellStep(config, params, state as never, x, { recurrentMask });
+        const out: { state: CellState; y: Tensor } = cellStep(config, params, state as never, x, { recurrentMask });
         state = out.state;
         ys.push(out.y);
       }

@@ -4,7 +4,7 @@
  *
  * Shapes: B batch, T time, I input size, H units.
  */
-import { add, mul, reshape, scalar, slice, stack, sub, tidy } from '@rnnkit/tensor';
+import { add, mul, reshape, scalar, slice, stack, sub } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { stepUnchecked } from './cell-step';
 import type { CellConfig } from './config';
@@ -12,6 +12,7 @@ import type { CellParams } from './params';
 import { prepareScan } from './scan-options';
 import type { ScanOptions, ScanResult } from './scan-options';
 import type { CellState, StateOf } from './state';
+import { scoped } from './scoped';
 
 /**
  * Runs the cell over xs [B, T, I], one {@link cellStep} per timestep, with Keras' RNN semantics:
@@ -31,7 +32,7 @@ export function scanReference<C extends CellConfig>(
   xs: Tensor,
   options: ScanOptions<StateOf<C>> = {},
 ): ScanResult<StateOf<C>> {
-  return tidy(() => {
+  return scoped(() => {
     const run = prepareScan('scanReference', config, params, xs, options);
     const { batch, steps } = run;
     let state: CellState = run.initialState;

@@ -8,7 +8,7 @@
  * The projection, layout changes and output slicing are ordinary ops differentiated by tfjs (so
  * ∂L/∂Wxh = Xᵀ·∂L/∂P is one matmul over all timesteps); the recurrence supplies its own gradient.
  */
-import { concat, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, tidy, transpose } from '@rnnkit/tensor';
+import { concat, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, transpose } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { gateCount } from './config';
 import type { CellConfig } from './config';
@@ -22,6 +22,7 @@ import { prepareScan } from './scan-options';
 import type { ScanOptions, ScanResult } from './scan-options';
 import type { CellState, StateOf } from './state';
 import { biasRow } from './cells/gates';
+import { scoped } from './scoped';
 
 function fusedCell(config: CellConfig): FusedCell {
   switch (config.kind) {
@@ -57,7 +58,7 @@ export function scan<C extends CellConfig>(
   xs: Tensor,
   options: ScanOptions<StateOf<C>> = {},
 ): ScanResult<StateOf<C>> {
-  return tidy(() => {
+  return scoped(() => {
     const run = prepareScan('scan', config, params, xs, options);
     const { batch, steps } = run;
     const units = config.units;

@@ -2,12 +2,12 @@
  * Stacked (multi-layer) RNN, composed from fused scans: each layer's output sequence is the next
  * layer's input. Shapes: B batch, T time, I input size, H_l units of layer l.
  */
-import { tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { RecurrentLayer } from './bidirectional';
 import { scan } from './scan';
 import type { ScanOptions } from './scan-options';
 import type { CellState } from './state';
+import { scoped } from './scoped';
 
 export interface StackedOptions {
   /** [B, T] validity mask, applied in every layer (Keras propagates it through return_sequences layers). */
@@ -41,7 +41,7 @@ export function stacked(layers: readonly RecurrentLayer[], xs: Tensor, options: 
   if (options.initialStates !== undefined && options.initialStates.length !== layers.length) {
     throw new Error(`stacked: initialStates must have one entry per layer (${layers.length}), got ${options.initialStates.length}`);
   }
-  return tidy(() => {
+  return scoped(() => {
     let x = xs;
     const states: CellState[] = [];
     layers.forEach((layer, l) => {
