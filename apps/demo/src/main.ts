@@ -1,11 +1,52 @@
-import { initBackend } from '@rnnkit/tensor';
+/**
+ * `pnpm demo [command] [options]` — the rnnkit demo. With no command: Keras' IMDB sentiment script.
+ */
+import { formatSeconds } from './progress-bar';
+import { IMDB_HELP, parseImdbOptions } from './imdb-options';
+import { runImdb } from './imdb-run';
+import { UsageError } from './usage-error';
 
-async function main(): Promise<void> {
-  const info = await initBackend();
-  console.log(`rnnkit ${process.argv[1]?.includes('bench') ? 'bench' : 'demo'}: backend ${info.backend} (simd ${info.simd}, threads ${info.threads}) — not implemented yet`);
+const HELP = `rnnkit demo — recurrent networks in TypeScript
+
+Usage: pnpm demo [command] [options]      (command-specific help: pnpm demo <command> --help)
+
+Commands:
+  imdb        Keras' IMDB sentiment script, reproduced (default)
+`;
+
+async function imdb(argv: readonly string[]): Promise<void> {
+  const options = parseImdbOptions(argv);
+  if (options === null) {
+    console.log(IMDB_HELP);
+    return;
+  }
+  const result = await runImdb(options);
+  const b = result.backend;
+  console.log('');
+  console.log(`Test loss ${result.test.loss.toFixed(4)} · test accuracy ${result.test.accuracy.toFixed(4)}`);
+  console.log(`Total time ${formatSeconds(result.seconds)} on ${b.backend}${b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, ${b.threads} thread${b.threads === 1 ? '' : 's'})` : ''}`);
+  console.log(`Wrote ${result.outDir}/curves.svg (loss/accuracy curves), history.json and checkpoint/`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
+async function main(argv: readonly string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    console.log(HELP);
+    console.log(IMDB_HELP);
+    return;
+  }
+  if (first === undefined || first.startsWith('-')) return imdb(argv);
+  if (first === 'imdb') return imdb(rest);
+  throw new UsageError(`unknown command "${first}" (try: pnpm demo --help)`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env['RNNKIT_DEBUG'] !== undefined && error instanceof Error) console.error(error.stack);
+    process.exitCode = 1;
+  }
 });

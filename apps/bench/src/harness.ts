@@ -1,0 +1,62 @@
+/**
+ * Side-by-side timing: contenders run the same case on the same data, alternating A B A B …
+ * in one process, so that machine noise hits both alike. Each run is `stepsPerRun` steps after
+ * warm-up; samples/s per run = steps · batch / seconds; the report gives medians and min–max.
+ */
+import type { BenchCase } from './cases';
+import type { BenchData, Contender, PreparedStep } from './runner';
+import { summarize } from './stats';
+import type { Summary } from './stats';
+
+export interface ContenderResult {
+  readonly contender: string;
+  readonly samplesPerSecond: Summary;
+  readonly runs: readonly number[];
+  readonly stepsPerRun: number;
+}
+
+export interface CaseResult {
+  readonly case: BenchCase;
+  readonly results: readonly ContenderResult[];
+  readonly peakRssMiB: number;
+}
+
+export interface HarnessOptions {
+  readonly runs: number;
+  /** Target seconds per run; steps per run are chosen from the warm-up time. */
+  readonly secondsPerRun: number;
+  readonly warmupSteps: number;
+}
+
+async function timeSteps(step: PreparedStep, n: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await step.run();
+  return (performance.now() - started) / 1000;
+}
+
+export async function runCase(c: BenchCase, data: BenchData, contenders: readonly Contender[], options: HarnessOptions): Promise<CaseResult> {
+  let peakRss = process.memoryUsage().rss;
+  const prepared = contenders.map((contender) => ({ contender, step: contender.prepare(c, data), steps: 1, runs: [] as number[] }));
+  try {
+    for (const p of prepared) {
+      for (let i = 0; i < options.warmupSteps - 1; i++) await p.step.run();
+      const seconds = await timeSteps(p.step, 1);
+      p.steps = Math.max(1, Math.round(options.secondsPerRun / Math.max(seconds, 1e-3)));
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+    for (let r = 0; r < options.runs; r++) {
+      for (const p of prepared) {
+        const seconds = await timeSteps(p.step, p.steps);
+        p.runs.push((p.steps * c.batch) / seconds);
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }
+    }
+  } finally {
+    for (const p of prepared) p.step.dispose();
+  }
+  return {
+    case: c,
+    results: prepared.map((p) => ({ contender: p.contender.name, samplesPerSecond: summarize(p.runs), runs: p.runs, stepsPerRun: p.steps })),
+    peakRssMiB: peakRss / 2 ** 20,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The peer: the same model in tfjs-layers 4.22 on the same backend. GRU and LSTM use
+ * `recurrentActivation: 'sigmoid'` (tfjs defaults to hardSigmoid; Keras 3 and rnnkit use sigmoid).
+ * It runs on tfjs' own kernels: rnnkit's faster wasm Slice/Unpack/MatMul are swapped out around
+ * its steps. Only rnnkit's UnsortedSegmentSum stays, without which no Embedding trains on wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { unregisterWasmMatMulKernels, unregisterWasmSliceKernels } from '@rnnkit/tensor';
+import type { BenchCase } from './cases';
+import type { BenchData, Contender, PreparedStep } from './runner';
+
+function recurrentLayer(c: BenchCase): tfl.layers.Layer {
+  const common = { units: c.units, returnSequences: false };
+  if (c.cell === 'simpleRnn') return tfl.layers.simpleRNN(common);
+  if (c.cell === 'gru') return tfl.layers.gru({ ...common, recurrentActivation: 'sigmoid' });
+  return tfl.layers.lstm({ ...common, recurrentActivation: 'sigmoid' });
+}
+
+function buildModel(c: BenchCase): tfl.Sequential {
+  const model = tfl.sequential();
+  model.add(tfl.layers.embedding({ inputDim: c.vocabulary, outputDim: c.embed, inputLength: c.steps }));
+  const rnn = recurrentLayer(c);
+  model.add(c.bidirectional ? tfl.layers.bidirectional({ layer: rnn as tfl.RNN, mergeMode: 'concat' }) : rnn);
+  model.add(tfl.layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  return model;
+}
+
+export const tfjsLayers: Contender = {
+  name: 'tfjs-layers',
+  prepare(c: BenchCase, data: BenchData): PreparedStep {
+    unregisterWasmSliceKernels();
+    unregisterWasmMatMulKernels();
+    const model = buildModel(c);
+    const xs = data.ids.map((ids) => tf.tensor2d(ids, [c.batch, c.steps], 'int32'));
+    const ys = data.labels.map((labels) => tf.tensor2d(labels, [c.batch, 1]));
+    let i = 0;
+    return {
+      async run() {
+        unregisterWasmSliceKernels();
+        unregisterWasmMatMulKernels();
+        const k = i++ % xs.length;
+        if (c.mode === 'train') {
+          await model.trainOnBatch(xs[k]!, ys[k]!);
+        } else {
+          const out = model.predict(xs[k]!, { batchSize: c.batch }) as tf.Tensor;
+          await out.data();
+          out.dispose();
+        }
+      },
+      dispose() {
+        model.dispose();
+        tf.dispose([...xs, ...ys]);
+      },
+    };
+  },
+};

@@ -1,0 +1,22 @@
+/**
+ * What the harness times: a contender builds its model for a case and returns one step
+ * (a training step with the loss read back, or a forward pass with the output read back).
+ */
+import type { BenchCase } from './cases';
+
+export interface PreparedStep {
+  /** One timed unit of work; resolves when its result has been read back to JS. */
+  run(): Promise<void>;
+  dispose(): void;
+}
+
+export interface Contender {
+  readonly name: string;
+  prepare(benchCase: BenchCase, data: BenchData): PreparedStep;
+}
+
+/** The same random batches for every contender. */
+export interface BenchData {
+  readonly ids: readonly Int32Array[]; // each [B·T]
+  readonly labels: readonly Float32Array[]; // each [B]
+}

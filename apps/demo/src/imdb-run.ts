@@ -1,0 +1,160 @@
+/**
+ * The seed experiment: Keras' IMDB sentiment script, step by step.
+ *
+ *   (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=10000)
+ *   x_train = pad_sequences(x_train, maxlen=200); x_test = pad_sequences(x_test, maxlen=200)
+ *   model = Sequential([Embedding(10000, 32), SimpleRNN(32), Dense(1, activation='sigmoid')])
+ *   model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])
+ *   model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.2)
+ *   model.evaluate(x_test, y_test)
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { initBackend } from '@rnnkit/tensor';
+import type { BackendInfo, Tensor } from '@rnnkit/tensor';
+import { loadImdb, padSequences } from '@rnnkit/datasets';
+import { adam, binaryAccuracy, binaryCrossentropy, evaluate, fit, CHECKPOINT_FILE } from '@rnnkit/training';
+import type { Callback, History } from '@rnnkit/training';
+import { buildImdbModel } from './imdb-model';
+import type { ImdbOptions } from './imdb-options';
+import { findSharedData } from './find-shared-data';
+import { createProgressWriter, formatSeconds } from './progress-bar';
+import { renderPanelsSvg } from './plot-svg';
+import { UsageError } from './usage-error';
+
+export interface ImdbResult {
+  readonly backend: BackendInfo;
+  readonly history: History;
+  readonly test: { readonly loss: number; readonly accuracy: number };
+  readonly seconds: number;
+  readonly outDir: string;
+}
+
+function imdbDataDir(options: ImdbOptions): string | undefined {
+  if (options.dataDir !== undefined) {
+    if (!existsSync(options.dataDir)) throw new UsageError(`--data-dir ${options.dataDir} does not exist`);
+    return options.dataDir;
+  }
+  if (process.env['RNNKIT_IMDB_DIR'] !== undefined) return undefined; // loadImdb reads it
+  const shared = findSharedData();
+  return shared === undefined ? undefined : join(shared, 'imdb');
+}
+
+/** A progress bar per epoch (loss, accuracy, samples/s, ETA) and the validation figures after it. */
+function progressBar(print: (line: string) => void): Callback {
+  const writer = createProgressWriter();
+  let started = 0;
+  let seen = 0;
+  return {
+    name: 'demo-progress',
+    onEpochBegin() {
+      started = performance.now();
+      seen = 0;
+    },
+    onBatchEnd(logs, context) {
+      seen += logs.size;
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seen / Math.max(seconds, 1e-9);
+      writer.update({
+        epoch: logs.epoch + 1,
+        epochs: context.epochs,
+        batch: logs.step + 1,
+        batches: context.stepsPerEpoch,
+        metrics: { loss: logs.running['loss'] ?? logs.loss, acc: logs.running['accuracy'] ?? Number.NaN },
+        samplesPerSecond: rate,
+        etaSeconds: (context.samples - seen) / rate,
+      });
+    },
+    onEpochEnd(_epoch, logs) {
+      const seconds = (performance.now() - started) / 1000;
+      writer.end();
+      print(
+        `  ${formatSeconds(seconds)} — loss ${logs['loss']?.toFixed(4)}  acc ${logs['accuracy']?.toFixed(4)}  ` +
+          `val_loss ${logs['val_loss']?.toFixed(4)}  val_acc ${logs['val_accuracy']?.toFixed(4)}`,
+      );
+    },
+  };
+}
+
+function asTensorData(sequences: readonly Int32Array[], maxlen: number): { values: Int32Array; shape: number[]; dtype: 'int32' } {
+  const padded = padSequences(sequences, { maxlen, padding: 'pre', truncating: 'pre', dtype: 'int32' });
+  return { values: padded.data as Int32Array, shape: [...padded.shape], dtype: 'int32' };
+}
+
+function labelsData(labels: Uint8Array): { values: Float32Array; shape: number[] } {
+  return { values: Float32Array.from(labels), shape: [labels.length, 1] };
+}
+
+export async function runImdb(options: ImdbOptions, print: (line: string) => void = console.log): Promise<ImdbResult> {
+  const started = performance.now();
+  const backend = await initBackend({ backend: options.backend });
+  const dataDir = imdbDataDir(options);
+  print(`Loading IMDB (top ${options.numWords} words) from ${dataDir ?? 'the Keras download cache'}…`);
+  const imdb = await loadImdb({ numWords: options.numWords, ...(dataDir === undefined ? {} : { dataDir }) });
+  const take = <T>(xs: readonly T[]): readonly T[] => (options.limit === undefined ? xs : xs.slice(0, options.limit));
+  const trainSeqs = take(imdb.train.sequences);
+  const testSeqs = take(imdb.test.sequences);
+  const trainLabels = imdb.train.labels.subarray(0, trainSeqs.length);
+  const testLabels = imdb.test.labels.subarray(0, testSeqs.length);
+  print(`${trainSeqs.length} train sequences, ${testSeqs.length} test sequences; padSequences(maxlen ${options.maxlen}) → [${trainSeqs.length}, ${options.maxlen}]`);
+
+  const model = buildImdbModel(options);
+  print('');
+  print(model.summary());
+  print('');
+
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const checkpointDir = join(outDir, 'checkpoint');
+  if (options.resume && !existsSync(join(checkpointDir, CHECKPOINT_FILE))) {
+    throw new UsageError(`--resume: no checkpoint in ${checkpointDir} (run without --resume first)`);
+  }
+  const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
+  const loss = binaryCrossentropy();
+  const metrics = [binaryAccuracy({ name: 'accuracy' })];
+  try {
+    const history = await fit({
+      params: model.params,
+      forward,
+      loss,
+      optimizer: adam({ learningRate: 1e-3 }),
+      x: asTensorData(trainSeqs, options.maxlen),
+      y: labelsData(trainLabels),
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      validationSplit: options.validationSplit,
+      seed: options.seed,
+      metrics,
+      callbacks: [progressBar(print)],
+      checkpoint: { dir: checkpointDir },
+      ...(options.resume ? { resumeFrom: checkpointDir } : {}),
+    });
+    const testLogs = await evaluate({
+      forward,
+      loss,
+      metrics,
+      x: asTensorData(testSeqs, options.maxlen),
+      y: labelsData(testLabels),
+      batchSize: options.batchSize,
+    });
+    const test = { loss: testLogs['loss'] ?? Number.NaN, accuracy: testLogs['accuracy'] ?? Number.NaN };
+    writeOutputs(outDir, options, history, test);
+    return { backend, history, test, seconds: (performance.now() - started) / 1000, outDir };
+  } finally {
+    model.dispose();
+  }
+}
+
+function writeOutputs(outDir: string, options: ImdbOptions, history: History, test: { loss: number; accuracy: number }): void {
+  const h = history.history;
+  const series = (name: string, color: string, label: string) => ({ label, values: h[name] ?? [], color });
+  const svg = renderPanelsSvg(
+    [
+      { title: 'loss', series: [series('loss', '#d62728', 'train'), series('val_loss', '#1f77b4', 'validation')] },
+      { title: 'accuracy', series: [series('accuracy', '#d62728', 'train'), series('val_accuracy', '#1f77b4', 'validation')] },
+    ],
+    `rnnkit · IMDB · ${options.cell}(${options.units}) · test accuracy ${test.accuracy.toFixed(4)}`,
+  );
+  writeFileSync(join(outDir, 'curves.svg'), svg);
+  writeFileSync(join(outDir, 'history.json'), JSON.stringify({ options, history: h, test }, null, 2) + '\n');
+}
