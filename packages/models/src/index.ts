@@ -39,3 +39,7 @@ export { attend } from './structures/attention';
 export type { AttentionKind } from './structures/attention';
 export { packSeq2seqInput, seq2seq } from './structures/seq2seq';
 export type { CellKind, Seq2seq, Seq2seqConfig, Seq2seqOptions, Seq2seqTopology } from './structures/seq2seq';
+export { sequenceClassifier, sequenceTagger } from './structures/classifier-tagger';
+export type { SequenceModelOptions } from './structures/classifier-tagger';
+export { conditionalGenerator, packGeneratorInput } from './structures/generator';
+export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';

@@ -5,11 +5,13 @@ import type { Model } from './model';
 import type { WeightSource } from './params';
 import { sequentialFromTopology } from './sequential';
 import type { SequentialTopology } from './sequential';
+import { buildGenerator } from './structures/generator';
+import type { GeneratorTopology } from './structures/generator';
 import { buildSeq2seq } from './structures/seq2seq';
 import type { Seq2seqTopology } from './structures/seq2seq';
 
 /** The JSON description of any saveable model. */
-export type ModelTopology = SequentialTopology | Seq2seqTopology;
+export type ModelTopology = SequentialTopology | Seq2seqTopology | GeneratorTopology;
 
 /** A model that can describe itself as JSON, and so can be saved and loaded. */
 export interface SaveableModel extends Model {
@@ -24,6 +26,8 @@ export function modelFromTopology(topology: ModelTopology, source: WeightSource)
       return sequentialFromTopology(topology as SequentialTopology, source);
     case 'seq2seq':
       return buildSeq2seq(topology as Seq2seqTopology, source);
+    case 'generator':
+      return buildGenerator(topology as GeneratorTopology, source);
     default:
       throw new Error(`modelFromTopology: unknown model kind ${JSON.stringify(kind)}`);
   }
