@@ -1,17 +1,24 @@
 /**
  * The cells' sequence drivers against the PyTorch fixtures: weights loaded through
- * `fromTorchStateDict`, stacked and bidirectional modules composed from the drivers (the backward
- * direction runs with `goBackwards` and is flipped back into time order; packed sequences become a
- * mask with `zeroOutputForMask`), and outputs, final states and the gradients (tfjs autodiff
- * through the driver) compared with PyTorch's within rtol = atol = 1e-5, on cpu and wasm.
+ * `fromTorchStateDict`, and outputs, final states and gradients (with respect to the input, the
+ * initial states and every state-dict entry) compared with PyTorch's within rtol = atol = 1e-5, on
+ * cpu and wasm. Three ways to build PyTorch's module from the cells:
+ *   - `scanReference` per layer and direction (gradients by tfjs autodiff through the step loop);
+ *   - the fused `scan` per layer and direction (gradients by its hand-written BPTT);
+ *   - the public composition: `bidirectional` per bidirectional layer, `stacked` for unidirectional stacks.
+ * With the drivers the backward direction runs with `goBackwards` and is flipped back into time
+ * order; packed sequences become a mask with `zeroOutputForMask`.
  *
  * Shapes: B batch, T time, I input, H units, L layers, D directions.
  */
 import { add, concat, grads, mul, reverse, sum, tensor, tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit';
+import { bidirectional } from '../bidirectional';
 import type { CellParams } from '../params';
+import { scan } from '../scan';
 import { scanReference } from '../scan-reference';
+import { stacked } from '../stacked';
 import type { ScanOptions, ScanResult } from '../scan-options';
 import type { CellConfig } from '../config';
 import type { CellState } from '../state';
@@ -30,8 +37,8 @@ const TOLERANCE = { rtol: 1e-5, atol: 1e-5 };
 
 type Driver = (config: CellConfig, params: CellParams, xs: Tensor, options: ScanOptions<CellState>) => ScanResult<CellState>;
 
-/** The drivers under test. The fused `scan` joins this list once @rnnkit/cells exports it. */
-const DRIVERS: Array<[string, Driver]> = [['scanReference', scanReference as Driver]];
+/** A PyTorch module built from the cells, reading its tensors from `flat` (see {@link caseTensors}). */
+type TorchModule = (c: TorchCase, flat: readonly Tensor[]) => { output: Tensor; hN: Tensor[]; cN: Tensor[] };
 
 const asTensor = (a: TorchArray): Tensor => tensor(a.values, a.shape, 'float32');
 
@@ -39,6 +46,10 @@ const asTensor = (a: TorchArray): Tensor => tensor(a.values, a.shape, 'float32')
  * PyTorch's module as a composition of driver runs. `flat` holds the differentiated tensors:
  * input, then h0 and c0 per layer·direction, then wxh, whh, bh per layer·direction.
  */
+function fromDriver(driver: Driver): TorchModule {
+  return (c, flat) => torchModule(c, driver, flat);
+}
+
 function torchModule(c: TorchCase, driver: Driver, flat: readonly Tensor[]): { output: Tensor; hN: Tensor[]; cN: Tensor[] } {
   const D = directions(c);
   const isLstm = c.module === 'LSTM';
@@ -75,6 +86,59 @@ function torchModule(c: TorchCase, driver: Driver, flat: readonly Tensor[]): { o
   return { output: input, hN, cN };
 }
 
+/** PyTorch's module from the public composition: `bidirectional` per bidirectional layer, `stacked` otherwise. */
+const composed: TorchModule = (c, flat) => {
+  const D = directions(c);
+  const isLstm = c.module === 'LSTM';
+  const maskValues = torchMask(c);
+  const maskOption = maskValues === null ? {} : { mask: tensor(maskValues, [c.batch, c.time], 'float32'), zeroOutputForMask: true };
+  const states = c.numLayers * D;
+  const stateOf = (k: number): CellState => (isLstm ? { h: flat[1 + k]!, c: flat[1 + states + k]! } : { h: flat[1 + k]! });
+  let next = 1 + states * (isLstm ? 2 : 1);
+  const layerOf = (l: number): { config: CellConfig; params: CellParams } => {
+    const config = torchCellConfig(c, l);
+    const params: CellParams = config.useBias
+      ? { wxh: flat[next]!, whh: flat[next + 1]!, bh: flat[next + 2]! }
+      : { wxh: flat[next]!, whh: flat[next + 1]! };
+    next += config.useBias ? 3 : 2;
+    return { config, params };
+  };
+  const hN: Tensor[] = [];
+  const cN: Tensor[] = [];
+  const keep = (state: CellState): void => {
+    hN.push(state.h);
+    if ('c' in state) cN.push(state.c);
+  };
+  if (D === 1) {
+    const layers = Array.from({ length: c.numLayers }, (_, l) => layerOf(l));
+    const run = stacked(layers, flat[0]!, { ...maskOption, returnSequences: true, initialStates: layers.map((_, l) => stateOf(l)) });
+    run.states.forEach(keep);
+    return { output: run.outputs, hN, cN };
+  }
+  let input = flat[0]!;
+  for (let l = 0; l < c.numLayers; l++) {
+    const forward = layerOf(l);
+    const backward = layerOf(l);
+    const run = bidirectional(forward, backward, input, {
+      ...maskOption,
+      mergeMode: 'concat',
+      returnSequences: true,
+      initialState: { forward: stateOf(2 * l), backward: stateOf(2 * l + 1) },
+    });
+    keep(run.forwardState);
+    keep(run.backwardState);
+    input = run.outputs;
+  }
+  return { output: input, hN, cN };
+};
+
+/** The ways of building PyTorch's module under test. */
+const MODULES: Array<[string, TorchModule]> = [
+  ['scanReference', fromDriver(scanReference as Driver)],
+  ['scan', fromDriver(scan as Driver)],
+  ['bidirectional/stacked', composed],
+];
+
 /** The differentiated tensors of a case, in the order {@link torchModule} reads them; the caller owns them. */
 function caseTensors(c: TorchCase): { flat: Tensor[]; configs: Array<[CellConfig, number, boolean]> } {
   const D = directions(c);
@@ -106,18 +170,18 @@ function torchLoss(c: TorchCase, result: { output: Tensor; hN: Tensor[]; cN: Ten
 
 describeEachBackend(['cpu', 'wasm'], 'cells drivers against the PyTorch fixtures', () => {
   const kinds: TorchKind[] = ['rnn', 'lstm', 'gru'];
-  for (const [driverName, driver] of DRIVERS) {
+  for (const [moduleName, build] of MODULES) {
     for (const kind of kinds) {
       const fixture = loadTorchFixture(kind);
-      it.each(fixture.cases.map((c) => [c.name, c] as const))(`${driverName}: %s (torch ${fixture.torch})`, (_name, c) => {
+      it.each(fixture.cases.map((c) => [c.name, c] as const))(`${moduleName}: %s (torch ${fixture.torch})`, (_name, c) => {
         const { flat, configs } = caseTensors(c);
         tidy(() => {
-          const result = torchModule(c, driver, flat);
+          const result = build(c, flat);
           expectClose(result.output, c.output.values, TOLERANCE, `${c.name} output`);
           expectClose(concat(result.hN.map((h) => h.reshape([1, ...h.shape]))), c.h_n.values, TOLERANCE, `${c.name} h_n`);
           if (c.c_n !== undefined) expectClose(concat(result.cN.map((h) => h.reshape([1, ...h.shape]))), c.c_n.values, TOLERANCE, `${c.name} c_n`);
 
-          const gradients = grads((...args: Tensor[]) => torchLoss(c, torchModule(c, driver, args)))(flat);
+          const gradients = grads((...args: Tensor[]) => torchLoss(c, build(c, args)))(flat);
           const D = directions(c);
           const states = c.numLayers * D;
           expectClose(gradients[0]!, c.grads['input']!.values, TOLERANCE, `${c.name} dL/dinput`);
@@ -146,11 +210,11 @@ describeEachBackend(['cpu', 'wasm'], 'cells drivers against the PyTorch fixtures
       });
     }
 
-    it(`${driverName}: forward and backward of a fixture case leave no tensors behind`, async () => {
+    it(`${moduleName}: forward and backward of a fixture case leave no tensors behind`, async () => {
       const c = loadTorchFixture('lstm').cases.find((k) => k.name === 'lstm-l2-bi')!;
       const { flat } = caseTensors(c);
       await expectNoLeaks(() => {
-        const gradients = grads((...args: Tensor[]) => torchLoss(c, torchModule(c, driver, args)))(flat);
+        const gradients = grads((...args: Tensor[]) => torchLoss(c, build(c, args)))(flat);
         gradients.forEach((g) => g.dispose());
       });
       flat.forEach((t) => t.dispose());
