@@ -43,3 +43,5 @@ export { sequenceClassifier, sequenceTagger } from './structures/classifier-tagg
 export type { SequenceModelOptions } from './structures/classifier-tagger';
 export { conditionalGenerator, packGeneratorInput } from './structures/generator';
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
+export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
+export type { LayersModelArtifacts, LayersWeightSpec } from './interop/tfjs-layers';

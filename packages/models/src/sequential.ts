@@ -65,7 +65,7 @@ export interface Sequential extends Model {
   topology(): SequentialTopology;
 }
 
-function resolveInputShape(layers: readonly LayerSpec[], given: Shape | undefined): Shape {
+export function resolveInputShape(layers: readonly LayerSpec[], given: Shape | undefined): Shape {
   if (given !== undefined) {
     if (!Array.isArray(given) || given.some((d) => d !== null && !(Number.isInteger(d) && d > 0))) {
       throw new Error(`sequential: inputShape must be an array of positive integers or null, got ${JSON.stringify(given)}`);
@@ -77,7 +77,7 @@ function resolveInputShape(layers: readonly LayerSpec[], given: Shape | undefine
 }
 
 /** Places the layers: unique names (Keras style: `dense`, `dense_1`), and each layer's input and output shape. */
-function placeLayers(layers: readonly LayerSpec[], inputShape: Shape): BuiltLayer[] {
+export function placeLayers(layers: readonly LayerSpec[], inputShape: Shape): BuiltLayer[] {
   const used = new Map<string, number>();
   const names = new Set<string>();
   let shape = inputShape;
