@@ -3,7 +3,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import { describeEachBackend, expectClose } from '@rnnkit/testkit';
 import { dispose, numTensors, tensor2d, tensor3d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
-import { bidirectional, dense, dropout, embedding, fromLayersArtifacts, gru, lstm, masking, sequential, simpleRnn, timeDistributed, toLayersArtifacts } from '../index';
+import { bidirectional, dense, dropout, embedding, fromLayersArtifacts, gru, lstm, sequential, simpleRnn, timeDistributed, toLayersArtifacts } from '../index';
 import type { LayersModelArtifacts } from '../index';
 
 async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
