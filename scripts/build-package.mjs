@@ -6,8 +6,8 @@
 // modules with extensionless imports that Node cannot load, so they are inlined.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -40,4 +40,28 @@ if (args[0] === '--app') {
   await build({ ...library, format: 'esm', outfile: 'dist/index.js' });
   await build({ ...library, format: 'cjs', outfile: 'dist/index.cjs' });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  makeDeclarationsResolvable('dist');
+}
+
+// tsc writes `from './x'`; Node16/NodeNext consumers need `./x.js` (or `./x/index.js`). The ESM
+// declarations (.d.ts) get those extensions, and a CommonJS twin (.d.cts importing `.cjs`) is
+// written beside each, so `import` and `require` consumers both resolve types of their own kind.
+function makeDeclarationsResolvable(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      makeDeclarationsResolvable(path);
+      continue;
+    }
+    if (!name.endsWith('.d.ts')) continue;
+    const original = readFileSync(path, 'utf8');
+    const withExtensions = (extension) =>
+      original.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]*)\2/g, (_match, lead, quote, spec) => {
+        const base = join(dirname(path), spec);
+        const target = existsSync(`${base}.d.ts`) ? `${spec}.${extension}` : `${spec}/index.${extension}`;
+        return `${lead}${quote}${target}${quote}`;
+      });
+    writeFileSync(path, withExtensions('js'));
+    writeFileSync(path.replace(/\.d\.ts$/, '.d.cts'), withExtensions('cjs'));
+  }
 }
