@@ -45,3 +45,5 @@ export { conditionalGenerator, packGeneratorInput } from './structures/generator
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
 export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
 export type { LayersModelArtifacts, LayersWeightSpec } from './interop/tfjs-layers';
+export { fromTorchStateDict, parseSafetensors, tensorFromJson, toTorchStateDict } from './interop/torch';
+export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
