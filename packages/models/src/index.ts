@@ -47,3 +47,4 @@ export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
 export type { LayersModelArtifacts, LayersWeightSpec } from './interop/tfjs-layers';
 export { fromTorchStateDict, parseSafetensors, tensorFromJson, toTorchStateDict } from './interop/torch';
 export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
+export { loadLayersModelFiles, saveLayersModelFiles } from './interop/tfjs-layers-files';

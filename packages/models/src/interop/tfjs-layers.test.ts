@@ -5,6 +5,10 @@ import { dispose, numTensors, tensor2d, tensor3d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { bidirectional, dense, dropout, embedding, fromLayersArtifacts, gru, lstm, sequential, simpleRnn, timeDistributed, toLayersArtifacts } from '../index';
 import type { LayersModelArtifacts } from '../index';
+import { loadLayersModelFiles, saveLayersModelFiles } from '../index';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
   let saved: tfc.io.ModelArtifacts | undefined;
@@ -154,5 +158,30 @@ describeEachBackend(['cpu', 'wasm'], 'tfjs-layers interop', () => {
     const data = (artifacts.weightData as ArrayBuffer).slice(0, 40);
     expect(() => fromLayersArtifacts({ ...artifacts, weightData: data })).toThrow(/need \d+ bytes, the weight data has 40 \(truncated\)/);
     expect(numTensors()).toBe(before);
+  });
+
+  it('reads and writes model.json with weight shards on disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rnnkit-tfjs-'));
+    try {
+      const model = sequential([embedding({ inputDim: 10, outputDim: 4 }), lstm({ units: 3 }), dense({ units: 1 })], { seed: 2 });
+      await saveLayersModelFiles(model, dir);
+      // split the weights into two shards, as the converter does for large models
+      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+      const bytes = await readFile(join(dir, 'weights.bin'));
+      await writeFile(join(dir, 'group1-shard1of2.bin'), bytes.subarray(0, 100));
+      await writeFile(join(dir, 'group1-shard2of2.bin'), bytes.subarray(100));
+      json.weightsManifest[0].paths = ['group1-shard1of2.bin', 'group1-shard2of2.bin'];
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      const loaded = await loadLayersModelFiles(join(dir, 'model.json'));
+      const x = ids();
+      const a = model.apply(x, { training: false });
+      const b = loaded.apply(x, { training: false });
+      expectClose(b, a, { rtol: 0, atol: 0 }, 'files');
+      dispose([x, a, b]);
+      model.dispose();
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
