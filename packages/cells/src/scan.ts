@@ -23,6 +23,20 @@ import type { ScanOptions, ScanResult } from './scan-options';
 import type { CellState, StateOf } from './state';
 import { biasRow } from './cells/gates';
 import { scoped } from './scoped';
+import { kernelCell } from './kernel/kernel-cells';
+import { recurrenceKernel } from './kernel/kernel-module';
+import { runKernelRecurrence } from './kernel/kernel-recurrence';
+
+/**
+ * Which loop runs the recurrence: `'kernel'` — the WebAssembly SIMD kernel (`src/kernel`), the whole
+ * loop over time in one call; `'ops'` — the tfjs-op loop of `src/fused`. Both compute the same maths.
+ */
+export type Recurrence = 'kernel' | 'ops';
+
+/** The recurrence `scan` uses for a cell: the kernel wherever WebAssembly SIMD runs and it covers the cell. */
+export function defaultRecurrence(config: CellConfig): Recurrence {
+  return recurrenceKernel() !== null && kernelCell(config) !== null ? 'kernel' : 'ops';
+}
 
 function fusedCell(config: CellConfig): FusedCell {
   switch (config.kind) {
@@ -58,6 +72,22 @@ export function scan<C extends CellConfig>(
   xs: Tensor,
   options: ScanOptions<StateOf<C>> = {},
 ): ScanResult<StateOf<C>> {
+  return scanWith(defaultRecurrence(config), config, params, xs, options);
+}
+
+/** {@link scan} on a chosen recurrence (package-internal: tests run both against each other). */
+export function scanWith<C extends CellConfig>(
+  recurrence: Recurrence,
+  config: C,
+  params: CellParams,
+  xs: Tensor,
+  options: ScanOptions<StateOf<C>> = {},
+): ScanResult<StateOf<C>> {
+  const kernel = recurrence === 'kernel' ? recurrenceKernel() : null;
+  const kernelCalls = recurrence === 'kernel' ? kernelCell(config) : null;
+  if (recurrence === 'kernel' && (kernel === null || kernelCalls === null)) {
+    throw new Error(`scan: the recurrence kernel is unavailable for ${config.kind} here (WebAssembly SIMD missing or not loaded yet)`);
+  }
   return scoped(() => {
     const run = prepareScan('scan', config, params, xs, options);
     const { batch, steps } = run;
@@ -85,7 +115,10 @@ export function scan<C extends CellConfig>(
     const state0: CellState = run.initialState;
     const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec])];
     const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
-    const packed = runRecurrence(cell, constants, bRec !== null, inputs);
+    const packed =
+      kernel !== null && kernelCalls !== null
+        ? runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, inputs)
+        : runRecurrence(cell, constants, bRec !== null, inputs);
 
     const hSeq = cell.hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;
     const block = (t: Tensor, k: number): Tensor => slice(t, [k * batch, 0], [batch, units]);

@@ -1,0 +1,83 @@
+/**
+ * Pieces every cell's loop shares. Shapes: B batch, T time, H units (a multiple of 4, padded by
+ * the TypeScript side). Sequences are time-major: step k is the row block [k·B, (k+1)·B).
+ * Pointers are byte addresses; 0 stands for an absent optional input (mask, recurrent mask, bias).
+ */
+import { flush } from './simd';
+
+/** Byte address of element `index` of an f32 array at `base`. */
+// @ts-ignore: decorator
+@inline export function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+/** The mask value of row b at step k (1 when there is no mask). */
+// @ts-ignore: decorator
+@inline export function maskAt(mask: usize, batch: i32, k: i32, b: i32): f32 {
+  return mask == 0 ? <f32>1.0 : load<f32>(at(mask, k * batch + b));
+}
+
+/**
+ * h_{t−1} as it enters the recurrent matmul: h ⊙ recurrent-dropout mask [B, H] written to
+ * `scratch`, or h itself without a mask.
+ */
+export function recurrentInput(hPrev: usize, recMask: usize, scratch: usize, count: i32): usize {
+  if (recMask == 0) return hPrev;
+  for (let i = 0; i < count; i += 4) {
+    v128.store(at(scratch, i), f32x4.mul(v128.load(at(hPrev, i)), v128.load(at(recMask, i))));
+  }
+  return scratch;
+}
+
+/**
+ * The state carried to the previous step in BPTT:
+ *   dh_{k−1} = dhIn ⊙ m_rec + direct + keep·dh + dHs_{k−1}
+ * with `direct` the gradient through paths other than the recurrent matmul (GRU's z ⊙ h_{t−1}),
+ * keep = 1 − m (present only with a mask), dHs_{k−1} the upstream gradient of the previous step's
+ * output (absent at k = 0). Overwrites dh [B, H]; the terms are added in the tfjs-op path's order.
+ */
+export function carryHiddenGrad(
+  batch: i32, units: i32, k: i32, dhIn: usize, recMask: usize, direct: usize, mask: usize, dh: usize, dHs: usize,
+): void {
+  const stepFloats = batch * units;
+  for (let b = 0; b < batch; b++) {
+    const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
+    for (let j = 0; j < units; j += 4) {
+      const i = b * units + j;
+      let next = v128.load(at(dhIn, i));
+      if (recMask != 0) next = f32x4.mul(next, v128.load(at(recMask, i)));
+      if (direct != 0) next = f32x4.add(next, v128.load(at(direct, i)));
+      if (mask != 0) next = f32x4.add(next, f32x4.mul(keep, v128.load(at(dh, i))));
+      if (k > 0) next = f32x4.add(next, v128.load(at(dHs, (k - 1) * stepFloats + i)));
+      v128.store(at(dh, i), flush(next));
+    }
+  }
+}
+
+/**
+ * hIn for every step, transposed for the recurrent-kernel gradient dW = hInᵀ·dZ:
+ * out [H, T·B] with out[j, k·B + b] = h_{k−1}[b, j] ⊙ m_rec[b, j], h_{−1} = h0.
+ */
+export function recurrentInputsTransposed(batch: i32, steps: i32, units: i32, h0: usize, hSeq: usize, recMask: usize, out: usize): void {
+  const rows = steps * batch;
+  for (let k = 0; k < steps; k++) {
+    const hPrev = k == 0 ? h0 : at(hSeq, (k - 1) * batch * units);
+    for (let b = 0; b < batch; b++) {
+      const column = k * batch + b;
+      for (let j = 0; j < units; j++) {
+        let v = load<f32>(at(hPrev, b * units + j));
+        if (recMask != 0) v *= load<f32>(at(recMask, b * units + j));
+        store<f32>(at(out, j * rows + column), v);
+      }
+    }
+  }
+}
+
+/** Column sums of x [rows, n] added to sum [n] (n a multiple of 4). */
+export function addColumnSums(x: usize, rows: i32, n: i32, sum: usize): void {
+  for (let j = 0; j < n; j += 4) {
+    let s = f32x4.splat(0.0);
+    for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(at(x, r * n + j)));
+    v128.store(at(sum, j), f32x4.add(v128.load(at(sum, j)), s));
+  }
+}

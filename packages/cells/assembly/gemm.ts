@@ -1,0 +1,135 @@
+/**
+ * Small dense products of the recurrence, row-major f32 with strides in floats:
+ *
+ *   C[m, n] = C0[m, n] + A[m, k]·Bm[k, n]      (n a multiple of 4)
+ *
+ * C0 = 0 when its pointer is 0, and `ldc0 = 0` broadcasts one row (a bias). The product is summed
+ * over k first and C0 added last, the order of tfjs' `add(p, matMul(h, W))`. Register tiles of
+ * 4 rows × 8 columns (8 f32x4 accumulators), with 4-column and single-row edges.
+ */
+
+// @ts-ignore: decorator
+@inline function initial(c0: usize, at: usize): v128 {
+  return c0 == 0 ? f32x4.splat(0.0) : v128.load(at);
+}
+
+// @ts-ignore: decorator
+@inline function tile4x8(k: i32, a: usize, lda: usize, b: usize, ldb: usize, c0: usize, ldc0: usize, c: usize, ldc: usize): void {
+  let s00 = f32x4.splat(0.0), s01 = f32x4.splat(0.0), s10 = f32x4.splat(0.0), s11 = f32x4.splat(0.0);
+  let s20 = f32x4.splat(0.0), s21 = f32x4.splat(0.0), s30 = f32x4.splat(0.0), s31 = f32x4.splat(0.0);
+  let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, pb = b;
+  for (let q = 0; q < k; q++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a0);
+    s00 = f32x4.add(s00, f32x4.mul(x, b0));
+    s01 = f32x4.add(s01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    s10 = f32x4.add(s10, f32x4.mul(x, b0));
+    s11 = f32x4.add(s11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2);
+    s20 = f32x4.add(s20, f32x4.mul(x, b0));
+    s21 = f32x4.add(s21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3);
+    s30 = f32x4.add(s30, f32x4.mul(x, b0));
+    s31 = f32x4.add(s31, f32x4.mul(x, b1));
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(initial(c0, c0), s00));
+  v128.store(c, f32x4.add(initial(c0, c0 + 16), s01), 16);
+  v128.store(c + ldc, f32x4.add(initial(c0, c0 + ldc0), s10));
+  v128.store(c + ldc, f32x4.add(initial(c0, c0 + ldc0 + 16), s11), 16);
+  v128.store(c + 2 * ldc, f32x4.add(initial(c0, c0 + 2 * ldc0), s20));
+  v128.store(c + 2 * ldc, f32x4.add(initial(c0, c0 + 2 * ldc0 + 16), s21), 16);
+  v128.store(c + 3 * ldc, f32x4.add(initial(c0, c0 + 3 * ldc0), s30));
+  v128.store(c + 3 * ldc, f32x4.add(initial(c0, c0 + 3 * ldc0 + 16), s31), 16);
+}
+
+// @ts-ignore: decorator
+@inline function tile4x4(k: i32, a: usize, lda: usize, b: usize, ldb: usize, c0: usize, ldc0: usize, c: usize, ldc: usize): void {
+  let s0 = f32x4.splat(0.0), s1 = f32x4.splat(0.0), s2 = f32x4.splat(0.0), s3 = f32x4.splat(0.0);
+  let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, pb = b;
+  for (let q = 0; q < k; q++) {
+    const b0 = v128.load(pb);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0), b0));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1), b0));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2), b0));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(a3), b0));
+    a0 += 4; a1 += 4; a2 += 4; a3 += 4;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(initial(c0, c0), s0));
+  v128.store(c + ldc, f32x4.add(initial(c0, c0 + ldc0), s1));
+  v128.store(c + 2 * ldc, f32x4.add(initial(c0, c0 + 2 * ldc0), s2));
+  v128.store(c + 3 * ldc, f32x4.add(initial(c0, c0 + 3 * ldc0), s3));
+}
+
+// @ts-ignore: decorator
+@inline function tile1x8(k: i32, a: usize, b: usize, ldb: usize, c0: usize, c: usize): void {
+  let s0 = f32x4.splat(0.0), s1 = f32x4.splat(0.0);
+  let pa = a, pb = b;
+  for (let q = 0; q < k; q++) {
+    const x = v128.load32_splat(pa);
+    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
+    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+    pa += 4;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(initial(c0, c0), s0));
+  v128.store(c, f32x4.add(initial(c0, c0 + 16), s1), 16);
+}
+
+// @ts-ignore: decorator
+@inline function tile1x4(k: i32, a: usize, b: usize, ldb: usize, c0: usize, c: usize): void {
+  let s0 = f32x4.splat(0.0);
+  let pa = a, pb = b;
+  for (let q = 0; q < k; q++) {
+    s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+    pa += 4;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(initial(c0, c0), s0));
+}
+
+/** C = C0 + A·Bm, see the file comment. Pointers in bytes, strides in floats. */
+export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c0: usize, ldc0: i32, c: usize, ldc: i32): void {
+  const la = <usize>lda << 2, lb = <usize>ldb << 2, l0 = <usize>ldc0 << 2, lc = <usize>ldc << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const ra = a + <usize>i * la, rc = c + <usize>i * lc;
+    const r0: usize = c0 == 0 ? <usize>0 : c0 + <usize>i * l0;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const cj = <usize>j << 2;
+      tile4x8(k, ra, la, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, l0, rc + cj, lc);
+    }
+    if (j < n) {
+      const cj = <usize>j << 2;
+      tile4x4(k, ra, la, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, l0, rc + cj, lc);
+    }
+  }
+  for (; i < m; i++) {
+    const ra = a + <usize>i * la, rc = c + <usize>i * lc;
+    const r0: usize = c0 == 0 ? <usize>0 : c0 + <usize>i * l0;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const cj = <usize>j << 2;
+      tile1x8(k, ra, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, rc + cj);
+    }
+    if (j < n) {
+      const cj = <usize>j << 2;
+      tile1x4(k, ra, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, rc + cj);
+    }
+  }
+}
+
+/** dst[c, r] = src[r, c] for src [rows, cols]; pointers in bytes. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const from = src + ((<usize>r * <usize>cols) << 2);
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(from + (<usize>c << 2)));
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * rnnkit's fused recurrence kernel: the whole recurrence of a SimpleRNN, LSTM or GRU layer —
+ * forward over all T steps, and its backpropagation through time — in one call, in f32x4 SIMD.
+ * Built by `scripts/build-kernel.mjs` into `src/kernel/recurrence-wasm.generated.ts`; driven from
+ * `src/kernel/kernel-recurrence.ts`, which owns the memory layout.
+ */
+export { gemm, transpose } from './gemm';
+export { activateInPlace, activationGradInPlace } from './simd';
+export { recurrentInputsTransposed } from './common';
+export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';
+
+/** First free byte after the module's static data: the TypeScript side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

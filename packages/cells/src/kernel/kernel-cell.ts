@@ -1,0 +1,66 @@
+/**
+ * The contract between the kernel driver and one cell type's kernel calls. Everything is host
+ * arrays in the kernel's padded layout (see `layout.ts`).
+ *
+ * Shapes: B batch, T time, Hp padded units, G gate blocks, N = G·Hp; sequences time-major in
+ * processing order (step k = rows [k·B, (k+1)·B)).
+ */
+import type { KernelExports } from './kernel-module';
+
+export interface KernelDims {
+  readonly batch: number;
+  readonly steps: number;
+  /** Hp. */
+  readonly units: number;
+}
+
+export interface KernelInputs {
+  /** [T·B, N] input projections x_t·Wxh + b_in. */
+  readonly p: Float32Array;
+  /** [B, Hp]. */
+  readonly h0: Float32Array;
+  /** [B, Hp] (LSTM), else null. */
+  readonly c0: Float32Array | null;
+  /** [Hp, N] the recurrent kernel Whh. */
+  readonly w: Float32Array;
+  /** [N] GRU reset-after's recurrent bias, else null. */
+  readonly bRec: Float32Array | null;
+  /** [T·B] 0/1, or null. */
+  readonly mask: Float32Array | null;
+  /** [B, Hp] recurrent-dropout mask, or null. */
+  readonly recMask: Float32Array | null;
+}
+
+export interface KernelForward {
+  /** [T·B, Hp] carried h per step. */
+  readonly hSeq: Float32Array;
+  /** [T·B, Hp] carried c per step (LSTM), else null. */
+  readonly cSeq: Float32Array | null;
+  /** What the backward needs besides the sequences, per cell type. */
+  readonly saves: readonly Float32Array[];
+}
+
+export interface KernelBackward {
+  /** [T·B, N] ∂L/∂p. */
+  readonly dP: Float32Array;
+  /** [T·B, N] ∂L/∂(hIn·W + bRec) (GRU reset-after), or the same array as dP. */
+  readonly dInner: Float32Array;
+  /** [B, Hp]. */
+  readonly dh0: Float32Array;
+  /** [B, Hp] (LSTM), else null. */
+  readonly dc0: Float32Array | null;
+  /** [N] ∂L/∂bRec (GRU reset-after with bias), else null. */
+  readonly dbRec: Float32Array | null;
+  /** [Hp, T·B] hIn of every step, transposed: ∂L/∂W = hInT·dInner. */
+  readonly hInT: Float32Array;
+  /** [Hp, T·B] (r ⊙ hIn) of every step, transposed (GRU reset-before: its h block's left operand), else null. */
+  readonly resetHT: Float32Array | null;
+}
+
+export interface KernelCell {
+  readonly gates: number;
+  readonly hasCellState: boolean;
+  forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs): KernelForward;
+  /** dHs [T·B, Hp] upstream gradient of every carried h; dcT [B, Hp] of the final c (LSTM). */
+  backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, dHs: Float32Array, dcT: Float32Array | null): KernelBackward;
+}

@@ -1,0 +1,120 @@
+/**
+ * The fused recurrence kernel's WebAssembly instance and its memory.
+ *
+ * The module (f32x4 SIMD, from `assembly/`) is embedded as base64 and instantiated on first use.
+ * Where WebAssembly or its SIMD extension is missing, `recurrenceKernel()` returns null and `scan`
+ * runs its tfjs-op recurrence. Browsers refuse synchronous compilation of larger modules on the
+ * main thread; there the first call starts an asynchronous compile (or call
+ * {@link prepareRecurrenceKernel} at start-up) and `scan` uses the tfjs-op path until it is ready.
+ *
+ * The kernel has its own memory, grown as needed and reused by every call; a call lays out its
+ * buffers from the heap base up ({@link reserve}), so nothing is freed and nothing leaks.
+ */
+import { RECURRENCE_WASM_BASE64 } from './recurrence-wasm.generated';
+
+/** The module's exports; pointers are byte addresses in `memory`, 0 for an absent optional input. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c0: number, ldc0: number, c: number, ldc: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  activateInPlace(code: number, ptr: number, count: number): void;
+  activationGradInPlace(code: number, ptr: number, count: number): void;
+  recurrentInputsTransposed(batch: number, steps: number, units: number, h0: number, hSeq: number, recMask: number, out: number): void;
+  simpleRnnForward(
+    batch: number, steps: number, units: number, act: number,
+    p: number, h0: number, w: number, mask: number, recMask: number, hSeq: number, scratch: number,
+  ): void;
+  simpleRnnBackward(
+    batch: number, steps: number, units: number, act: number,
+    hSeq: number, wT: number, mask: number, recMask: number, dHs: number, dP: number, dh: number, scratch: number,
+  ): void;
+}
+
+type State = { readonly status: 'unloaded' | 'loading' | 'unavailable' } | { readonly status: 'ready'; readonly kernel: KernelExports };
+
+let state: State = { status: 'unloaded' };
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const text = atob(RECURRENCE_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function supported(bytes: Uint8Array<ArrayBuffer>): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(bytes);
+}
+
+function ready(instance: WebAssembly.Instance): KernelExports {
+  const kernel = instance.exports as unknown as KernelExports;
+  state = { status: 'ready', kernel };
+  return kernel;
+}
+
+/**
+ * The kernel, instantiated on first use; null where WebAssembly SIMD is unavailable or while an
+ * asynchronous compile (browsers' main thread) is still running.
+ */
+export function recurrenceKernel(): KernelExports | null {
+  if (state.status === 'ready') return state.kernel;
+  if (state.status !== 'unloaded') return null;
+  const bytes = moduleBytes();
+  if (!supported(bytes)) {
+    state = { status: 'unavailable' };
+    return null;
+  }
+  try {
+    return ready(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+  } catch {
+    // synchronous compilation refused (a browser's main thread): compile asynchronously for later calls
+    void prepareRecurrenceKernel();
+    return null;
+  }
+}
+
+/**
+ * Compiles the kernel asynchronously; resolves true when `scan` will use it, false where
+ * WebAssembly SIMD is unavailable. Optional: `scan` loads the kernel by itself where it can.
+ */
+export async function prepareRecurrenceKernel(): Promise<boolean> {
+  if (state.status === 'ready') return true;
+  if (state.status === 'unavailable') return false;
+  const bytes = moduleBytes();
+  if (!supported(bytes)) {
+    state = { status: 'unavailable' };
+    return false;
+  }
+  state = { status: 'loading' };
+  try {
+    const { instance } = await WebAssembly.instantiate(bytes, {});
+    ready(instance);
+    return true;
+  } catch {
+    state = { status: 'unavailable' };
+    return false;
+  }
+}
+
+/**
+ * Byte addresses of consecutive buffers of the given sizes (in floats), 16-byte aligned, from the
+ * heap base up; grows the memory when they do not fit. Views of the memory taken before a call
+ * are invalid after it.
+ */
+export function reserve(kernel: KernelExports, sizes: readonly number[]): number[] {
+  const align = (n: number): number => Math.ceil(n / 16) * 16;
+  let next = align(kernel.heapBase());
+  const pointers = sizes.map((floats) => {
+    const ptr = next;
+    next = align(next + floats * 4);
+    return ptr;
+  });
+  const missing = next - kernel.memory.buffer.byteLength;
+  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
+  return pointers;
+}
+
+/** A Float32Array view of `floats` floats at byte address `ptr` (valid until the memory grows). */
+export function view(kernel: KernelExports, ptr: number, floats: number): Float32Array {
+  return new Float32Array(kernel.memory.buffer, ptr, floats);
+}

@@ -1,0 +1,135 @@
+/**
+ * The WebAssembly recurrence kernel against the tfjs-op recurrence: outputs, states and every
+ * gradient, for every cell variant, activation and option set, on the cpu and wasm backends.
+ */
+import { grads, mul, sum, tidy } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
+import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit';
+import { ACTIVATION_NAMES } from '../activations';
+import { gruCell, lstmCell, simpleRnnCell } from '../config';
+import type { CellConfig } from '../config';
+import type { CellParams } from '../params';
+import { scanWith } from '../scan';
+import type { Recurrence } from '../scan';
+import type { ScanOptions } from '../scan-options';
+import type { CellState } from '../state';
+import { allCellVariants, disposeParams, lengthsMask, randomParams, stateTensors, uniform } from '../test-utils';
+import { kernelCell } from './kernel-cells';
+import { recurrenceKernel } from './kernel-module';
+
+const T = 7;
+const I = 3;
+const forwardTol = { rtol: 1e-5, atol: 1e-6 };
+const gradTol = { rtol: 1e-4, atol: 1e-5 };
+
+interface OptionSet {
+  readonly label: string;
+  readonly options: (batch: number) => ScanOptions;
+  readonly initialState?: boolean;
+}
+
+const lengths = (batch: number): number[] => Array.from({ length: batch }, (_, b) => [T, 2, 5, 1, 6][b % 5]!);
+
+const optionSets: OptionSet[] = [
+  { label: 'last output', options: () => ({}) },
+  { label: 'sequences + initial state', options: () => ({ returnSequences: true }), initialState: true },
+  { label: 'mask', options: (b) => ({ returnSequences: true, mask: lengthsMask(lengths(b), T) }) },
+  { label: 'left padding + zeroOutputForMask', options: (b) => ({ returnSequences: true, zeroOutputForMask: true, mask: lengthsMask(lengths(b), T).reverse(1) }) },
+  { label: 'goBackwards + mask + initial state', options: (b) => ({ goBackwards: true, mask: lengthsMask(lengths(b), T) }), initialState: true },
+  {
+    label: 'dropout + recurrent dropout + mask',
+    options: (b) => ({ returnSequences: true, training: true, dropout: 0.2, recurrentDropout: 0.4, seed: 3, mask: lengthsMask(lengths(b), T) }),
+    initialState: true,
+  },
+];
+
+/** Every activation in every activation slot of every cell. */
+function activationVariants(units: number): Array<[string, CellConfig]> {
+  const sizes = { inputSize: I, units };
+  const list: Array<[string, CellConfig]> = [];
+  for (const activation of ACTIVATION_NAMES) {
+    list.push([`simpleRnn ${activation}`, simpleRnnCell({ ...sizes, activation })]);
+    list.push([`lstm ${activation}/${activation}`, lstmCell({ ...sizes, activation, recurrentActivation: activation })]);
+    list.push([`gru resetAfter ${activation}/sigmoid`, gruCell({ ...sizes, activation })]);
+    list.push([`gru resetBefore tanh/${activation}`, gruCell({ ...sizes, recurrentActivation: activation, resetAfter: false })]);
+  }
+  return list;
+}
+
+function paramList(params: CellParams): Tensor[] {
+  return [params.wxh, params.whh, ...(params.bh === undefined ? [] : [params.bh])];
+}
+
+/** outputs, states, and gradients of a probe loss with respect to xs, the initial state and the params. */
+function evaluate(recurrence: Recurrence, config: CellConfig, params: CellParams, xs: Tensor, options: ScanOptions, init: CellState | null): Tensor[] {
+  const stateCount = init === null ? 0 : stateTensors(init).length;
+  const run = (args: Tensor[]): Tensor[] => {
+    const [x, ...rest] = args;
+    const s = rest.slice(0, stateCount);
+    const ps = rest.slice(stateCount);
+    const p: CellParams = ps.length === 3 ? { wxh: ps[0]!, whh: ps[1]!, bh: ps[2]! } : { wxh: ps[0]!, whh: ps[1]! };
+    const opts = s.length === 0 ? options : { ...options, initialState: s.length === 2 ? { h: s[0]!, c: s[1]! } : { h: s[0]! } };
+    const r = scanWith(recurrence, config, p, x!, opts as ScanOptions<never>);
+    return [r.outputs, ...stateTensors(r.state)];
+  };
+  const args = [xs, ...(init === null ? [] : stateTensors(init)), ...paramList(params)];
+  const probe = (a: Tensor[]): Tensor =>
+    run(a)
+      .map((o, i) => sum(mul(o, uniform(o.shape, 100 + i))))
+      .reduce((x, y) => x.add(y));
+  return [...run(args), ...grads((...a: Tensor[]) => probe(a))(args)];
+}
+
+test('the kernel loads here (Node has WebAssembly SIMD) and covers every cell variant', () => {
+  expect(recurrenceKernel()).not.toBeNull();
+  for (const [label, config] of [...allCellVariants(I, 5), ...activationVariants(5)].filter(([, c]) => c.kind === 'simpleRnn')) expect([label, kernelCell(config) !== null]).toEqual([label, true]);
+});
+
+describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recurrence', () => {
+  for (const [batch, units] of [[3, 5], [6, 8]] as const) {
+    // every variant with every option set; every activation with the two richest option sets
+    const cases = [
+      ...allCellVariants(I, units).flatMap(([label, config]) => optionSets.map((set) => [label, config, set] as const)),
+      ...activationVariants(units).flatMap(([label, config]) => optionSets.slice(4).map((set) => [label, config, set] as const)),
+    ].filter(([, config]) => kernelCell(config) !== null);
+    for (const [cellLabel, config, set] of cases) {
+      {
+        test(`B${batch} H${units} ${cellLabel}: ${set.label}`, () => {
+          const params = randomParams(config, 31);
+          tidy(() => {
+            const xs = uniform([batch, T, I], 32);
+            const init: CellState | null = !set.initialState
+              ? null
+              : config.kind === 'lstm'
+                ? { h: uniform([batch, units], 33, -0.5, 0.5), c: uniform([batch, units], 34, -0.5, 0.5) }
+                : { h: uniform([batch, units], 33, -0.5, 0.5) };
+            const options = set.options(batch);
+            const kernel = evaluate('kernel', config, params, xs, options, init);
+            const ops = evaluate('ops', config, params, xs, options, init);
+            const forwardCount = config.kind === 'lstm' ? 3 : 2;
+            expect(kernel.length).toBe(ops.length);
+            kernel.forEach((t, i) => expectClose(t, ops[i]!, i < forwardCount ? forwardTol : gradTol, `result ${i}`));
+          });
+          disposeParams(params);
+        });
+      }
+    }
+  }
+
+  test('no leaks, and the kernel memory is reused across calls', async () => {
+    const config = simpleRnnCell({ inputSize: I, units: 6 });
+    const params = randomParams(config, 41);
+    const xs = uniform([4, T, I], 42);
+    const step = (): void =>
+      tidy(() => {
+        const f = (w: Tensor): Tensor => sum(scanWith('kernel', config, { ...params, whh: w }, xs, { returnSequences: true }).outputs);
+        grads((w: Tensor) => f(w))([params.whh]);
+      });
+    step();
+    const bytes = recurrenceKernel()!.memory.buffer.byteLength;
+    await expectNoLeaks(step, 3, 'kernel scan forward + backward');
+    expect(recurrenceKernel()!.memory.buffer.byteLength).toBe(bytes);
+    xs.dispose();
+    disposeParams(params);
+  });
+});

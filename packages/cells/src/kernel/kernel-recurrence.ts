@@ -1,0 +1,102 @@
+/**
+ * The fused recurrence on the WebAssembly kernel: the same contract as `fused/recurrence.ts`
+ * (inputs `[P, h0, c0?, W, bRec?]`, packed output, differentiable through `customGrad`), with the
+ * whole loop over time — forward, and BPTT — in one kernel call each. The inputs are copied into
+ * the kernel's memory (`dataSync`), the results copied out into new tensors, so it runs the same
+ * on every tfjs backend. The big products stay in tfjs: the input projection (the caller's),
+ * ∂Wxh = Xᵀ·∂P (autodiff of the caller's projection), and ∂W = hInᵀ·dInner, one matmul over all
+ * steps on the kernel's transposed hIn.
+ *
+ * Shapes: T time, B batch, H units (Hp padded), G gate blocks.
+ *   inputs:  P [T·B, G·H], h0 [B, H], c0 [B, H] (LSTM), W [H, G·H], bRec [G·H] (GRU reset-after)
+ *   output:  [T·B, H] carried h per step, or [(T + 1)·B, H] for the LSTM with the final c appended
+ */
+import { concat, customGrad, matMul, slice, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
+import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
+import type { RecurrenceConstants } from '../fused/recurrence';
+import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
+import type { KernelExports } from './kernel-module';
+import { padBlocks, paddedUnits, unpadBlocks } from './layout';
+
+function hostData(t: Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+/**
+ * Runs the recurrence of `cell` (H = `units`) on the kernel. Returns the packed output;
+ * differentiable with respect to every input.
+ */
+export function runKernelRecurrence(
+  kernel: KernelExports,
+  cell: KernelCell,
+  units: number,
+  constants: RecurrenceConstants,
+  hasRecurrentBias: boolean,
+  inputs: Tensor[],
+): Tensor {
+  const batch = constants.batch;
+  const gates = cell.gates;
+  const dims = (rows: number): KernelDims => ({ batch, steps: rows / batch, units: paddedUnits(units) });
+
+  const fused = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    args.pop(); // nothing is saved as tensors: the backward keeps host arrays
+    const list = args as Tensor[];
+    let i = 0;
+    const p = list[i++]!;
+    const h0 = list[i++]!;
+    const c0 = cell.hasCellState ? list[i++]! : null;
+    const w = list[i++]!;
+    const bRec = hasRecurrentBias ? list[i++]! : null;
+    const rows = p.shape[0] ?? 0;
+    const host: KernelInputs = {
+      p: padBlocks(hostData(p), rows, gates, units),
+      h0: padBlocks(hostData(h0), batch, 1, units),
+      c0: c0 === null ? null : padBlocks(hostData(c0), batch, 1, units),
+      w: padBlocks(hostData(w), units, gates, units, paddedUnits(units)),
+      bRec: bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units),
+      mask: constants.mask === null ? null : hostData(constants.mask),
+      recMask: constants.recurrentMask === null ? null : padBlocks(hostData(constants.recurrentMask), batch, 1, units),
+    };
+    const forward = cell.forward(kernel, dims(rows), host);
+    const hSeq = unpadBlocks(forward.hSeq, rows, 1, units);
+    let value: Tensor;
+    if (forward.cSeq === null) {
+      value = tensor2d(hSeq, [rows, units]);
+    } else {
+      const packed = new Float32Array((rows + batch) * units);
+      packed.set(hSeq);
+      packed.set(unpadBlocks(forward.cSeq.subarray((rows - batch) * paddedUnits(units)), batch, 1, units), rows * units);
+      value = tensor2d(packed, [rows + batch, units]);
+    }
+    const kept: KernelInputs = { ...host, p: new Float32Array(0) }; // the backward does not need P
+    return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, rows, kept, forward)) };
+  });
+
+  function backward(dy: Tensor, rows: number, host: KernelInputs, forward: KernelForward): Tensor[] {
+    const upstream = hostData(dy);
+    const dHs = padBlocks(upstream.subarray(0, rows * units), rows, 1, units);
+    const dcT = cell.hasCellState ? padBlocks(upstream.subarray(rows * units), batch, 1, units) : null;
+    const back = cell.backward(kernel, dims(rows), host, forward, dHs, dcT);
+
+    const dP = tensor2d(unpadBlocks(back.dP, rows, gates, units), [rows, gates * units]);
+    const dInner = back.dInner === back.dP ? dP : tensor2d(unpadBlocks(back.dInner, rows, gates, units), [rows, gates * units]);
+    // the padded rows of the transposed hIn come after the real ones: the first H rows are [H, T·B]
+    const hInT = tensor2d(back.hInT.subarray(0, units * rows), [units, rows]);
+    let dW: Tensor;
+    if (back.resetHT === null) {
+      dW = matMul(hInT, dInner);
+    } else {
+      // GRU reset-before: the z, r blocks see hIn, the h block sees r ⊙ hIn
+      const resetHT = tensor2d(back.resetHT.subarray(0, units * rows), [units, rows]);
+      const zr = matMul(hInT, slice(dInner, [0, 0], [rows, 2 * units]));
+      dW = concat([zr, matMul(resetHT, slice(dInner, [0, 2 * units], [rows, units]))], 1);
+    }
+    const grads: Tensor[] = [dP, tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units])];
+    if (back.dc0 !== null) grads.push(tensor2d(unpadBlocks(back.dc0, batch, 1, units), [batch, units]));
+    grads.push(dW);
+    if (hasRecurrentBias) grads.push(tensor1d(unpadBlocks(back.dbRec!, 1, gates, units)));
+    return grads;
+  }
+
+  return fused(...inputs);
+}
