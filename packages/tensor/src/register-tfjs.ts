@@ -11,6 +11,10 @@
  * - wasm's matmul is 2–3× slower with a transposed operand than transpose-then-multiply; ours
  *   transposes first.
  */
+// tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
+// handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
+// of tfjs-core's modules; loaded first, that copy would create an engine whose tensors have no op handler.
+import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
