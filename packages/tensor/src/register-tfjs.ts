@@ -10,6 +10,7 @@
  *   ours reads the input through a heap view.
  * - wasm's matmul is 2–3× slower with a transposed operand than transpose-then-multiply; ours
  *   transposes first.
+ * - cpu's `GatherV2` and `Slice` go element by element through index arithmetic; ours copy rows.
  */
 // tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
 // handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
@@ -20,9 +21,11 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
+import { registerCpuGatherSliceKernels } from './kernels/cpu-gather-slice';
 import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
 import { registerWasmSliceKernels } from './kernels/wasm-slice';
 
 registerScatterAddKernels();
 registerWasmSliceKernels();
 registerWasmMatMulKernels();
+registerCpuGatherSliceKernels();
