@@ -13,3 +13,4 @@ export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { lstmForward, lstmBackward } from './lstm';

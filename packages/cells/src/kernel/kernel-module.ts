@@ -25,6 +25,16 @@ export interface KernelExports {
     batch: number, steps: number, units: number, act: number,
     p: number, h0: number, w: number, mask: number, recMask: number, hSeq: number, scratch: number,
   ): void;
+  lstmForward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    p: number, h0: number, c0: number, w: number, mask: number, recMask: number,
+    hSeq: number, cSeq: number, gates: number, kSeq: number, scratch: number,
+  ): void;
+  lstmBackward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    c0: number, cSeq: number, gates: number, kSeq: number, wT: number, mask: number, recMask: number,
+    dHs: number, dP: number, dh: number, dc: number, scratch: number,
+  ): void;
   simpleRnnBackward(
     batch: number, steps: number, units: number, act: number,
     hSeq: number, wT: number, mask: number, recMask: number, dHs: number, dP: number, dh: number, scratch: number,

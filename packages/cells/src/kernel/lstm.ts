@@ -1,0 +1,46 @@
+/** The LSTM's kernel calls (G = 4: i, f, c, o); the equations are in `assembly/lstm.ts`. */
+import type { LstmConfig } from '../config';
+import { ACTIVATION_CODES } from './activation-codes';
+import type { KernelCell } from './kernel-cell';
+import { place, read } from './layout';
+
+export function kernelLstm(config: LstmConfig): KernelCell {
+  const act = ACTIVATION_CODES[config.activation];
+  const recAct = ACTIVATION_CODES[config.recurrentActivation];
+  return {
+    gates: 4,
+    hasCellState: true,
+    forward(kernel, { batch, steps, units }, { p, h0, c0, w, mask, recMask }) {
+      const rows = steps * batch;
+      const [pP, pH0, pC0, pW, pMask, pRec, pHSeq, pCSeq, pGates, pK, pScratch] = place(kernel, [
+        p, h0, c0, w, mask, recMask, rows * units, rows * units, rows * 4 * units, rows * units, batch * units,
+      ]);
+      kernel.lstmForward(batch, steps, units, act, recAct, pP!, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
+      return {
+        hSeq: read(kernel, pHSeq!, rows * units),
+        cSeq: read(kernel, pCSeq!, rows * units),
+        saves: [read(kernel, pGates!, rows * 4 * units), read(kernel, pK!, rows * units)],
+      };
+    },
+    backward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, dHs, dcT) {
+      const rows = steps * batch;
+      const n = 4 * units;
+      const [pHSeq, pH0, pC0, pCSeq, pGates, pK, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pDc, pScratch, pHInT] = place(kernel, [
+        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, batch * units, dcT, batch * units, units * rows,
+      ]);
+      kernel.transpose(pW!, units, n, pWT!);
+      kernel.lstmBackward(batch, steps, units, act, recAct, pC0!, pCSeq!, pGates!, pK!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pDc!, pScratch!);
+      kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
+      const dP = read(kernel, pDP!, rows * n);
+      return {
+        dP,
+        dInner: dP,
+        dh0: read(kernel, pDh!, batch * units),
+        dc0: read(kernel, pDc!, batch * units),
+        dbRec: null,
+        hInT: read(kernel, pHInT!, units * rows),
+        resetHT: null,
+      };
+    },
+  };
+}
