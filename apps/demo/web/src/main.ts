@@ -1,0 +1,113 @@
+/**
+ * The page: two tasks (sentiment on an IMDB slice, characters of tiny-shakespeare), each with its
+ * training card, its tools and a look inside the recurrent layer. All tensor work is in the worker.
+ */
+import { connectWorker } from './client';
+import { formatInt, h } from './dom';
+import type { FromWorker, TaskName, TrainSettings } from './protocol';
+import { charsTools } from './ui/chars-tools';
+import { inspector } from './ui/inspector';
+import { sentimentTools } from './ui/sentiment-tools';
+import { trainPanel } from './ui/train-panel';
+import type { TaskInfo } from './ui/train-panel';
+
+const SENTIMENT: TaskInfo = {
+  task: 'sentiment',
+  defaults: { cell: 'lstm', units: 32, embed: 32, epochs: 3, batchSize: 32, learningRate: 0.003, seed: 1 },
+  lossName: 'loss · binary cross-entropy',
+  accuracyName: 'accuracy',
+  heldOutName: 'test',
+  unitName: 'reviews',
+};
+
+const CHARS: TaskInfo = {
+  task: 'chars',
+  defaults: { cell: 'lstm', units: 128, embed: 16, epochs: 4, batchSize: 32, learningRate: 0.01, seed: 1 },
+  lossName: 'loss · cross-entropy per character (nats)',
+  accuracyName: 'next-character accuracy',
+  heldOutName: 'validation',
+  unitName: 'windows',
+};
+
+const client = connectWorker();
+const app = document.getElementById('app')!;
+const badge = document.getElementById('backend')!;
+const banner = h('div', { class: 'banner', role: 'alert', hidden: true, 'data-testid': 'error' });
+app.before(banner);
+
+let training: TaskName | null = null;
+const onStop = (): void => client.send({ type: 'stop' });
+const onTrain = (settings: TrainSettings): void => {
+  if (training !== null) return;
+  training = settings.task;
+  for (const p of panels) p.setBusy(true);
+  banner.hidden = true;
+  client.send({ type: 'train', settings });
+};
+
+const sentimentTrain = trainPanel(SENTIMENT, onTrain, onStop);
+const charsTrain = trainPanel(CHARS, onTrain, onStop);
+const panels = [sentimentTrain, charsTrain];
+const sentimentInspector = inspector(client, 'sentiment', 'The acting was great, but the story was boring and far too long.');
+const charsInspector = inspector(client, 'chars', 'To be, or not to be, that is the question:');
+const sentiment = sentimentTools(client, (text) => void sentimentInspector.show(text));
+const chars = charsTools(client);
+
+const views: Record<TaskName, HTMLElement> = {
+  sentiment: h('div', { class: 'task', 'data-task': 'sentiment' }, sentimentTrain.element, h('div', { class: 'pair' }, sentiment.element, sentimentInspector.element)),
+  chars: h('div', { class: 'task', 'data-task': 'chars', hidden: true }, charsTrain.element, h('div', { class: 'pair' }, chars.element, charsInspector.element)),
+};
+app.append(views.sentiment, views.chars);
+
+for (const tab of document.querySelectorAll<HTMLButtonElement>('.tab')) {
+  tab.addEventListener('click', () => {
+    const task = tab.dataset['task'] as TaskName;
+    for (const other of document.querySelectorAll('.tab')) other.setAttribute('aria-selected', String(other === tab));
+    for (const [name, view] of Object.entries(views)) view.hidden = name !== task;
+  });
+}
+
+function taskOf(event: FromWorker): TaskName | null {
+  if (event.type === 'started') return event.settings.task;
+  if (event.type === 'batch' || event.type === 'epoch' || event.type === 'finished') return event.task;
+  return null;
+}
+
+client.onEvent((event) => {
+  switch (event.type) {
+    case 'ready': {
+      const b = event.backend;
+      badge.textContent = `${b.backend}${b.simd ? ' · SIMD' : ''} · ${b.threads} thread${b.threads === 1 ? '' : 's'} · in a Web Worker`;
+      badge.classList.add('ok');
+      const d = event.data;
+      sentimentTrain.setReady(
+        `Embedding → recurrent layer → Dense(1, sigmoid) on ${formatInt(d.imdbTrain)} IMDB reviews (Keras' imdb.load_data: top ${formatInt(d.numWords)} words, ` +
+          `the last ${d.maxlen} words of each), tested after every epoch on ${formatInt(d.imdbTest)} others.`,
+      );
+      charsTrain.setReady(
+        `Embedding → recurrent layer (every step) → Dense(${d.charVocabulary}) predicting the next character of ${formatInt(d.characters)} characters of Shakespeare ` +
+          `(windows of ${d.charWindow}; the last 10 % held out for validation).`,
+      );
+      document.body.setAttribute('data-ready', 'true');
+      return;
+    }
+    case 'error':
+      banner.textContent = event.message;
+      banner.hidden = false;
+      return;
+    default:
+      break;
+  }
+  const task = taskOf(event);
+  if (task === null) return;
+  const panel = task === 'sentiment' ? sentimentTrain : charsTrain;
+  panel.handle(event);
+  if (task === 'chars') chars.handle(event);
+  if (event.type === 'epoch' && task === 'sentiment') sentiment.refresh();
+  if (event.type === 'finished') {
+    training = null;
+    for (const p of panels) p.setBusy(false);
+    if (task === 'sentiment') void sentimentInspector.show();
+    else void charsInspector.show();
+  }
+});

@@ -1,0 +1,101 @@
+/**
+ * A heat-map of a recurrent layer's activations: one column per token, one row per unit, drawn on a
+ * canvas; hovering a cell shows its token, unit and value.
+ *
+ * Colours: a diverging scale (blue − · white 0 · red +) for tanh-range values, a sequential one
+ * (white → teal) for gates in [0, 1].
+ */
+
+const NEG: readonly [number, number, number] = [37, 99, 235];
+const POS: readonly [number, number, number] = [220, 38, 38];
+const GATE: readonly [number, number, number] = [13, 116, 110];
+const WHITE: readonly [number, number, number] = [248, 250, 252];
+
+function mix(a: readonly number[], b: readonly number[], t: number): string {
+  const c = a.map((v, i) => Math.round(v + (b[i]! - v) * Math.min(1, Math.max(0, t))));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/** The colour of `value` on the scale of `range`. */
+export function heatColor(value: number, range: readonly [number, number]): string {
+  const [lo, hi] = range;
+  if (lo >= 0) return mix(WHITE, GATE, (value - lo) / (hi - lo || 1));
+  const top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  return value >= 0 ? mix(WHITE, POS, value / top) : mix(WHITE, NEG, -value / top);
+}
+
+export interface HeatmapInput {
+  readonly tokens: readonly string[];
+  /** values[t][unit] */
+  readonly values: readonly (readonly number[])[];
+  readonly range: readonly [number, number];
+}
+
+const TOP = 6;
+const UNIT_LABEL_WIDTH = 34;
+
+export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, input: HeatmapInput, availableWidth: number): void {
+  const T = input.tokens.length;
+  const H = input.values[0]?.length ?? 0;
+  const cellW = Math.max(7, Math.min(30, Math.floor((availableWidth - UNIT_LABEL_WIDTH - 8) / Math.max(T, 1))));
+  const cellH = Math.max(3, Math.min(10, Math.floor(300 / Math.max(H, 1))));
+  const longest = Math.max(1, ...input.tokens.map((t) => shown(t).length));
+  const labelHeight = Math.min(90, 14 + longest * 6.5 * Math.sin(Math.PI / 3));
+  const width = UNIT_LABEL_WIDTH + T * cellW + 8;
+  const height = TOP + H * cellH + labelHeight;
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.ceil(width * ratio);
+  canvas.height = Math.ceil(height * ratio);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const g = canvas.getContext('2d');
+  if (g === null) return;
+  g.scale(ratio, ratio);
+  g.clearRect(0, 0, width, height);
+
+  for (let t = 0; t < T; t++) {
+    const column = input.values[t]!;
+    for (let u = 0; u < H; u++) {
+      g.fillStyle = heatColor(column[u]!, input.range);
+      g.fillRect(UNIT_LABEL_WIDTH + t * cellW, TOP + u * cellH, cellW - (cellW > 10 ? 1 : 0), cellH);
+    }
+  }
+  g.fillStyle = '#64748b';
+  g.font = '10px system-ui, sans-serif';
+  g.textAlign = 'right';
+  g.textBaseline = 'middle';
+  const unitStep = [1, 2, 4, 8, 16].find((s) => s * cellH >= 12) ?? 32;
+  for (let u = 0; u < H; u += unitStep) g.fillText(String(u), UNIT_LABEL_WIDTH - 5, TOP + u * cellH + cellH / 2);
+  g.textBaseline = 'alphabetic';
+
+  g.fillStyle = '#334155';
+  g.font = `${cellW >= 12 ? 12 : 10}px system-ui, sans-serif`;
+  const labelEvery = Math.max(1, Math.ceil(12 / cellW));
+  for (let t = 0; t < T; t += labelEvery) {
+    g.save();
+    g.translate(UNIT_LABEL_WIDTH + t * cellW + cellW / 2 + 4, TOP + H * cellH + 10);
+    g.rotate(-Math.PI / 3);
+    g.textAlign = 'right';
+    g.fillText(shown(input.tokens[t]!), 0, 0);
+    g.restore();
+  }
+
+  canvas.onmousemove = (event) => {
+    const box = canvas.getBoundingClientRect();
+    const t = Math.floor((event.clientX - box.left - UNIT_LABEL_WIDTH) / cellW);
+    const u = Math.floor((event.clientY - box.top - TOP) / cellH);
+    if (t < 0 || t >= T || u < 0 || u >= H) {
+      tooltip.textContent = '';
+      return;
+    }
+    tooltip.textContent = `token ${t} “${shown(input.tokens[t]!)}” · unit ${u} · ${input.values[t]![u]!.toFixed(3)}`;
+  };
+  canvas.onmouseleave = () => {
+    tooltip.textContent = '';
+  };
+}
+
+/** Whitespace tokens made visible. */
+function shown(token: string): string {
+  return token === '\n' ? '↵' : token === ' ' ? '·' : token;
+}

@@ -1,0 +1,95 @@
+/**
+ * "Inside the recurrent layer": h_t (and c_t and the gates, for LSTM and GRU) for every token of a
+ * text, as a heat-map with one column per token and one row per unit.
+ */
+import type { WorkerClient } from '../client';
+import { h } from '../dom';
+import type { StateSeries, TaskName } from '../protocol';
+import { drawHeatmap, heatColor } from './heatmap';
+
+export interface Inspector {
+  readonly element: HTMLElement;
+  /** Shows `text` (or the text already in the field). */
+  show(text?: string): Promise<void>;
+}
+
+/** −1, 0, 1 as they are; other bounds (the range of c) with two decimals. */
+const label = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2)).replace('-', '−');
+
+export function inspector(client: WorkerClient, task: TaskName, defaultText: string): Inspector {
+  const input = h('input', { type: 'text', value: defaultText, 'data-testid': `${task}-inspect-input`, spellcheck: false });
+  const button = h('button', { type: 'button', 'data-testid': `${task}-inspect` }, 'Show');
+  const tabs = h('div', { class: 'series-tabs', role: 'tablist' });
+  const description = h('p', { class: 'hint' });
+  const canvas = h('canvas', { class: 'heatmap', 'data-testid': `${task}-heatmap` });
+  const tooltip = h('p', { class: 'tooltip' });
+  const legend = h('div', { class: 'legend-scale' });
+  const note = h('p', { class: 'hint' }, 'Train a model, then look at what its recurrent layer computes for each token.');
+  const body = h('div', { class: 'heatmap-wrap', hidden: true }, tabs, description, h('div', { class: 'heatmap-scroll' }, canvas), tooltip, legend);
+  let series: readonly StateSeries[] = [];
+  let tokens: readonly string[] = [];
+  let selected = 'h';
+
+  const drawSelected = (): void => {
+    const s = series.find((x) => x.name === selected) ?? series[0];
+    if (s === undefined) return;
+    selected = s.name;
+    for (const tab of tabs.children) tab.setAttribute('aria-selected', String(tab.getAttribute('data-name') === s.name));
+    description.textContent = `${s.description}. Rows: the ${s.values[0]?.length ?? 0} units; columns: the ${tokens.length} tokens the model reads.`;
+    const width = body.clientWidth || 900;
+    drawHeatmap(canvas, tooltip, { tokens, values: s.values, range: s.range }, width);
+    const [lo, hi] = s.range;
+    const stops = Array.from({ length: 11 }, (_, i) => heatColor(lo + ((hi - lo) * i) / 10, s.range));
+    legend.replaceChildren(
+      h('span', {}, label(lo)),
+      h('span', { class: 'legend-bar', style: `background: linear-gradient(to right, ${stops.join(', ')})` }),
+      h('span', {}, label(hi)),
+    );
+  };
+
+  const show = async (text?: string): Promise<void> => {
+    if (text !== undefined) input.value = text;
+    try {
+      const answer = await client.ask({ type: 'inspect', task, text: input.value });
+      if (answer.type !== 'inspected') return;
+      series = answer.series;
+      tokens = answer.tokens;
+      note.textContent = '';
+      body.hidden = false;
+      tabs.replaceChildren(
+        ...series.map((s) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'series-tab',
+              'data-name': s.name,
+              onclick: () => {
+                selected = s.name;
+                drawSelected();
+              },
+            },
+            s.name,
+          ),
+        ),
+      );
+      drawSelected();
+    } catch (error) {
+      note.textContent = (error as Error).message;
+    }
+  };
+  button.addEventListener('click', () => void show());
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') void show();
+  });
+
+  const element = h(
+    'section',
+    { class: 'card', 'data-testid': `${task}-inspector` },
+    h('h2', {}, 'Inside the recurrent layer'),
+    h('div', { class: 'actions' }, input, button),
+    note,
+    body,
+  );
+  return { element, show };
+}

@@ -1,0 +1,254 @@
+/**
+ * The training worker: all tensor work happens here, on the wasm backend, so the page never freezes.
+ * It loads the data, trains with @rnnkit/training's `fit`, and answers classify / generate / inspect
+ * requests — also while training, between two updates.
+ */
+import { initBackend } from '@rnnkit/tensor';
+import type { Sequential } from '@rnnkit/models';
+import { adam, binaryAccuracy, binaryCrossentropy, fit, sparseCategoricalAccuracy, sparseCategoricalCrossentropy } from '@rnnkit/training';
+import type { Callback, Loss, Metric } from '@rnnkit/training';
+// The demo imports @tensorflow/* only for these asset URLs: Vite copies the binaries and gives their addresses.
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { charCorpus, generate } from './chars';
+import type { CharCorpus } from './chars';
+import { decodeImdbSlice } from './imdb-slice';
+import type { ImdbSlice } from './imdb-slice';
+import { inspectRecurrent } from './inspect';
+import { charModel, sentimentModel } from './models';
+import type { FromWorker, TaskName, ToWorker, TrainSettings } from './protocol';
+import { classifyReview, lexicon, readTokens, reviewText, splitData } from './sentiment';
+import type { Lexicon } from './sentiment';
+
+const CHAR_WINDOW = 64;
+
+const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker | { type: 'init'; dataUrl: string }>) => void) | null };
+const post = (message: FromWorker): void => scope.postMessage(message);
+
+interface Data {
+  readonly imdb: ImdbSlice;
+  readonly lex: Lexicon;
+  readonly corpus: CharCorpus;
+}
+
+let data: Data | null = null;
+const models: Partial<Record<TaskName, Sequential>> = {};
+let training = false;
+let stopRequested = false;
+
+class TrainingStopped extends Error {}
+
+async function load(dataUrl: string): Promise<Data> {
+  const get = async (name: string): Promise<Response> => {
+    const response = await fetch(new URL(name, dataUrl));
+    if (!response.ok) throw new Error(`could not load ${name}: HTTP ${response.status}`);
+    return response;
+  };
+  const [bytes, words, text] = await Promise.all([
+    get('imdb-slice.bin').then((r) => r.arrayBuffer()),
+    get('imdb-words.json').then((r) => r.json() as Promise<string[]>),
+    get('shakespeare.txt').then((r) => r.text()),
+  ]);
+  const imdb = decodeImdbSlice(new Uint8Array(bytes));
+  return { imdb, lex: lexicon(words, imdb.numWords), corpus: charCorpus(text, CHAR_WINDOW) };
+}
+
+/** Reports every update, lets queued messages (stop, classify…) run, and stops mid-epoch on request. */
+function liveReport(task: TaskName, accuracyName: string): Callback {
+  let started = 0;
+  let seen = 0;
+  let correctSoFar = 0;
+  let globalStep = 0;
+  return {
+    name: 'live-report',
+    onEpochBegin() {
+      started = performance.now();
+      seen = 0;
+      correctSoFar = 0;
+    },
+    async onBatchEnd(logs) {
+      seen += logs.size;
+      globalStep++;
+      // fit reports the epoch's running mean; this batch's own accuracy is the difference of the sums
+      const runningAccuracy = logs.running[accuracyName] ?? Number.NaN;
+      const accuracy = (runningAccuracy * seen - correctSoFar) / logs.size;
+      correctSoFar = runningAccuracy * seen;
+      post({
+        type: 'batch',
+        task,
+        epoch: logs.epoch,
+        step: logs.step,
+        globalStep,
+        loss: logs.loss,
+        accuracy,
+        runningLoss: logs.running['loss'] ?? logs.loss,
+        runningAccuracy,
+        samplesPerSecond: seen / Math.max(1e-3, (performance.now() - started) / 1000),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (stopRequested) throw new TrainingStopped();
+    },
+    onEpochEnd(epoch, logs) {
+      const model = models[task];
+      const sample =
+        task === 'chars' && model !== undefined && data !== null
+          ? generate(model, data.corpus.vocabulary, { prompt: 'ROMEO:\n', length: 160, temperature: 0.7, seed: epoch }).text
+          : undefined;
+      post({ type: 'epoch', task, epoch, globalStep, logs, ...(sample === undefined ? {} : { sample }) });
+    },
+  };
+}
+
+async function train(settings: TrainSettings, d: Data): Promise<void> {
+  models[settings.task]?.dispose();
+  delete models[settings.task];
+  const sentiment = settings.task === 'sentiment';
+  const model = sentiment
+    ? sentimentModel({ cell: settings.cell, numWords: d.imdb.numWords, embed: settings.embed, units: settings.units, maxlen: d.imdb.maxlen, seed: settings.seed })
+    : charModel({ cell: settings.cell, vocabulary: d.corpus.vocabulary.tokens.length, embed: settings.embed, units: settings.units, seed: settings.seed });
+  models[settings.task] = model;
+  const trainSet = sentiment ? splitData(d.imdb, 'train') : d.corpus.train;
+  const testSet = sentiment ? splitData(d.imdb, 'test') : d.corpus.validation;
+  const loss: Loss = sentiment ? binaryCrossentropy() : sparseCategoricalCrossentropy({ fromLogits: true });
+  const metric: Metric = sentiment ? binaryAccuracy({ name: 'accuracy' }) : sparseCategoricalAccuracy({ name: 'accuracy' });
+  post({
+    type: 'started',
+    settings,
+    params: model.countParams(),
+    summary: model.summary(),
+    stepsPerEpoch: Math.ceil(trainSet.x.shape[0]! / settings.batchSize),
+  });
+  const started = performance.now();
+  let reason: 'done' | 'stopped' = 'done';
+  try {
+    await fit({
+      params: model.params,
+      forward: (x, isTraining, context) => model.apply(x, { training: isTraining, seed: context.seed }),
+      loss,
+      optimizer: adam({ learningRate: settings.learningRate }),
+      x: trainSet.x,
+      y: trainSet.y,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      validationData: testSet,
+      seed: settings.seed,
+      metrics: [metric],
+      clipping: { globalNorm: 5 },
+      callbacks: [liveReport(settings.task, 'accuracy')],
+    });
+  } catch (error) {
+    if (!(error instanceof TrainingStopped)) throw error;
+    reason = 'stopped';
+  }
+  post({ type: 'finished', task: settings.task, reason, seconds: (performance.now() - started) / 1000 });
+}
+
+function needModel(task: TaskName): Sequential {
+  const model = models[task];
+  if (model === undefined) throw new Error(task === 'sentiment' ? 'Train the sentiment model first.' : 'Train the character model first.');
+  return model;
+}
+
+function needData(): Data {
+  if (data === null) throw new Error('The data is still loading.');
+  return data;
+}
+
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'train': {
+      if (training) throw new Error('A training run is in progress; stop it first.');
+      training = true;
+      stopRequested = false;
+      train(message.settings, needData())
+        .catch((error: unknown) => {
+          post({ type: 'error', message: `Training failed: ${error instanceof Error ? error.message : String(error)}` });
+          post({ type: 'finished', task: message.settings.task, reason: 'stopped', seconds: 0 });
+        })
+        .finally(() => {
+          training = false;
+        });
+      return;
+    }
+    case 'stop':
+      stopRequested = true;
+      return;
+    case 'classify': {
+      const d = needData();
+      const { score, words } = classifyReview(needModel('sentiment'), d.lex, d.imdb.maxlen, message.text);
+      post({ type: 'classified', id: message.id, score, words });
+      return;
+    }
+    case 'generate': {
+      const d = needData();
+      const { text, skipped } = generate(needModel('chars'), d.corpus.vocabulary, message);
+      post({ type: 'generated', id: message.id, prompt: message.prompt, text, skipped });
+      return;
+    }
+    case 'inspect': {
+      const d = needData();
+      const model = needModel(message.task);
+      if (message.task === 'sentiment') {
+        const { labels, ids } = readTokens(d.lex, d.imdb.maxlen, message.text);
+        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: labels, series: inspectRecurrent(model, ids) });
+      } else {
+        const chars = [...message.text].filter((c) => d.corpus.vocabulary.ids.has(c)).slice(0, 120);
+        const ids = chars.map((c) => d.corpus.vocabulary.ids.get(c)!);
+        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: chars, series: inspectRecurrent(model, ids) });
+      }
+      return;
+    }
+    case 'review': {
+      const d = needData();
+      const n = d.imdb.test.sequences.length;
+      const index = ((message.index % n) + n) % n;
+      post({ type: 'review', id: message.id, text: reviewText(d.lex, d.imdb.test.sequences[index]!), label: d.imdb.test.labels[index]! });
+      return;
+    }
+  }
+}
+
+function cellOf(model: Sequential): 'simplernn' | 'lstm' | 'gru' {
+  const spec = model.layers[1]?.spec;
+  const kind = spec?.kind === 'rnn' ? spec.cell.kind : 'simpleRnn';
+  return kind === 'simpleRnn' ? 'simplernn' : kind;
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === 'init') {
+    initBackend({
+      backend: 'wasm',
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+      },
+    })
+      .then(async (backend) => {
+        data = await load(message.dataUrl);
+        const d = data;
+        post({
+          type: 'ready',
+          backend,
+          data: {
+            imdbTrain: d.imdb.train.sequences.length,
+            imdbTest: d.imdb.test.sequences.length,
+            numWords: d.imdb.numWords,
+            maxlen: d.imdb.maxlen,
+            characters: d.corpus.characters,
+            charVocabulary: d.corpus.vocabulary.tokens.length,
+            charWindow: d.corpus.window,
+          },
+        });
+      })
+      .catch((error: unknown) => post({ type: 'error', message: `Start-up failed: ${error instanceof Error ? error.message : String(error)}` }));
+    return;
+  }
+  try {
+    handle(message);
+  } catch (error) {
+    post({ type: 'error', ...('id' in message ? { id: message.id } : {}), message: error instanceof Error ? error.message : String(error) });
+  }
+};
