@@ -53,3 +53,15 @@ export type { BatchOptions, BucketOptions, PaddedBatch, Remainder } from './batc
 // toy tasks
 export { ADDITION_CHARS, additionTask, reversalTask, runningSumSignTask } from './toy/toy-tasks';
 export type { AdditionTask, ReversalTask, RunningSumSignTask } from './toy/toy-tasks';
+
+// audio and spoken digits (FSDD)
+export { encodeWav, parseWav } from './audio/wav';
+export type { Wav } from './audio/wav';
+export { readTar, readTarGz } from './fsdd/tar';
+export type { TarEntry } from './fsdd/tar';
+export { FSDD_LAST_TEST_INDEX, FSDD_SAMPLE_RATE, FSDD_SPEAKERS, fsddFromRecordings, fsddFromTarGz, fsddSplitOf, parseFsddName } from './fsdd/fsdd';
+export type { Fsdd, FsddRecording, FsddSplit } from './fsdd/fsdd';
+export { loadFsdd } from './fsdd/fsdd-load';
+export type { LoadFsddOptions } from './fsdd/fsdd-load';
+export { buildDigitStrings } from './fsdd/digit-strings';
+export type { DigitSource, DigitString, DigitStringOptions } from './fsdd/digit-strings';
