@@ -65,3 +65,7 @@ export { loadFsdd } from './fsdd/fsdd-load';
 export type { LoadFsddOptions } from './fsdd/fsdd-load';
 export { buildDigitStrings } from './fsdd/digit-strings';
 export type { DigitSource, DigitString, DigitStringOptions } from './fsdd/digit-strings';
+export { featureExtractor, hzToMel, melFilterbank, melToHz, resolveFeatureOptions } from './audio/features';
+export type { FeatureExtractor, FeatureFrames, FeatureOptions } from './audio/features';
+export { fitFeatureNormalizer, normalizeFeatures } from './audio/normalize';
+export type { FeatureNormalizer } from './audio/normalize';
