@@ -23,8 +23,8 @@ export function fitFeatureNormalizer(items: readonly FeatureFrames[]): FeatureNo
     for (let t = 0; t < item.frames; t++) {
       for (let f = 0; f < features; f++) {
         const v = item.data[t * features + f]!;
-        sum[f] += v;
-        sumSq[f] += v * v;
+        sum[f] = sum[f]! + v;
+        sumSq[f] = sumSq[f]! + v * v;
       }
     }
     count += item.frames;
