@@ -14,3 +14,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { lstmForward, lstmBackward } from './lstm';
+export { gruResetAfterForward, gruResetAfterBackward, gruResetBeforeForward, gruResetBeforeBackward } from './gru';

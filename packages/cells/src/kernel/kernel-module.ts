@@ -35,6 +35,26 @@ export interface KernelExports {
     c0: number, cSeq: number, gates: number, kSeq: number, wT: number, mask: number, recMask: number,
     dHs: number, dP: number, dh: number, dc: number, scratch: number,
   ): void;
+  gruResetAfterForward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    p: number, h0: number, w: number, bRec: number, mask: number, recMask: number,
+    hSeq: number, gates: number, qh: number, scratch: number, q: number,
+  ): void;
+  gruResetAfterBackward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    h0: number, hSeq: number, gates: number, qh: number, wT: number, mask: number, recMask: number,
+    dHs: number, dP: number, dInner: number, dbRec: number, dh: number, scratch: number, direct: number,
+  ): void;
+  gruResetBeforeForward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    p: number, h0: number, w: number, mask: number, recMask: number,
+    hSeq: number, gates: number, resetH: number, scratch: number, q: number, u: number,
+  ): void;
+  gruResetBeforeBackward(
+    batch: number, steps: number, units: number, act: number, recAct: number,
+    h0: number, hSeq: number, gates: number, wT: number, mask: number, recMask: number,
+    dHs: number, dP: number, dh: number, scratch: number, direct: number, dResetH: number, hIn: number,
+  ): void;
   simpleRnnBackward(
     batch: number, steps: number, units: number, act: number,
     hSeq: number, wT: number, mask: number, recMask: number, dHs: number, dP: number, dh: number, scratch: number,

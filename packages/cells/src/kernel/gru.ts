@@ -1,0 +1,84 @@
+/** The GRU's kernel calls (G = 3: z, r, h), both reset conventions; the equations are in `assembly/gru.ts`. */
+import type { GruConfig } from '../config';
+import { ACTIVATION_CODES } from './activation-codes';
+import type { KernelCell } from './kernel-cell';
+import { place, read } from './layout';
+
+export function kernelGru(config: GruConfig): KernelCell {
+  const act = ACTIVATION_CODES[config.activation];
+  const recAct = ACTIVATION_CODES[config.recurrentActivation];
+  if (config.resetAfter) {
+    return {
+      gates: 3,
+      hasCellState: false,
+      forward(kernel, { batch, steps, units }, { p, h0, w, bRec, mask, recMask }) {
+        const rows = steps * batch;
+        const n = 3 * units;
+        const [pP, pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(kernel, [
+          p, h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n,
+        ]);
+        kernel.gruResetAfterForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
+        return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pQh!, rows * units)] };
+      },
+      backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, dHs) {
+        const rows = steps * batch;
+        const n = 3 * units;
+        const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT] = place(kernel, [
+          h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, bRec === null ? null : new Float32Array(n),
+          batch * units, batch * units, batch * units, units * rows,
+        ]);
+        kernel.transpose(pW!, units, n, pWT!);
+        kernel.gruResetAfterBackward(
+          batch, steps, units, act, recAct, pH0!, pHSeq!, pGates!, pQh!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDInner!, pDb!, pDh!, pScratch!, pDirect!,
+        );
+        kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
+        return {
+          dP: read(kernel, pDP!, rows * n),
+          dInner: read(kernel, pDInner!, rows * n),
+          dh0: read(kernel, pDh!, batch * units),
+          dc0: null,
+          dbRec: bRec === null ? null : read(kernel, pDb!, n),
+          hInT: read(kernel, pHInT!, units * rows),
+          resetHT: null,
+        };
+      },
+    };
+  }
+  return {
+    gates: 3,
+    hasCellState: false,
+    forward(kernel, { batch, steps, units }, { p, h0, w, mask, recMask }) {
+      const rows = steps * batch;
+      const n = 3 * units;
+      const [pP, pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(kernel, [
+        p, h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units,
+      ]);
+      kernel.gruResetBeforeForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
+      return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pResetH!, rows * units)] };
+    },
+    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, dHs) {
+      const rows = steps * batch;
+      const n = 3 * units;
+      const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT] = place(kernel, [
+        h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, batch * units, batch * units, batch * units, batch * units,
+        batch * units, units * rows, units * rows,
+      ]);
+      kernel.transpose(pW!, units, n, pWT!);
+      kernel.gruResetBeforeBackward(
+        batch, steps, units, act, recAct, pH0!, pHSeq!, pGates!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pScratch!, pDirect!, pDResetH!, pHIn!,
+      );
+      kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
+      kernel.transpose(pResetH!, rows, units, pResetHT!);
+      const dP = read(kernel, pDP!, rows * n);
+      return {
+        dP,
+        dInner: dP,
+        dh0: read(kernel, pDh!, batch * units),
+        dc0: null,
+        dbRec: null,
+        hInT: read(kernel, pHInT!, units * rows),
+        resetHT: read(kernel, pResetHT!, units * rows),
+      };
+    },
+  };
+}
