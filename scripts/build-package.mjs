@@ -56,7 +56,7 @@ function makeDeclarationsResolvable(dir) {
     if (!name.endsWith('.d.ts')) continue;
     const original = readFileSync(path, 'utf8');
     const withExtensions = (extension) =>
-      original.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]*)\2/g, (_match, lead, quote, spec) => {
+      original.replace(/(from\s+|import\(|import\s+)(['"])(\.{1,2}\/[^'"]*)\2/g, (_match, lead, quote, spec) => {
         const base = join(dirname(path), spec);
         const target = existsSync(`${base}.d.ts`) ? `${spec}.${extension}` : `${spec}/index.${extension}`;
         return `${lead}${quote}${target}${quote}`;

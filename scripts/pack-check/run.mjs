@@ -1,11 +1,15 @@
 // Packs every published package, installs the tarballs with npm (not pnpm) into fresh projects
 // outside the monorepo, and runs a small program in CommonJS and in ESM against each set, plus a
-// TypeScript type-check of a consumer file. Usage: node scripts/pack-check/run.mjs
+// TypeScript type-check of a consumer file. Each tarball is first checked for its contents (dist,
+// types, README, LICENSE, no `workspace:` range left) and linted with publint (every level, strict)
+// and @arethetypeswrong/cli (both tools are devDependencies of apps/docs); any message fails the run.
+// Usage: node scripts/pack-check/run.mjs
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(root, 'scripts', 'pack-check');
@@ -18,6 +22,41 @@ const sets = {
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
+const docsRequire = createRequire(join(root, 'apps', 'docs', 'package.json'));
+const { publint } = await import(pathToFileURL(docsRequire.resolve('publint')).href);
+const { formatMessage } = await import(pathToFileURL(docsRequire.resolve('publint/utils')).href);
+const attwBin = join(dirname(docsRequire.resolve('@arethetypeswrong/cli/package.json')), 'dist', 'index.js');
+
+/** What the tarball must hold: its manifest (workspace ranges rewritten), bundles, types, README, LICENSE. */
+function checkContents(name, tarball, into) {
+  const dir = join(into, `unpacked-${name}`);
+  mkdirSync(dir);
+  run('tar', ['-xzf', tarball, '-C', dir], root);
+  const files = run('tar', ['-tzf', tarball], root).split('\n').filter(Boolean);
+  const problems = [];
+  for (const required of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts', 'package/dist/index.d.cts']) {
+    if (!files.includes(required)) problems.push(`missing ${required.slice('package/'.length)}`);
+  }
+  const manifest = readFileSync(join(dir, 'package', 'package.json'), 'utf8');
+  if (manifest.includes('workspace:')) problems.push('package.json still holds a workspace: range');
+  const stray = files.filter((f) => /\.test\.|\/src\/|\/fixtures\//.test(f));
+  if (stray.length > 0) problems.push(`ships files not meant for users: ${stray.slice(0, 3).join(', ')}`);
+  return problems;
+}
+
+async function lint(name, tarball, into) {
+  const problems = checkContents(name, tarball, into);
+  const bytes = readFileSync(tarball);
+  const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: 'suggestion', strict: true });
+  for (const message of messages) problems.push(`publint ${message.type}: ${formatMessage(message, pkg, { color: false })}`);
+  try {
+    execFileSync(process.execPath, [attwBin, tarball, '--format', 'ascii', '--no-color'], { cwd: into, stdio: 'pipe', encoding: 'utf8' });
+  } catch (error) {
+    problems.push(`attw:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  }
+  return problems;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-pack-'));
 try {
   run('pnpm', ['turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], root);
@@ -27,6 +66,14 @@ try {
     tarballs[name] = join(work, readdirSync(work).find((f) => f.startsWith(`rnnkit-${name}-`) && f.endsWith('.tgz')));
   }
   let failures = 0;
+  for (const name of published) {
+    const problems = await lint(name, tarballs[name], work);
+    if (problems.length === 0) console.log(`ok   @rnnkit/${name}: tarball contents, publint (strict, all levels) and attw report nothing`);
+    else {
+      failures++;
+      console.log(`FAIL @rnnkit/${name}:\n  ${problems.join('\n  ')}`);
+    }
+  }
   for (const [setName, members] of Object.entries(sets)) {
     const project = join(work, setName);
     cpSync(join(here, 'consumers', setName), project, { recursive: true });
