@@ -18,6 +18,8 @@ export {
   sparseCategoricalCrossentropyPerSample,
 } from './losses/index';
 export type { BinaryCrossentropyOptions, CategoricalCrossentropyOptions, Loss, LossWeights } from './losses/index';
+export { ctcLoss, ctcLossFromTargets, ctcLossPerSample, labelsFromPadded } from './losses/ctc';
+export type { CtcLossOptions, CtcOptions, CtcTargets } from './losses/ctc';
 export { adagrad, adam, adamw, createOptimizer, rmsprop, sgd } from './optimizers/index';
 export type {
   AdagradOptions,
