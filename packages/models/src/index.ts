@@ -32,6 +32,8 @@ export { loadModel, saveModel } from './io/node-files';
 export { downloadModel, loadModelFromFiles, loadModelFromIndexedDb, saveModelToIndexedDb } from './io/browser';
 export { beamSearch, greedyDecode, sampleDecode } from './decoding/decode';
 export type { BeamOptions, BeamResult, DecodeOptions, DecodeResult, SampleOptions } from './decoding/decode';
+export { ctcBeamDecode, ctcCollapse, ctcGreedyDecode, editDistance } from './decoding/ctc';
+export type { CtcBeamOptions, CtcDecodeOptions, CtcHypothesis } from './decoding/ctc';
 export { disposeState, gatherState } from './decoding/stepper';
 export type { StepOutput, StepState, Stepper } from './decoding/stepper';
 export { sequentialStepper } from './decoding/sequential-stepper';
