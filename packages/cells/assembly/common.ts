@@ -73,11 +73,27 @@ export function recurrentInputsTransposed(batch: i32, steps: i32, units: i32, h0
   }
 }
 
-/** Column sums of x [rows, n] added to sum [n] (n a multiple of 4). */
+/**
+ * Column sums of x [rows, n] added to sum [n] (n a multiple of 4), in blocks of 64 rows so that
+ * rounding grows with 64 + rows/64 rather than with rows.
+ */
 export function addColumnSums(x: usize, rows: i32, n: i32, sum: usize): void {
-  for (let j = 0; j < n; j += 4) {
-    let s = f32x4.splat(0.0);
-    for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(at(x, r * n + j)));
-    v128.store(at(sum, j), f32x4.add(v128.load(at(sum, j)), s));
+  for (let from = 0; from < rows; from += 64) {
+    const to = min(from + 64, rows);
+    for (let j = 0; j < n; j += 4) {
+      let s = f32x4.splat(0.0);
+      for (let r = from; r < to; r++) s = f32x4.add(s, v128.load(at(x, r * n + j)));
+      v128.store(at(sum, j), f32x4.add(v128.load(at(sum, j)), s));
+    }
+  }
+}
+
+/** x [rows, n] += bias [n] in every row (n a multiple of 4). */
+export function addRowBias(x: usize, rows: i32, n: i32, bias: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j += 4) {
+      const i = r * n + j;
+      v128.store(at(x, i), f32x4.add(v128.load(at(x, i)), v128.load(at(bias, j))));
+    }
   }
 }

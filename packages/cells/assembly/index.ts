@@ -6,7 +6,7 @@
  */
 export { gemm, transpose } from './gemm';
 export { activateInPlace, activationGradInPlace } from './simd';
-export { recurrentInputsTransposed } from './common';
+export { addColumnSums, addRowBias, recurrentInputsTransposed } from './common';
 export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';
 
 /** First free byte after the module's static data: the TypeScript side allocates from here. */

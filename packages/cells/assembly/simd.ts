@@ -36,7 +36,9 @@ const FLUSH_BELOW: f32 = 1e-30;
 // @ts-ignore: decorator
 @inline export function expm1x4(x: v128): v128 {
   const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504)));
+  // n = round(x·log2 e) by the 1.5·2²³ trick: the sum's low mantissa bits hold n as an integer
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(shifted, f32x4.splat(12582912.0));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let q = f32x4.splat(1.0 / 5040.0);
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 720.0));
@@ -45,7 +47,7 @@ const FLUSH_BELOW: f32 = 1e-30;
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 6.0));
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
   const p = f32x4.add(f32x4.mul(f32x4.mul(q, r), r), r);
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - 0x4b400000)), 23); // 2ⁿ
   return f32x4.add(f32x4.mul(scale, p), f32x4.sub(scale, f32x4.splat(1.0)));
 }
 

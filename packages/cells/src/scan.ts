@@ -101,8 +101,9 @@ export function scanWith<C extends CellConfig>(
     // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
     // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
     const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
+    const biasInKernel = kernel !== null && bIn !== null; // the kernel adds the bias itself (and sums its gradient)
     let p =
-      bIn === null
+      bIn === null || biasInKernel
         ? matMul(x, params.wxh)
         : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
     let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
@@ -113,11 +114,11 @@ export function scanWith<C extends CellConfig>(
     const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
 
     const state0: CellState = run.initialState;
-    const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec])];
+    const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec]), ...(biasInKernel ? [bIn!] : [])];
     const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
     const packed =
       kernel !== null && kernelCalls !== null
-        ? runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, inputs)
+        ? runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, biasInKernel, inputs)
         : runRecurrence(cell, constants, bRec !== null, inputs);
 
     const hSeq = cell.hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;

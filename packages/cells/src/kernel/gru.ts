@@ -2,7 +2,7 @@
 import type { GruConfig } from '../config';
 import { ACTIVATION_CODES } from './activation-codes';
 import type { KernelCell } from './kernel-cell';
-import { place, read } from './layout';
+import { place, read, readOrNull, zerosOrNull } from './layout';
 
 export function kernelGru(config: GruConfig): KernelCell {
   const act = ACTIVATION_CODES[config.activation];
@@ -11,33 +11,36 @@ export function kernelGru(config: GruConfig): KernelCell {
     return {
       gates: 3,
       hasCellState: false,
-      forward(kernel, { batch, steps, units }, { p, h0, w, bRec, mask, recMask }) {
+      forward(kernel, { batch, steps, units }, { p, bIn, h0, w, bRec, mask, recMask }) {
         const rows = steps * batch;
         const n = 3 * units;
-        const [pP, pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(kernel, [
-          p, h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n,
+        const [pP, pBIn, pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(kernel, [
+          p, bIn, h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n,
         ]);
+        if (pBIn !== 0) kernel.addRowBias(pP!, rows, n, pBIn!);
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
         return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pQh!, rows * units)] };
       },
-      backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, dHs) {
+      backward(kernel, { batch, steps, units }, { bIn, h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, dHs) {
         const rows = steps * batch;
         const n = 3 * units;
-        const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT] = place(kernel, [
-          h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, bRec === null ? null : new Float32Array(n),
-          batch * units, batch * units, batch * units, units * rows,
+        const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT, pDbIn] = place(kernel, [
+          h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, zerosOrNull(bRec),
+          batch * units, batch * units, batch * units, units * rows, zerosOrNull(bIn),
         ]);
         kernel.transpose(pW!, units, n, pWT!);
         kernel.gruResetAfterBackward(
           batch, steps, units, act, recAct, pH0!, pHSeq!, pGates!, pQh!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDInner!, pDb!, pDh!, pScratch!, pDirect!,
         );
         kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
+        if (pDbIn !== 0) kernel.addColumnSums(pDP!, rows, n, pDbIn!);
         return {
           dP: read(kernel, pDP!, rows * n),
           dInner: read(kernel, pDInner!, rows * n),
           dh0: read(kernel, pDh!, batch * units),
           dc0: null,
-          dbRec: bRec === null ? null : read(kernel, pDb!, n),
+          dbIn: readOrNull(kernel, pDbIn!, n),
+          dbRec: readOrNull(kernel, pDb!, n),
           hInT: read(kernel, pHInT!, units * rows),
           resetHT: null,
         };
@@ -47,21 +50,22 @@ export function kernelGru(config: GruConfig): KernelCell {
   return {
     gates: 3,
     hasCellState: false,
-    forward(kernel, { batch, steps, units }, { p, h0, w, mask, recMask }) {
+    forward(kernel, { batch, steps, units }, { p, bIn, h0, w, mask, recMask }) {
       const rows = steps * batch;
       const n = 3 * units;
-      const [pP, pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(kernel, [
-        p, h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units,
+      const [pP, pBIn, pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(kernel, [
+        p, bIn, h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units,
       ]);
+      if (pBIn !== 0) kernel.addRowBias(pP!, rows, n, pBIn!);
       kernel.gruResetBeforeForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
       return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pResetH!, rows * units)] };
     },
-    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, dHs) {
+    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, dHs) {
       const rows = steps * batch;
       const n = 3 * units;
-      const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT] = place(kernel, [
+      const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT, pDbIn] = place(kernel, [
         h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, batch * units, batch * units, batch * units, batch * units,
-        batch * units, units * rows, units * rows,
+        batch * units, units * rows, units * rows, zerosOrNull(bIn),
       ]);
       kernel.transpose(pW!, units, n, pWT!);
       kernel.gruResetBeforeBackward(
@@ -69,12 +73,14 @@ export function kernelGru(config: GruConfig): KernelCell {
       );
       kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
       kernel.transpose(pResetH!, rows, units, pResetHT!);
+      if (pDbIn !== 0) kernel.addColumnSums(pDP!, rows, n, pDbIn!);
       const dP = read(kernel, pDP!, rows * n);
       return {
         dP,
         dInner: dP,
         dh0: read(kernel, pDh!, batch * units),
         dc0: null,
+        dbIn: readOrNull(kernel, pDbIn!, n),
         dbRec: null,
         hInT: read(kernel, pHInT!, units * rows),
         resetHT: read(kernel, pResetHT!, units * rows),

@@ -15,8 +15,10 @@ export interface KernelDims {
 }
 
 export interface KernelInputs {
-  /** [T·B, N] input projections x_t·Wxh + b_in. */
+  /** [T·B, N] input projections x_t·Wxh (without the input bias). */
   readonly p: Float32Array;
+  /** [N] the input bias b_in, added to p by the kernel, or null. */
+  readonly bIn: Float32Array | null;
   /** [B, Hp]. */
   readonly h0: Float32Array;
   /** [B, Hp] (LSTM), else null. */
@@ -49,6 +51,8 @@ export interface KernelBackward {
   readonly dh0: Float32Array;
   /** [B, Hp] (LSTM), else null. */
   readonly dc0: Float32Array | null;
+  /** [N] ∂L/∂b_in = Σ_rows dP, when there is an input bias, else null. */
+  readonly dbIn: Float32Array | null;
   /** [N] ∂L/∂bRec (GRU reset-after with bias), else null. */
   readonly dbRec: Float32Array | null;
   /** [Hp, T·B] hIn of every step, transposed: ∂L/∂W = hInT·dInner. */

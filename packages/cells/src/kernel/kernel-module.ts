@@ -20,6 +20,8 @@ export interface KernelExports {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   activateInPlace(code: number, ptr: number, count: number): void;
   activationGradInPlace(code: number, ptr: number, count: number): void;
+  addRowBias(x: number, rows: number, n: number, bias: number): void;
+  addColumnSums(x: number, rows: number, n: number, sum: number): void;
   recurrentInputsTransposed(batch: number, steps: number, units: number, h0: number, hSeq: number, recMask: number, out: number): void;
   simpleRnnForward(
     batch: number, steps: number, units: number, act: number,

@@ -8,7 +8,9 @@
  * steps on the kernel's transposed hIn.
  *
  * Shapes: T time, B batch, H units (Hp padded), G gate blocks.
- *   inputs:  P [T·B, G·H], h0 [B, H], c0 [B, H] (LSTM), W [H, G·H], bRec [G·H] (GRU reset-after)
+ *   inputs:  P [T·B, G·H] = X·Wxh, h0 [B, H], c0 [B, H] (LSTM), W [H, G·H], bRec [G·H] (GRU reset-after),
+ *            bIn [G·H] the input bias (the kernel adds it to P, and sums ∂P's rows for its gradient: a
+ *            tfjs column sum, or the ones-column trick of the op path, costs more than the whole recurrence)
  *   output:  [T·B, H] carried h per step, or [(T + 1)·B, H] for the LSTM with the final c appended
  */
 import { concat, customGrad, matMul, slice, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
@@ -32,6 +34,7 @@ export function runKernelRecurrence(
   units: number,
   constants: RecurrenceConstants,
   hasRecurrentBias: boolean,
+  hasInputBias: boolean,
   inputs: Tensor[],
 ): Tensor {
   const batch = constants.batch;
@@ -47,9 +50,11 @@ export function runKernelRecurrence(
     const c0 = cell.hasCellState ? list[i++]! : null;
     const w = list[i++]!;
     const bRec = hasRecurrentBias ? list[i++]! : null;
+    const bIn = hasInputBias ? list[i++]! : null;
     const rows = p.shape[0] ?? 0;
     const host: KernelInputs = {
       p: padBlocks(hostData(p), rows, gates, units),
+      bIn: bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units),
       h0: padBlocks(hostData(h0), batch, 1, units),
       c0: c0 === null ? null : padBlocks(hostData(c0), batch, 1, units),
       w: padBlocks(hostData(w), units, gates, units, paddedUnits(units)),
@@ -95,6 +100,7 @@ export function runKernelRecurrence(
     if (back.dc0 !== null) grads.push(tensor2d(unpadBlocks(back.dc0, batch, 1, units), [batch, units]));
     grads.push(dW);
     if (hasRecurrentBias) grads.push(tensor1d(unpadBlocks(back.dbRec!, 1, gates, units)));
+    if (hasInputBias) grads.push(tensor1d(unpadBlocks(back.dbIn!, 1, gates, units)));
     return grads;
   }
 
