@@ -4,7 +4,7 @@
 //   pnpm --filter @rnnkit/demo test:e2e
 //
 // Builds the page with Vite, serves it with `vite preview` on 127.0.0.1, and checks that:
-//   1. the worker starts on the wasm backend;
+//   1. the worker starts on the wasm backend, and Stop ends a run between two updates;
 //   2. a short sentiment run (LSTM, 2 epochs) trains: the loss falls and the test accuracy beats chance;
 //   3. a positive and a negative sentence are classified (p in [0, 1], positive > negative,
 //      one coloured chip per word);
@@ -77,6 +77,18 @@ try {
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   const backend = await page.getByTestId('backend').textContent();
   check('the worker runs on wasm', /^wasm/.test(backend ?? ''), backend ?? '');
+  await page.screenshot({ path: join(outDir, 'start.png'), fullPage: true });
+
+  // Stop ends a run between two updates
+  await page.getByTestId('sentiment-epochs').fill('5');
+  await page.getByTestId('sentiment-train').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="sentiment-train-card"]')?.getAttribute('data-steps')) >= 5, undefined, {
+    timeout: 60_000,
+  });
+  await page.getByTestId('sentiment-stop').click();
+  await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="stopped"]', { timeout: 30_000 });
+  const stoppedAt = await num('sentiment-train-card', 'data-steps');
+  check('Stop ends a run mid-epoch', stoppedAt < 20, `stopped after ${stoppedAt} of 315 updates`);
 
   // 2. a short sentiment run
   await page.getByTestId('sentiment-epochs').fill('2');
@@ -119,7 +131,7 @@ try {
   // 4. the heat-map (drawn after training and after each classification)
   await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-heatmap"]')?.width ?? 0) > 0, undefined, { timeout: 30_000 });
   const tabs = await page.locator('[data-testid="sentiment-inspector"] .series-tab').allTextContents();
-  check('the hidden-state heat-map is drawn', tabs.join(',') === 'h,c,i,f,o', `series ${tabs.join(', ')}`);
+  check('the hidden-state heat-map is drawn', tabs.join(',') === 'h,c,i,f,c̃,o', `series ${tabs.join(', ')}`);
   await page.screenshot({ path: join(outDir, 'sentiment.png'), fullPage: true });
 
   // 5. a short character-level run and generation

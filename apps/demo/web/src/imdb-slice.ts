@@ -61,17 +61,20 @@ export function decodeImdbSlice(bytes: Uint8Array): ImdbSlice {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [numWords, maxlen, trainCount, testCount] = [0, 1, 2, 3].map((i) => view.getUint32(8 + 4 * i, true)) as [number, number, number, number];
   const count = trainCount + testCount;
+  const size = (ids: number): number => 24 + 3 * count + 2 * ids;
+  if (bytes.length < size(0)) throw new Error(`decodeImdbSlice: expected at least ${size(0)} bytes for ${count} reviews, got ${bytes.length}`);
   let at = 24;
   const labels = bytes.slice(at, at + count);
   at += count;
   const lengths: number[] = [];
   for (let i = 0; i < count; i++, at += 2) lengths.push(view.getUint16(at, true));
+  const expected = size(lengths.reduce((a, b) => a + b, 0));
+  if (bytes.length !== expected) throw new Error(`decodeImdbSlice: expected ${expected} bytes, got ${bytes.length}`);
   const sequences = lengths.map((length) => {
     const ids = new Int32Array(length);
     for (let t = 0; t < length; t++, at += 2) ids[t] = view.getUint16(at, true);
     return ids;
   });
-  if (at !== bytes.length) throw new Error(`decodeImdbSlice: expected ${at} bytes, got ${bytes.length}`);
   return {
     numWords,
     maxlen,

@@ -9,7 +9,7 @@
 import { activate, cellStep, zeroState } from '@rnnkit/cells';
 import type { CellConfig, CellParams, CellState } from '@rnnkit/cells';
 import type { Sequential } from '@rnnkit/models';
-import { add, dispose, gather, matMul, mul, slice, tensor1d, tidy } from '@rnnkit/tensor';
+import { add, dispose, gather, matMul, mul, sigmoid, slice, softmax, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { StateSeries } from './protocol';
 
@@ -42,6 +42,7 @@ function gates(config: CellConfig, params: CellParams, x: Tensor, h: Tensor): Ga
     return {
       i: activate(config.recurrentActivation, block(z, 0, H)),
       f: activate(config.recurrentActivation, block(z, 1, H)),
+      'c̃': activate(config.activation, block(z, 2, H)),
       o: activate(config.recurrentActivation, block(z, 3, H)),
     };
   }
@@ -63,14 +64,19 @@ const DESCRIPTIONS: Record<string, string> = {
   c: 'cell state c_t — the LSTM’s memory (unbounded)',
   i: 'input gate i_t — how much of the new candidate enters c',
   f: 'forget gate f_t — how much of c_{t−1} is kept',
+  'c̃': 'candidate c̃_t — what may be written into c',
   o: 'output gate o_t — how much of tanh(c_t) shows in h',
   z: 'update gate z_t — 1 keeps h_{t−1}, 0 takes the candidate',
   r: 'reset gate r_t — how much of h_{t−1} the candidate sees',
   'h̃': 'candidate h̃_t',
 };
 
-/** Runs the model's first recurrent layer over `ids` and returns h_t (c_t) and the gates per token. */
-export function inspectRecurrent(model: Sequential, ids: readonly number[]): StateSeries[] {
+/**
+ * Runs the model's first recurrent layer over `ids` and returns h_t (c_t) and the gates per token,
+ * leaving out the first `skip` tokens (e.g. the padding a classifier reads before a short review:
+ * the state still runs through them, so the values shown are the ones the model computes).
+ */
+export function inspectRecurrent(model: Sequential, ids: readonly number[], skip = 0): StateSeries[] {
   const embeddingLayer = model.layers[0];
   const recurrentLayer = model.layers[1];
   if (embeddingLayer?.spec.kind !== 'embedding' || recurrentLayer?.spec.kind !== 'rnn') {
@@ -83,12 +89,15 @@ export function inspectRecurrent(model: Sequential, ids: readonly number[]): Sta
   const params: CellParams = bh === undefined ? { wxh: weight('wxh')!, whh: weight('whh')! } : { wxh: weight('wxh')!, whh: weight('whh')!, bh };
 
   const series = new Map<string, number[][]>();
+  let step = 0;
   const record = (name: string, t: Tensor): void => {
+    if (step < skip) return;
     if (!series.has(name)) series.set(name, []);
     series.get(name)!.push(Array.from(t.dataSync()));
   };
   let state: CellState = zeroState(config, 1);
-  for (const id of ids) {
+  for (; step < ids.length; step++) {
+    const id = ids[step]!;
     const next = tidy(() => {
       const x = gather(embeddings, tensor1d([id], 'int32'));
       for (const [name, g] of Object.entries(gates(config, params, x, state.h))) record(name, g);
@@ -102,7 +111,7 @@ export function inspectRecurrent(model: Sequential, ids: readonly number[]): Sta
   }
   dispose(Object.values(state));
 
-  const order = ['h', 'c', 'i', 'f', 'o', 'z', 'r', 'h̃'];
+  const order = ['h', 'c', 'i', 'f', 'c̃', 'o', 'z', 'r', 'h̃'];
   return order
     .filter((name) => series.has(name))
     .map((name) => ({
@@ -116,4 +125,24 @@ export function inspectRecurrent(model: Sequential, ids: readonly number[]): Sta
 function symmetricRange(values: number[][]): [number, number] {
   const top = Math.max(1e-6, ...values.flat().map(Math.abs));
   return [-top, top];
+}
+
+/**
+ * The model's output layer applied to every h_t: y_t = act(h_t·W + b) [T, O], with a sigmoid output
+ * kept and linear logits turned into probabilities by a softmax. For a model Embedding → recurrent → Dense.
+ */
+export function denseReadout(model: Sequential, h: readonly (readonly number[])[]): number[][] {
+  const last = model.layers[model.layers.length - 1];
+  if (last?.spec.kind !== 'dense' || model.layers.length !== 3) {
+    throw new Error(`denseReadout: the model must be embedding → recurrent → dense, got ${model.layers.map((l) => l.spec.kind).join(' → ')}`);
+  }
+  if (h.length === 0) return [];
+  const activation = last.spec.activation;
+  const kernel = model.params[`${last.name}/kernel`]!;
+  const bias = model.params[`${last.name}/bias`];
+  return tidy(() => {
+    const z = matMul(tensor2d(h.map((row) => [...row])), kernel);
+    const logits = bias === undefined ? z : add(z, bias);
+    return (activation === 'sigmoid' ? sigmoid(logits) : softmax(logits)).arraySync() as number[][];
+  });
 }

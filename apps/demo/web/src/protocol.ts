@@ -53,6 +53,16 @@ export interface StateSeries {
   readonly range: readonly [number, number];
 }
 
+/** The output layer read at every step: what the model would answer if the text ended at token t. */
+export interface Readout {
+  readonly label: string;
+  readonly description: string;
+  /** One value per token (NaN where there is none). */
+  readonly values: number[];
+  /** 'sentiment': p(positive), centred on 0.5; 'probability': a probability from 0 up. */
+  readonly kind: 'sentiment' | 'probability';
+}
+
 export type ToWorker =
   | { readonly type: 'train'; readonly settings: TrainSettings }
   | { readonly type: 'stop' }
@@ -87,6 +97,6 @@ export type FromWorker =
   | { readonly type: 'finished'; readonly task: TaskName; readonly reason: 'done' | 'stopped'; readonly seconds: number }
   | { readonly type: 'classified'; readonly id: number; readonly score: number; readonly words: readonly WordScore[] }
   | { readonly type: 'generated'; readonly id: number; readonly prompt: string; readonly text: string; readonly skipped: string }
-  | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[] }
+  | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[]; readonly readout: Readout }
   | { readonly type: 'review'; readonly id: number; readonly text: string; readonly label: number }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

@@ -15,9 +15,9 @@ import { charCorpus, generate } from './chars';
 import type { CharCorpus } from './chars';
 import { decodeImdbSlice } from './imdb-slice';
 import type { ImdbSlice } from './imdb-slice';
-import { inspectRecurrent } from './inspect';
+import { denseReadout, inspectRecurrent } from './inspect';
 import { charModel, sentimentModel } from './models';
-import type { FromWorker, TaskName, ToWorker, TrainSettings } from './protocol';
+import type { FromWorker, Readout, StateSeries, TaskName, ToWorker, TrainSettings } from './protocol';
 import { classifyReview, lexicon, readTokens, reviewText, splitData } from './sentiment';
 import type { Lexicon } from './sentiment';
 
@@ -190,12 +190,29 @@ function handle(message: ToWorker): void {
       const d = needData();
       const model = needModel(message.task);
       if (message.task === 'sentiment') {
+        // the classifier reads the review pre-padded to maxlen: run through the padding, show the words
         const { labels, ids } = readTokens(d.lex, d.imdb.maxlen, message.text);
-        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: labels, series: inspectRecurrent(model, ids) });
+        const padding = d.imdb.maxlen - ids.length;
+        const series = inspectRecurrent(model, [...new Array<number>(padding).fill(0), ...ids], padding);
+        const readout: Readout = {
+          label: 'p(+)',
+          description: 'the output layer read at this token: p(positive) for the review so far (the last column is the score)',
+          values: denseReadout(model, hiddenStates(series)).map((row) => row[0]!),
+          kind: 'sentiment',
+        };
+        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: labels, series, readout });
       } else {
         const chars = [...message.text].filter((c) => d.corpus.vocabulary.ids.has(c)).slice(0, 120);
+        if (chars.length === 0) throw new Error('The text has no character the model knows.');
         const ids = chars.map((c) => d.corpus.vocabulary.ids.get(c)!);
-        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: chars, series: inspectRecurrent(model, ids) });
+        const series = inspectRecurrent(model, ids);
+        const readout: Readout = {
+          label: 'p(next)',
+          description: 'the probability the model gave to the character that comes next',
+          values: denseReadout(model, hiddenStates(series)).map((row, t) => (t + 1 < ids.length ? row[ids[t + 1]!]! : Number.NaN)),
+          kind: 'probability',
+        };
+        post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: chars, series, readout });
       }
       return;
     }
@@ -207,6 +224,10 @@ function handle(message: ToWorker): void {
       return;
     }
   }
+}
+
+function hiddenStates(series: readonly StateSeries[]): number[][] {
+  return series.find((s) => s.name === 'h')?.values ?? [];
 }
 
 function cellOf(model: Sequential): 'simplernn' | 'lstm' | 'gru' {

@@ -70,7 +70,10 @@ export function drawChart(svg: SVGSVGElement, options: ChartOptions, series: rea
     svg.append(el('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: sy(t), y2: sy(t), class: 'grid' }));
     svg.append(el('text', { x: PAD.left - 6, y: sy(t) + 4, class: 'tick', 'text-anchor': 'end' }, format(t)));
   }
-  for (const t of ticks(0, xHi, 6)) {
+  if (all.length === 0) {
+    svg.append(el('text', { x: PAD.left + plotW / 2, y: PAD.top + plotH / 2, class: 'placeholder', 'text-anchor': 'middle' }, 'the curve appears here as the network trains'));
+  }
+  for (const t of all.length === 0 ? [] : ticks(0, xHi, 6)) {
     svg.append(el('line', { x1: sx(t), x2: sx(t), y1: PAD.top + plotH, y2: PAD.top + plotH + 4, class: 'axis' }));
     svg.append(el('text', { x: sx(t), y: PAD.top + plotH + 16, class: 'tick', 'text-anchor': 'middle' }, format(t)));
   }

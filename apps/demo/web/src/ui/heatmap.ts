@@ -6,6 +6,8 @@
  * (white → teal) for gates in [0, 1].
  */
 
+import type { Readout } from '../protocol';
+
 const NEG: readonly [number, number, number] = [37, 99, 235];
 const POS: readonly [number, number, number] = [220, 38, 38];
 const GATE: readonly [number, number, number] = [13, 116, 110];
@@ -26,12 +28,24 @@ export function heatColor(value: number, range: readonly [number, number]): stri
 
 export interface HeatmapInput {
   readonly tokens: readonly string[];
+  /** An extra strip above the grid: the model's output after each token. */
+  readonly readout?: Readout;
   /** values[t][unit] */
   readonly values: readonly (readonly number[])[];
   readonly range: readonly [number, number];
 }
 
-const TOP = 6;
+const STRIP = 16;
+const STRIP_GAP = 10;
+const GREEN: readonly [number, number, number] = [22, 163, 74];
+const INDIGO: readonly [number, number, number] = [79, 70, 229];
+
+/** The colour of a readout value: red · white (0.5) · green for sentiment, white → indigo for a probability. */
+export function readoutColor(value: number, kind: Readout['kind']): string {
+  if (!Number.isFinite(value)) return '#f1f5f9';
+  if (kind === 'probability') return mix(WHITE, INDIGO, Math.sqrt(value));
+  return value >= 0.5 ? mix(WHITE, GREEN, (value - 0.5) * 2) : mix(WHITE, POS, (0.5 - value) * 2);
+}
 const UNIT_LABEL_WIDTH = 34;
 
 export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, input: HeatmapInput, availableWidth: number): void {
@@ -42,6 +56,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   const longest = Math.max(1, ...input.tokens.map((t) => shown(t).length));
   const labelHeight = Math.min(90, 14 + longest * 6.5 * Math.sin(Math.PI / 3));
   const width = UNIT_LABEL_WIDTH + T * cellW + 8;
+  const TOP = input.readout === undefined ? 6 : 6 + STRIP + STRIP_GAP;
   const height = TOP + H * cellH + labelHeight;
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.ceil(width * ratio);
@@ -59,6 +74,19 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
       g.fillStyle = heatColor(column[u]!, input.range);
       g.fillRect(UNIT_LABEL_WIDTH + t * cellW, TOP + u * cellH, cellW - (cellW > 10 ? 1 : 0), cellH);
     }
+  }
+  if (input.readout !== undefined) {
+    const readout = input.readout;
+    readout.values.forEach((v, t) => {
+      g.fillStyle = readoutColor(v, readout.kind);
+      g.fillRect(UNIT_LABEL_WIDTH + t * cellW, 4, cellW - (cellW > 10 ? 1 : 0), STRIP);
+    });
+    g.fillStyle = '#0f172a';
+    g.font = '600 10px system-ui, sans-serif';
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    g.fillText(readout.label, UNIT_LABEL_WIDTH - 4, 4 + STRIP / 2);
+    g.textBaseline = 'alphabetic';
   }
   g.fillStyle = '#64748b';
   g.font = '10px system-ui, sans-serif';
@@ -83,7 +111,14 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   canvas.onmousemove = (event) => {
     const box = canvas.getBoundingClientRect();
     const t = Math.floor((event.clientX - box.left - UNIT_LABEL_WIDTH) / cellW);
-    const u = Math.floor((event.clientY - box.top - TOP) / cellH);
+    const y = event.clientY - box.top;
+    const readout = input.readout;
+    if (readout !== undefined && t >= 0 && t < T && y >= 4 && y < 4 + STRIP) {
+      const v = readout.values[t]!;
+      tooltip.textContent = `token ${t} “${shown(input.tokens[t]!)}” · ${readout.description}: ${Number.isFinite(v) ? v.toFixed(3) : '—'}`;
+      return;
+    }
+    const u = Math.floor((y - TOP) / cellH);
     if (t < 0 || t >= T || u < 0 || u >= H) {
       tooltip.textContent = '';
       return;

@@ -4,8 +4,8 @@
  */
 import type { WorkerClient } from '../client';
 import { h } from '../dom';
-import type { StateSeries, TaskName } from '../protocol';
-import { drawHeatmap, heatColor } from './heatmap';
+import type { Readout, StateSeries, TaskName } from '../protocol';
+import { drawHeatmap, heatColor, readoutColor } from './heatmap';
 
 export interface Inspector {
   readonly element: HTMLElement;
@@ -28,6 +28,7 @@ export function inspector(client: WorkerClient, task: TaskName, defaultText: str
   const body = h('div', { class: 'heatmap-wrap', hidden: true }, tabs, description, h('div', { class: 'heatmap-scroll' }, canvas), tooltip, legend);
   let series: readonly StateSeries[] = [];
   let tokens: readonly string[] = [];
+  let readout: Readout | undefined;
   let selected = 'h';
 
   const drawSelected = (): void => {
@@ -35,16 +36,29 @@ export function inspector(client: WorkerClient, task: TaskName, defaultText: str
     if (s === undefined) return;
     selected = s.name;
     for (const tab of tabs.children) tab.setAttribute('aria-selected', String(tab.getAttribute('data-name') === s.name));
-    description.textContent = `${s.description}. Rows: the ${s.values[0]?.length ?? 0} units; columns: the ${tokens.length} tokens the model reads.`;
+    description.textContent =
+      `${s.description}. Rows: the ${s.values[0]?.length ?? 0} units; columns: the ${tokens.length} tokens the model reads` +
+      (readout === undefined ? '.' : `; top strip “${readout.label}”: ${readout.description}.`);
     const width = body.clientWidth || 900;
-    drawHeatmap(canvas, tooltip, { tokens, values: s.values, range: s.range }, width);
+    drawHeatmap(canvas, tooltip, { tokens, values: s.values, range: s.range, ...(readout === undefined ? {} : { readout }) }, width);
     const [lo, hi] = s.range;
     const stops = Array.from({ length: 11 }, (_, i) => heatColor(lo + ((hi - lo) * i) / 10, s.range));
     legend.replaceChildren(
+      h('span', {}, s.name),
       h('span', {}, label(lo)),
       h('span', { class: 'legend-bar', style: `background: linear-gradient(to right, ${stops.join(', ')})` }),
       h('span', {}, label(hi)),
     );
+    if (readout !== undefined) {
+      const kind = readout.kind;
+      const readoutStops = Array.from({ length: 11 }, (_, i) => readoutColor(i / 10, kind));
+      legend.append(
+        h('span', { class: 'legend-gap' }, readout.label),
+        h('span', {}, kind === 'sentiment' ? 'negative' : '0'),
+        h('span', { class: 'legend-bar', style: `background: linear-gradient(to right, ${readoutStops.join(', ')})` }),
+        h('span', {}, kind === 'sentiment' ? 'positive' : '1'),
+      );
+    }
   };
 
   const show = async (text?: string): Promise<void> => {
@@ -54,6 +68,7 @@ export function inspector(client: WorkerClient, task: TaskName, defaultText: str
       if (answer.type !== 'inspected') return;
       series = answer.series;
       tokens = answer.tokens;
+      readout = answer.readout;
       note.textContent = '';
       body.hidden = false;
       tabs.replaceChildren(

@@ -3,7 +3,7 @@
  * accuracy charts (per step, smoothed, and the held-out value after every epoch).
  *
  * For the end-to-end test the card exposes its state as data attributes: data-state
- * (idle | training | done | stopped), data-steps, data-loss-first (mean of the first 5 batch
+ * (idle | starting | training | done | stopped), data-steps, data-loss-first (mean of the first 5 batch
  * losses), data-loss-recent (the smoothed loss now), data-test-accuracy.
  */
 import { formatInt, h, svg } from '../dom';
@@ -138,7 +138,11 @@ export function trainPanel(info: TaskInfo, onTrain: (settings: TrainSettings) =>
     seed: Number(seed.value),
   });
 
-  trainButton.addEventListener('click', () => onTrain(settings()));
+  trainButton.addEventListener('click', () => {
+    element.setAttribute('data-state', 'starting');
+    status.textContent = 'Building the model…';
+    onTrain(settings());
+  });
   stopButton.addEventListener('click', () => {
     stopButton.disabled = true;
     status.textContent = 'Stopping after this update…';
