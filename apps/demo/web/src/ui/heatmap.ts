@@ -46,7 +46,7 @@ export function readoutColor(value: number, kind: Readout['kind']): string {
   if (kind === 'probability') return mix(WHITE, INDIGO, Math.sqrt(value));
   return value >= 0.5 ? mix(WHITE, GREEN, (value - 0.5) * 2) : mix(WHITE, POS, (0.5 - value) * 2);
 }
-const UNIT_LABEL_WIDTH = 34;
+const UNIT_LABEL_WIDTH = 48;
 
 export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, input: HeatmapInput, availableWidth: number): void {
   const T = input.tokens.length;
