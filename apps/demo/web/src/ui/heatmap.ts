@@ -54,7 +54,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   const cellW = Math.max(7, Math.min(30, Math.floor((availableWidth - UNIT_LABEL_WIDTH - 8) / Math.max(T, 1))));
   const cellH = Math.max(3, Math.min(10, Math.floor(300 / Math.max(H, 1))));
   const longest = Math.max(1, ...input.tokens.map((t) => shown(t).length));
-  const labelHeight = Math.min(90, 14 + longest * 6.5 * Math.sin(Math.PI / 3));
+  const upright = longest <= 2; // characters stand upright under their column; words are slanted
+  const labelHeight = upright ? 22 : Math.min(90, 14 + longest * 6.5 * Math.sin(Math.PI / 3));
   const width = UNIT_LABEL_WIDTH + T * cellW + 8;
   const TOP = input.readout === undefined ? 6 : 6 + STRIP + STRIP_GAP;
   const height = TOP + H * cellH + labelHeight;
@@ -98,10 +99,16 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
 
   g.fillStyle = '#334155';
   g.font = `${cellW >= 12 ? 12 : 10}px system-ui, sans-serif`;
-  const labelEvery = Math.max(1, Math.ceil(12 / cellW));
+  const labelEvery = Math.max(1, Math.ceil((upright ? 8 : 12) / cellW));
   for (let t = 0; t < T; t += labelEvery) {
+    const x = UNIT_LABEL_WIDTH + t * cellW + cellW / 2;
+    if (upright) {
+      g.textAlign = 'center';
+      g.fillText(shown(input.tokens[t]!), x, TOP + H * cellH + 15);
+      continue;
+    }
     g.save();
-    g.translate(UNIT_LABEL_WIDTH + t * cellW + cellW / 2 + 4, TOP + H * cellH + 10);
+    g.translate(x + 4, TOP + H * cellH + 10);
     g.rotate(-Math.PI / 3);
     g.textAlign = 'right';
     g.fillText(shown(input.tokens[t]!), 0, 0);
