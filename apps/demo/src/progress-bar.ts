@@ -11,6 +11,8 @@ export interface ProgressLine {
   readonly metrics: Readonly<Record<string, number>>;
   readonly samplesPerSecond: number;
   readonly etaSeconds: number;
+  /** What a sample is, for the throughput (default 'samples': `1830 samples/s`). */
+  readonly unit?: string;
 }
 
 const WIDTH = 24;
@@ -33,7 +35,7 @@ export function formatProgress(line: ProgressLine): string {
   const pad = String(line.batches).length;
   return (
     `epoch ${line.epoch}/${line.epochs} [${bar}] ${String(line.batch).padStart(pad)}/${line.batches}  ${metrics}  ` +
-    `${Math.round(line.samplesPerSecond)} samples/s  ${done >= 1 ? 'done' : `ETA ${formatSeconds(line.etaSeconds)}`}`
+    `${Math.round(line.samplesPerSecond)} ${line.unit ?? 'samples'}/s  ${done >= 1 ? 'done' : `ETA ${formatSeconds(line.etaSeconds)}`}`
   );
 }
 
