@@ -62,12 +62,13 @@ export function recurrentInputsTransposed(batch: i32, steps: i32, units: i32, h0
   const rows = steps * batch;
   for (let k = 0; k < steps; k++) {
     const hPrev = k == 0 ? h0 : at(hSeq, (k - 1) * batch * units);
-    for (let b = 0; b < batch; b++) {
-      const column = k * batch + b;
-      for (let j = 0; j < units; j++) {
+    // one step's [B, H] block (in cache) → columns k·B … (k+1)·B − 1 of out, written along rows
+    for (let j = 0; j < units; j++) {
+      const row = at(out, j * rows + k * batch);
+      for (let b = 0; b < batch; b++) {
         let v = load<f32>(at(hPrev, b * units + j));
         if (recMask != 0) v *= load<f32>(at(recMask, b * units + j));
-        store<f32>(at(out, j * rows + column), v);
+        store<f32>(at(row, b), v);
       }
     }
   }

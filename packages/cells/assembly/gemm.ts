@@ -124,12 +124,18 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: 
   }
 }
 
-/** dst[c, r] = src[r, c] for src [rows, cols]; pointers in bytes. */
+/**
+ * dst[c, r] = src[r, c] for src [rows, cols]; pointers in bytes. In blocks of 64 source rows, so
+ * that reads stay in cache while every write runs along a row of dst.
+ */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const from = src + ((<usize>r * <usize>cols) << 2);
+  for (let from = 0; from < rows; from += 64) {
+    const to = min(from + 64, rows);
     for (let c = 0; c < cols; c++) {
-      store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(from + (<usize>c << 2)));
+      const out = dst + ((<usize>c * <usize>rows) << 2);
+      for (let r = from; r < to; r++) {
+        store<f32>(out + (<usize>r << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>c) << 2)));
+      }
     }
   }
 }

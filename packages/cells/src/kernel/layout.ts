@@ -28,10 +28,10 @@ export function padBlocks(x: Float32Array, rows: number, gates: number, units: n
   return out;
 }
 
-/** [rows, G·Hp] → a new [rows, G·H]. */
+/** [rows, G·Hp] → [rows, G·H]: `x` itself when it is exactly that already, else a new array. */
 export function unpadBlocks(x: Float32Array, rows: number, gates: number, units: number): Float32Array {
   const padded = paddedUnits(units);
-  if (padded === units) return x.slice(0, rows * gates * units);
+  if (padded === units) return x.length === rows * gates * units ? x : x.slice(0, rows * gates * units);
   const out = new Float32Array(rows * gates * units);
   for (let r = 0; r < rows; r++) {
     for (let g = 0; g < gates; g++) {
