@@ -98,6 +98,7 @@ export {
   oneHot,
   unsortedSegmentSum,
   conv2d,
+  conv2dTranspose,
   maxPool,
   avgPool,
   // comparisons and selection
