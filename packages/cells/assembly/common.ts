@@ -34,7 +34,7 @@ export function recurrentInput(hPrev: usize, recMask: usize, scratch: usize, cou
  *   dh_{k−1} = dhIn ⊙ m_rec + direct + keep·dh + dHs_{k−1}
  * with `direct` the gradient through paths other than the recurrent matmul (GRU's z ⊙ h_{t−1}),
  * keep = 1 − m (present only with a mask), dHs_{k−1} the upstream gradient of the previous step's
- * output (absent at k = 0). Overwrites dh [B, H]; the terms are added in the tfjs-op path's order.
+ * output (absent at k = 0, and when only the final state is used: dHs = 0). Overwrites dh [B, H]; the terms are added in the tfjs-op path's order.
  */
 export function carryHiddenGrad(
   batch: i32, units: i32, k: i32, dhIn: usize, recMask: usize, direct: usize, mask: usize, dh: usize, dHs: usize,
@@ -48,7 +48,7 @@ export function carryHiddenGrad(
       if (recMask != 0) next = f32x4.mul(next, v128.load(at(recMask, i)));
       if (direct != 0) next = f32x4.add(next, v128.load(at(direct, i)));
       if (mask != 0) next = f32x4.add(next, f32x4.mul(keep, v128.load(at(dh, i))));
-      if (k > 0) next = f32x4.add(next, v128.load(at(dHs, (k - 1) * stepFloats + i)));
+      if (k > 0 && dHs != 0) next = f32x4.add(next, v128.load(at(dHs, (k - 1) * stepFloats + i)));
       v128.store(at(dh, i), flush(next));
     }
   }

@@ -64,7 +64,8 @@ export function gruResetAfterForward(
 
 /**
  * BPTT. hSeq, gates, qh from the forward, h0 [B, H], wT [3H, H] = Wᵀ, dHs [T·B, H] → dP, dInner
- * [T·B, 3H]; dbRec [3H] (zeroed by the caller) accumulates Σ_rows dInner; dh [B, H] ends as ∂L/∂h0.
+ * [T·B, 3H]; dbRec [3H] (zeroed by the caller) accumulates Σ_rows dInner; dh [B, H] holds ∂L/∂h_{T−1} on
+ * entry and ∂L/∂h0 on return. dHs is 0 when only the final state is used.
  * scratch, direct: [B, H].
  */
 export function gruResetAfterBackward(
@@ -74,7 +75,6 @@ export function gruResetAfterBackward(
 ): void {
   const n = 3 * units;
   const stepFloats = batch * units;
-  memory.copy(dh, at(dHs, (steps - 1) * stepFloats), <usize>stepFloats << 2);
   for (let k = steps - 1; k >= 0; k--) {
     const hPrev = k == 0 ? h0 : at(hSeq, (k - 1) * stepFloats);
     const gk = at(gates, k * batch * n), dpk = at(dP, k * batch * n), dik = at(dInner, k * batch * n);
@@ -150,7 +150,7 @@ export function gruResetBeforeForward(
 
 /**
  * BPTT. hSeq, gates from the forward, h0 [B, H], wT [3H, H] = Wᵀ, recMask, dHs [T·B, H] → dP
- * [T·B, 3H] (also dInner); dh [B, H] ends as ∂L/∂h0. scratch, direct, dResetH, hIn: [B, H].
+ * [T·B, 3H] (also dInner); dh [B, H] holds ∂L/∂h_{T−1} on entry and ∂L/∂h0 on return (dHs 0 as above). scratch, direct, dResetH, hIn: [B, H].
  */
 export function gruResetBeforeBackward(
   batch: i32, steps: i32, units: i32, act: i32, recAct: i32,
@@ -159,7 +159,6 @@ export function gruResetBeforeBackward(
 ): void {
   const n = 3 * units;
   const stepFloats = batch * units;
-  memory.copy(dh, at(dHs, (steps - 1) * stepFloats), <usize>stepFloats << 2);
   for (let k = steps - 1; k >= 0; k--) {
     const hPrev = k == 0 ? h0 : at(hSeq, (k - 1) * stepFloats);
     const hIn = recurrentInput(hPrev, recMask, hInBuffer, stepFloats);

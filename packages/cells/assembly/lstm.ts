@@ -65,8 +65,8 @@ export function lstmForward(
 
 /**
  * BPTT. cSeq, gates, kSeq from the forward, c0 [B, H], wT [4H, H] = Wᵀ, dHs [T·B, H] the upstream
- * gradient of every carried h, dc [B, H] that of the final c → dP [T·B, 4H]; dh, dc [B, H] end as
- * ∂L/∂h0, ∂L/∂c0. scratch: [B, H].
+ * gradient of every carried h (0 when only the final state is used) → dP [T·B, 4H]. dh, dc [B, H]
+ * hold ∂L/∂h_{T−1}, ∂L/∂c_{T−1} on entry and ∂L/∂h0, ∂L/∂c0 on return. scratch: [B, H].
  */
 export function lstmBackward(
   batch: i32, steps: i32, units: i32, act: i32, recAct: i32,
@@ -75,7 +75,6 @@ export function lstmBackward(
 ): void {
   const n = 4 * units;
   const stepFloats = batch * units;
-  memory.copy(dh, at(dHs, (steps - 1) * stepFloats), <usize>stepFloats << 2);
   for (let k = steps - 1; k >= 0; k--) {
     const cPrev = k == 0 ? c0 : at(cSeq, (k - 1) * stepFloats);
     const dz = at(dP, k * batch * n);

@@ -38,14 +38,14 @@ export function simpleRnnForward(
 
 /**
  * BPTT. hSeq [T·B, H] from the forward, wT [H, H] = Wᵀ, dHs [T·B, H] the upstream gradient of every
- * step's carried h → dP [T·B, H]; dh [B, H] ends as ∂L/∂h0. scratch: [B, H].
+ * step's carried h (0 when only the final state is used) → dP [T·B, H]. dh [B, H] holds ∂L/∂h_{T−1}
+ * on entry and ∂L/∂h0 on return. scratch: [B, H].
  */
 export function simpleRnnBackward(
   batch: i32, steps: i32, units: i32, act: i32,
   hSeq: usize, wT: usize, mask: usize, recMask: usize, dHs: usize, dP: usize, dh: usize, scratch: usize,
 ): void {
   const stepFloats = batch * units;
-  memory.copy(dh, at(dHs, (steps - 1) * stepFloats), <usize>stepFloats << 2);
   for (let k = steps - 1; k >= 0; k--) {
     const h = at(hSeq, k * stepFloats);
     const da = at(dP, k * stepFloats);

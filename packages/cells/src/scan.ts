@@ -116,11 +116,23 @@ export function scanWith<C extends CellConfig>(
     const state0: CellState = run.initialState;
     const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec]), ...(biasInKernel ? [bIn!] : [])];
     const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
-    const packed =
-      kernel !== null && kernelCalls !== null
-        ? runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, biasInKernel, inputs)
-        : runRecurrence(cell, constants, bRec !== null, inputs);
-
+    // the kernel's packed output: [every step's h (returnSequences) or the final h; the final c (LSTM)]
+    const hRows = run.returnSequences ? rowCount : batch;
+    const kernelState = (packed: Tensor): CellState => {
+      const h = slice(packed, [hRows - batch, 0], [batch, units]);
+      return cell.hasCellState ? { h, c: slice(packed, [hRows, 0], [batch, units]) } : { h };
+    };
+    const kernelOutputs = (packed: Tensor): Tensor => {
+      const hs = cell.hasCellState ? slice(packed, [0, 0], [hRows, units]) : packed;
+      const lastMask = mask === null || run.returnSequences ? mask : slice(mask, [rowCount - batch, 0], [batch, 1]);
+      const ys = run.zeroOutputForMask && lastMask !== null ? mul(hs, lastMask) : hs;
+      return run.returnSequences ? transpose(reshape(ys, [steps, batch, units]), [1, 0, 2]) : ys;
+    };
+    if (kernel !== null && kernelCalls !== null) {
+      const packed = runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, biasInKernel, run.returnSequences, inputs);
+      return { outputs: kernelOutputs(packed), state: kernelState(packed) as StateOf<C> };
+    }
+    const packed = runRecurrence(cell, constants, bRec !== null, inputs);
     const hSeq = cell.hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;
     const block = (t: Tensor, k: number): Tensor => slice(t, [k * batch, 0], [batch, units]);
     const h = block(hSeq, steps - 1);

@@ -21,12 +21,12 @@ export function kernelGru(config: GruConfig): KernelCell {
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
         return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pQh!, rows * units)] };
       },
-      backward(kernel, { batch, steps, units }, { bIn, h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, dHs) {
+      backward(kernel, { batch, steps, units }, { bIn, h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
         const rows = steps * batch;
         const n = 3 * units;
         const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT, pDbIn] = place(kernel, [
           h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, zerosOrNull(bRec),
-          batch * units, batch * units, batch * units, units * rows, zerosOrNull(bIn),
+          dhT, batch * units, batch * units, units * rows, zerosOrNull(bIn),
         ]);
         kernel.transpose(pW!, units, n, pWT!);
         kernel.gruResetAfterBackward(
@@ -60,11 +60,11 @@ export function kernelGru(config: GruConfig): KernelCell {
       kernel.gruResetBeforeForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
       return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pResetH!, rows * units)] };
     },
-    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, dHs) {
+    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
       const rows = steps * batch;
       const n = 3 * units;
       const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT, pDbIn] = place(kernel, [
-        h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, batch * units, batch * units, batch * units, batch * units,
+        h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, dhT, batch * units, batch * units, batch * units,
         batch * units, units * rows, units * rows, zerosOrNull(bIn),
       ]);
       kernel.transpose(pW!, units, n, pWT!);

@@ -61,10 +61,19 @@ export interface KernelBackward {
   readonly resetHT: Float32Array | null;
 }
 
+/** The gradients flowing into the recurrence from above. */
+export interface KernelUpstream {
+  /** [T·B, Hp] of every step's carried h, or null when only the final state was used. */
+  readonly dHs: Float32Array | null;
+  /** [B, Hp] of the final h (with dHs: its last block). */
+  readonly dhT: Float32Array;
+  /** [B, Hp] of the final c (LSTM), else null. */
+  readonly dcT: Float32Array | null;
+}
+
 export interface KernelCell {
   readonly gates: number;
   readonly hasCellState: boolean;
   forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs): KernelForward;
-  /** dHs [T·B, Hp] upstream gradient of every carried h; dcT [B, Hp] of the final c (LSTM). */
-  backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, dHs: Float32Array, dcT: Float32Array | null): KernelBackward;
+  backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream): KernelBackward;
 }

@@ -35,6 +35,7 @@ const optionSets: OptionSet[] = [
   { label: 'sequences + initial state', options: () => ({ returnSequences: true }), initialState: true },
   { label: 'mask', options: (b) => ({ returnSequences: true, mask: lengthsMask(lengths(b), T) }) },
   { label: 'left padding + zeroOutputForMask', options: (b) => ({ returnSequences: true, zeroOutputForMask: true, mask: lengthsMask(lengths(b), T).reverse(1) }) },
+  { label: 'last output + zeroOutputForMask + right padding', options: (b) => ({ zeroOutputForMask: true, mask: lengthsMask(lengths(b), T) }), initialState: true },
   { label: 'goBackwards + mask + initial state', options: (b) => ({ goBackwards: true, mask: lengthsMask(lengths(b), T) }), initialState: true },
   {
     label: 'dropout + recurrent dropout + mask',
@@ -90,7 +91,7 @@ describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recur
     // every variant with every option set; every activation with the two richest option sets
     const cases = [
       ...allCellVariants(I, units).flatMap(([label, config]) => optionSets.map((set) => [label, config, set] as const)),
-      ...activationVariants(units).flatMap(([label, config]) => optionSets.slice(4).map((set) => [label, config, set] as const)),
+      ...activationVariants(units).flatMap(([label, config]) => optionSets.slice(5).map((set) => [label, config, set] as const)),
     ];
     for (const [cellLabel, config, set] of cases) {
       {

@@ -11,7 +11,9 @@
  *   inputs:  P [T·B, G·H] = X·Wxh, h0 [B, H], c0 [B, H] (LSTM), W [H, G·H], bRec [G·H] (GRU reset-after),
  *            bIn [G·H] the input bias (the kernel adds it to P, and sums ∂P's rows for its gradient: a
  *            tfjs column sum, or the ones-column trick of the op path, costs more than the whole recurrence)
- *   output:  [T·B, H] carried h per step, or [(T + 1)·B, H] for the LSTM with the final c appended
+ *   output:  [T·B, H] carried h per step, or [(T + 1)·B, H] for the LSTM with the final c appended;
+ *            with `sequence: false` only the final state: h [B, H], or [2·B, H] = [h; c] for the LSTM
+ *            (no [T·B, H] tensor is made, and no zero gradient for it travels back)
  */
 import { concat, customGrad, matMul, slice, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
@@ -26,7 +28,8 @@ function hostData(t: Tensor): Float32Array {
 
 /**
  * Runs the recurrence of `cell` (H = `units`) on the kernel. Returns the packed output;
- * differentiable with respect to every input.
+ * differentiable with respect to every input. `sequence` asks for every step's h (else only the
+ * final state).
  */
 export function runKernelRecurrence(
   kernel: KernelExports,
@@ -35,6 +38,7 @@ export function runKernelRecurrence(
   constants: RecurrenceConstants,
   hasRecurrentBias: boolean,
   hasInputBias: boolean,
+  sequence: boolean,
   inputs: Tensor[],
 ): Tensor {
   const batch = constants.batch;
@@ -63,15 +67,17 @@ export function runKernelRecurrence(
       recMask: constants.recurrentMask === null ? null : padBlocks(hostData(constants.recurrentMask), batch, 1, units),
     };
     const forward = cell.forward(kernel, dims(rows), host);
-    const hSeq = unpadBlocks(forward.hSeq, rows, 1, units);
+    const lastBlock = (seq: Float32Array): Float32Array => unpadBlocks(seq.subarray((rows - batch) * paddedUnits(units)), batch, 1, units);
+    const hPart = sequence ? unpadBlocks(forward.hSeq, rows, 1, units) : lastBlock(forward.hSeq);
+    const hRows = sequence ? rows : batch;
     let value: Tensor;
     if (forward.cSeq === null) {
-      value = tensor2d(hSeq, [rows, units]);
+      value = tensor2d(hPart, [hRows, units]);
     } else {
-      const packed = new Float32Array((rows + batch) * units);
-      packed.set(hSeq);
-      packed.set(unpadBlocks(forward.cSeq.subarray((rows - batch) * paddedUnits(units)), batch, 1, units), rows * units);
-      value = tensor2d(packed, [rows + batch, units]);
+      const packed = new Float32Array((hRows + batch) * units);
+      packed.set(hPart);
+      packed.set(lastBlock(forward.cSeq), hRows * units);
+      value = tensor2d(packed, [hRows + batch, units]);
     }
     const kept: KernelInputs = { ...host, p: new Float32Array(0) }; // the backward does not need P
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, rows, kept, forward)) };
@@ -79,9 +85,11 @@ export function runKernelRecurrence(
 
   function backward(dy: Tensor, rows: number, host: KernelInputs, forward: KernelForward): Tensor[] {
     const upstream = hostData(dy);
-    const dHs = padBlocks(upstream.subarray(0, rows * units), rows, 1, units);
-    const dcT = cell.hasCellState ? padBlocks(upstream.subarray(rows * units), batch, 1, units) : null;
-    const back = cell.backward(kernel, dims(rows), host, forward, dHs, dcT);
+    const hRows = sequence ? rows : batch;
+    const dHs = sequence ? padBlocks(upstream.subarray(0, rows * units), rows, 1, units) : null;
+    const dhT = dHs === null ? padBlocks(upstream.subarray(0, batch * units), batch, 1, units) : dHs.subarray((rows - batch) * paddedUnits(units));
+    const dcT = cell.hasCellState ? padBlocks(upstream.subarray(hRows * units), batch, 1, units) : null;
+    const back = cell.backward(kernel, dims(rows), host, forward, { dHs, dhT, dcT });
 
     const dP = tensor2d(unpadBlocks(back.dP, rows, gates, units), [rows, gates * units]);
     const dInner = back.dInner === back.dP ? dP : tensor2d(unpadBlocks(back.dInner, rows, gates, units), [rows, gates * units]);

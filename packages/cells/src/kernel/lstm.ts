@@ -23,11 +23,11 @@ export function kernelLstm(config: LstmConfig): KernelCell {
         saves: [read(kernel, pGates!, rows * 4 * units), read(kernel, pK!, rows * units)],
       };
     },
-    backward(kernel, { batch, steps, units }, { bIn, h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, dHs, dcT) {
+    backward(kernel, { batch, steps, units }, { bIn, h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }) {
       const rows = steps * batch;
       const n = 4 * units;
       const [pHSeq, pH0, pC0, pCSeq, pGates, pK, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pDc, pScratch, pHInT, pDbIn] = place(kernel, [
-        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, batch * units, dcT, batch * units, units * rows, zerosOrNull(bIn),
+        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, dhT, dcT, batch * units, units * rows, zerosOrNull(bIn),
       ]);
       kernel.transpose(pW!, units, n, pWT!);
       kernel.lstmBackward(batch, steps, units, act, recAct, pC0!, pCSeq!, pGates!, pK!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pDc!, pScratch!);

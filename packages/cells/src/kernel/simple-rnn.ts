@@ -16,10 +16,10 @@ export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
       kernel.simpleRnnForward(batch, steps, units, act, pP!, pH0!, pW!, pMask!, pRec!, pHSeq!, pScratch!);
       return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [] };
     },
-    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq }, dHs) {
+    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq }, { dHs, dhT }) {
       const rows = steps * batch;
       const [pHSeq, pH0, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pHInT, pDbIn] = place(kernel, [
-        hSeq, h0, w, units * units, mask, recMask, dHs, rows * units, batch * units, batch * units, units * rows, zerosOrNull(bIn),
+        hSeq, h0, w, units * units, mask, recMask, dHs, rows * units, dhT, batch * units, units * rows, zerosOrNull(bIn),
       ]);
       kernel.transpose(pW!, units, units, pWT!);
       kernel.simpleRnnBackward(batch, steps, units, act, pHSeq!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pScratch!);
