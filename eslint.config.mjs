@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/out/**', '**/*.cjs', 'docs/api/**', 'packages/*/assembly/**'] },
+  { ignores: ['**/dist/**', '**/dist-web/**', '**/.examples/**', '**/node_modules/**', '**/.turbo/**', '**/out/**', '**/*.cjs', 'docs/api/**', 'packages/*/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

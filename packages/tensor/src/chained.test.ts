@@ -1,4 +1,4 @@
-import { cast, grad, initBackend, scalar, sum, tensor, tensor1d, train, variable } from './index';
+import { cast, grad, initBackend, scalar, sum, tensor1d, train, variable } from './index';
 import type { Scalar, Tensor } from './index';
 
 describe.each(['cpu', 'wasm'] as const)('chained tensor methods and tfjs optimisers [%s]', (backend) => {
