@@ -139,3 +139,18 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
     }
   }
 }
+
+/**
+ * out [m, n] = aT·d = Σ_k aT[:, k·B … (k+1)·B)·d[k·B … (k+1)·B, :], with aT [m, T·B] a transposed
+ * sequence (hIn or X) and d [T·B, n] (stride ldd): a weight gradient summed one step at a time, so
+ * each step's block of d is read while in cache (tfjs' wasm matmul repacks a fresh [T·B, n] operand
+ * on every call, which costs 3–8× more at these shapes).
+ */
+export function weightGrad(steps: i32, batch: i32, m: i32, n: i32, aT: usize, d: usize, ldd: i32, out: usize, ldo: i32): void {
+  const lda = steps * batch;
+  for (let k = 0; k < steps; k++) {
+    const a = aT + (<usize>(k * batch) << 2);
+    const dk = d + ((<usize>(k * batch) * <usize>ldd) << 2);
+    gemm(m, n, batch, a, lda, dk, ldd, k == 0 ? <usize>0 : out, ldo, out, ldo);
+  }
+}

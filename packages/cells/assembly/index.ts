@@ -4,7 +4,7 @@
  * Built by `scripts/build-kernel.mjs` into `src/kernel/recurrence-wasm.generated.ts`; driven from
  * `src/kernel/kernel-recurrence.ts`, which owns the memory layout.
  */
-export { gemm, transpose } from './gemm';
+export { gemm, transpose, weightGrad } from './gemm';
 export { activateInPlace, activationGradInPlace } from './simd';
 export { addColumnSums, addRowBias, recurrentInputsTransposed } from './common';
 export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';

@@ -93,52 +93,49 @@ export function scanWith<C extends CellConfig>(
     const { batch, steps } = run;
     const units = config.units;
     const gates = gateCount(config);
-    const cell = fusedCell(config);
     const resetAfter = config.kind === 'gru' && config.resetAfter;
-
     const rowCount = steps * batch;
-    const x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
-    // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
-    // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
-    const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
-    const biasInKernel = kernel !== null && bIn !== null; // the kernel adds the bias itself (and sums its gradient)
-    let p =
-      bIn === null || biasInKernel
-        ? matMul(x, params.wxh)
-        : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
-    let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
-    if (run.goBackwards) {
-      p = reshape(reverse(reshape(p, [steps, batch, gates * units]), 0), [rowCount, gates * units]);
-      if (mask !== null) mask = reshape(reverse(reshape(mask, [steps, batch]), 0), [rowCount, 1]);
-    }
-    const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
 
+    // time-major rows in processing order: step k is rows [k·B, (k+1)·B)
+    let x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
+    let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
+    const inProcessingOrder = (t: Tensor, width: number): Tensor => reshape(reverse(reshape(t, [steps, batch, width]), 0), [rowCount, width]);
+    const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
+    const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
     const state0: CellState = run.initialState;
-    const inputs = [p, state0.h, ...('c' in state0 ? [state0.c] : []), params.whh, ...(bRec === null ? [] : [bRec]), ...(biasInKernel ? [bIn!] : [])];
-    const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
-    // the kernel's packed output: [every step's h (returnSequences) or the final h; the final c (LSTM)]
-    const hRows = run.returnSequences ? rowCount : batch;
-    const kernelState = (packed: Tensor): CellState => {
-      const h = slice(packed, [hRows - batch, 0], [batch, units]);
-      return cell.hasCellState ? { h, c: slice(packed, [hRows, 0], [batch, units]) } : { h };
-    };
-    const kernelOutputs = (packed: Tensor): Tensor => {
-      const hs = cell.hasCellState ? slice(packed, [0, 0], [hRows, units]) : packed;
-      const lastMask = mask === null || run.returnSequences ? mask : slice(mask, [rowCount - batch, 0], [batch, 1]);
-      const ys = run.zeroOutputForMask && lastMask !== null ? mul(hs, lastMask) : hs;
-      return run.returnSequences ? transpose(reshape(ys, [steps, batch, units]), [1, 0, 2]) : ys;
-    };
+    const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
+    const recurrentInputs = [params.whh, ...(bRec === null ? [] : [bRec])];
+
+    let packed: Tensor;
     if (kernel !== null && kernelCalls !== null) {
-      const packed = runKernelRecurrence(kernel, kernelCalls, units, constants, bRec !== null, biasInKernel, run.returnSequences, inputs);
-      return { outputs: kernelOutputs(packed), state: kernelState(packed) as StateOf<C> };
+      if (run.goBackwards) x = inProcessingOrder(x, config.inputSize);
+      if (run.goBackwards && mask !== null) mask = inProcessingOrder(mask, 1);
+      const constants = { batch, mask, keep: null, recurrentMask: run.recurrentMask };
+      const inputs = [x, params.wxh, ...stateInputs, ...recurrentInputs, ...(bIn === null ? [] : [bIn])];
+      packed = runKernelRecurrence(kernel, kernelCalls, config.inputSize, units, constants, bRec !== null, bIn !== null, run.returnSequences, inputs);
+    } else {
+      // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
+      // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
+      let p =
+        bIn === null
+          ? matMul(x, params.wxh)
+          : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
+      if (run.goBackwards) p = inProcessingOrder(p, gates * units);
+      if (run.goBackwards && mask !== null) mask = inProcessingOrder(mask, 1);
+      const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
+      packed = runRecurrence(fusedCell(config), constants, bRec !== null, [p, ...stateInputs, ...recurrentInputs]);
     }
-    const packed = runRecurrence(cell, constants, bRec !== null, inputs);
-    const hSeq = cell.hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;
-    const block = (t: Tensor, k: number): Tensor => slice(t, [k * batch, 0], [batch, units]);
-    const h = block(hSeq, steps - 1);
-    const state: CellState = cell.hasCellState ? { h, c: block(packed, steps) } : { h };
-    const ySeq = run.zeroOutputForMask && mask !== null ? mul(hSeq, mask) : hSeq;
-    const outputs = run.returnSequences ? transpose(reshape(ySeq, [steps, batch, units]), [1, 0, 2]) : block(ySeq, steps - 1);
+
+    // packed: [every step's h (the kernel: only with returnSequences, else the final h); the final c (LSTM)]
+    const hRows = run.returnSequences || kernel === null ? rowCount : batch;
+    const hasCellState = config.kind === 'lstm';
+    const hs = hasCellState ? slice(packed, [0, 0], [hRows, units]) : packed;
+    const lastH = (): Tensor => slice(hs, [hRows - batch, 0], [batch, units]);
+    const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [hRows, 0], [batch, units]) } : { h: lastH() };
+    const outputMask = mask === null || run.returnSequences ? mask : slice(mask, [rowCount - batch, 0], [batch, 1]);
+    const y = run.returnSequences ? hs : lastH();
+    const ys = run.zeroOutputForMask && outputMask !== null ? mul(y, outputMask) : y;
+    const outputs = run.returnSequences ? transpose(reshape(ys, [steps, batch, units]), [1, 0, 2]) : ys;
     return { outputs, state: state as StateOf<C> };
   });
 }

@@ -28,7 +28,7 @@ function grid(): Float32Array {
 
 function run(kind: 'activateInPlace' | 'activationGradInPlace', name: ActivationName, x: Float32Array): Float32Array {
   const kernel = recurrenceKernel()!;
-  const [ptr] = place(kernel, [x]);
+  const [ptr] = place(kernel, [x]).pointers;
   kernel[kind](ACTIVATION_CODES[name], ptr!, x.length);
   return read(kernel, ptr!, x.length);
 }

@@ -11,38 +11,37 @@ export function kernelGru(config: GruConfig): KernelCell {
     return {
       gates: 3,
       hasCellState: false,
-      forward(kernel, { batch, steps, units }, { p, bIn, h0, w, bRec, mask, recMask }) {
+      forward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, p) {
         const rows = steps * batch;
         const n = 3 * units;
-        const [pP, pBIn, pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(kernel, [
-          p, bIn, h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n,
-        ]);
-        if (pBIn !== 0) kernel.addRowBias(pP!, rows, n, pBIn!);
-        kernel.gruResetAfterForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
+        const [pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(
+          kernel,
+          [h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n],
+          p.end,
+        ).pointers;
+        kernel.gruResetAfterForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
         return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pQh!, rows * units)] };
       },
-      backward(kernel, { batch, steps, units }, { bIn, h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
+      backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
         const rows = steps * batch;
         const n = 3 * units;
-        const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT, pDbIn] = place(kernel, [
+        const { pointers, end } = place(kernel, [
           h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, zerosOrNull(bRec),
-          dhT, batch * units, batch * units, units * rows, zerosOrNull(bIn),
+          dhT, batch * units, batch * units, units * rows, units * n,
         ]);
+        const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT, pDW] = pointers;
         kernel.transpose(pW!, units, n, pWT!);
         kernel.gruResetAfterBackward(
           batch, steps, units, act, recAct, pH0!, pHSeq!, pGates!, pQh!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDInner!, pDb!, pDh!, pScratch!, pDirect!,
         );
         kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
-        if (pDbIn !== 0) kernel.addColumnSums(pDP!, rows, n, pDbIn!);
+        kernel.weightGrad(steps, batch, units, n, pHInT!, pDInner!, n, pDW!, n);
         return {
-          dP: read(kernel, pDP!, rows * n),
-          dInner: read(kernel, pDInner!, rows * n),
+          dP: { ptr: pDP!, end },
           dh0: read(kernel, pDh!, batch * units),
           dc0: null,
-          dbIn: readOrNull(kernel, pDbIn!, n),
+          dW: read(kernel, pDW!, units * n),
           dbRec: readOrNull(kernel, pDb!, n),
-          hInT: read(kernel, pHInT!, units * rows),
-          resetHT: null,
         };
       },
     };
@@ -50,41 +49,35 @@ export function kernelGru(config: GruConfig): KernelCell {
   return {
     gates: 3,
     hasCellState: false,
-    forward(kernel, { batch, steps, units }, { p, bIn, h0, w, mask, recMask }) {
+    forward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, p) {
       const rows = steps * batch;
       const n = 3 * units;
-      const [pP, pBIn, pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(kernel, [
-        p, bIn, h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units,
-      ]);
-      if (pBIn !== 0) kernel.addRowBias(pP!, rows, n, pBIn!);
-      kernel.gruResetBeforeForward(batch, steps, units, act, recAct, pP!, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
+      const [pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(
+        kernel,
+        [h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units],
+        p.end,
+      ).pointers;
+      kernel.gruResetBeforeForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
       return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pResetH!, rows * units)] };
     },
-    backward(kernel, { batch, steps, units }, { bIn, h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
+    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
       const rows = steps * batch;
       const n = 3 * units;
-      const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT, pDbIn] = place(kernel, [
+      const { pointers, end } = place(kernel, [
         h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, dhT, batch * units, batch * units, batch * units,
-        batch * units, units * rows, units * rows, zerosOrNull(bIn),
+        batch * units, units * rows, units * rows, units * n,
       ]);
+      const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT, pDW] = pointers;
       kernel.transpose(pW!, units, n, pWT!);
       kernel.gruResetBeforeBackward(
         batch, steps, units, act, recAct, pH0!, pHSeq!, pGates!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pScratch!, pDirect!, pDResetH!, pHIn!,
       );
       kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
       kernel.transpose(pResetH!, rows, units, pResetHT!);
-      if (pDbIn !== 0) kernel.addColumnSums(pDP!, rows, n, pDbIn!);
-      const dP = read(kernel, pDP!, rows * n);
-      return {
-        dP,
-        dInner: dP,
-        dh0: read(kernel, pDh!, batch * units),
-        dc0: null,
-        dbIn: readOrNull(kernel, pDbIn!, n),
-        dbRec: null,
-        hInT: read(kernel, pHInT!, units * rows),
-        resetHT: read(kernel, pResetHT!, units * rows),
-      };
+      // the z, r blocks see hIn, the h block sees r ⊙ hIn
+      kernel.weightGrad(steps, batch, units, 2 * units, pHInT!, pDP!, n, pDW!, n);
+      kernel.weightGrad(steps, batch, units, units, pResetHT!, pDP! + 8 * units, n, pDW! + 8 * units, n);
+      return { dP: { ptr: pDP!, end }, dh0: read(kernel, pDh!, batch * units), dc0: null, dW: read(kernel, pDW!, units * n), dbRec: null };
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The contract between the kernel driver and one cell type's kernel calls. Everything is host
- * arrays in the kernel's padded layout (see `layout.ts`).
+ * The contract between the kernel driver and one cell type's kernel calls. Host arrays are in the
+ * kernel's padded layout (see `layout.ts`); the input projection P and its gradient stay in the
+ * kernel memory, where the driver computes them (`kernel-recurrence.ts`).
  *
  * Shapes: B batch, T time, Hp padded units, G gate blocks, N = G·Hp; sequences time-major in
  * processing order (step k = rows [k·B, (k+1)·B)).
@@ -14,11 +15,8 @@ export interface KernelDims {
   readonly units: number;
 }
 
+/** The recurrence's own inputs besides P. */
 export interface KernelInputs {
-  /** [T·B, N] input projections x_t·Wxh (without the input bias). */
-  readonly p: Float32Array;
-  /** [N] the input bias b_in, added to p by the kernel, or null. */
-  readonly bIn: Float32Array | null;
   /** [B, Hp]. */
   readonly h0: Float32Array;
   /** [B, Hp] (LSTM), else null. */
@@ -33,6 +31,12 @@ export interface KernelInputs {
   readonly recMask: Float32Array | null;
 }
 
+/** A buffer already in the kernel memory, and the first free byte after everything placed so far. */
+export interface InMemory {
+  readonly ptr: number;
+  readonly end: number;
+}
+
 export interface KernelForward {
   /** [T·B, Hp] carried h per step. */
   readonly hSeq: Float32Array;
@@ -40,25 +44,6 @@ export interface KernelForward {
   readonly cSeq: Float32Array | null;
   /** What the backward needs besides the sequences, per cell type. */
   readonly saves: readonly Float32Array[];
-}
-
-export interface KernelBackward {
-  /** [T·B, N] ∂L/∂p. */
-  readonly dP: Float32Array;
-  /** [T·B, N] ∂L/∂(hIn·W + bRec) (GRU reset-after), or the same array as dP. */
-  readonly dInner: Float32Array;
-  /** [B, Hp]. */
-  readonly dh0: Float32Array;
-  /** [B, Hp] (LSTM), else null. */
-  readonly dc0: Float32Array | null;
-  /** [N] ∂L/∂b_in = Σ_rows dP, when there is an input bias, else null. */
-  readonly dbIn: Float32Array | null;
-  /** [N] ∂L/∂bRec (GRU reset-after with bias), else null. */
-  readonly dbRec: Float32Array | null;
-  /** [Hp, T·B] hIn of every step, transposed: ∂L/∂W = hInT·dInner. */
-  readonly hInT: Float32Array;
-  /** [Hp, T·B] (r ⊙ hIn) of every step, transposed (GRU reset-before: its h block's left operand), else null. */
-  readonly resetHT: Float32Array | null;
 }
 
 /** The gradients flowing into the recurrence from above. */
@@ -71,9 +56,23 @@ export interface KernelUpstream {
   readonly dcT: Float32Array | null;
 }
 
+export interface KernelBackward {
+  /** [T·B, N] ∂L/∂P, left in the kernel memory (with the end of the call's buffers). */
+  readonly dP: InMemory;
+  /** [B, Hp]. */
+  readonly dh0: Float32Array;
+  /** [B, Hp] (LSTM), else null. */
+  readonly dc0: Float32Array | null;
+  /** [Hp, N] ∂L/∂Whh. */
+  readonly dW: Float32Array;
+  /** [N] ∂L/∂bRec (GRU reset-after with bias), else null. */
+  readonly dbRec: Float32Array | null;
+}
+
 export interface KernelCell {
   readonly gates: number;
   readonly hasCellState: boolean;
-  forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs): KernelForward;
+  /** Runs the forward over P [T·B, N] (input bias included), placing its buffers after `p.end`. */
+  forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, p: InMemory): KernelForward;
   backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream): KernelBackward;
 }

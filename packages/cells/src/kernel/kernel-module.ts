@@ -18,6 +18,7 @@ export interface KernelExports {
   heapBase(): number;
   gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c0: number, ldc0: number, c: number, ldc: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  weightGrad(steps: number, batch: number, m: number, n: number, aT: number, d: number, ldd: number, out: number, ldo: number): void;
   activateInPlace(code: number, ptr: number, count: number): void;
   activationGradInPlace(code: number, ptr: number, count: number): void;
   addRowBias(x: number, rows: number, n: number, bias: number): void;
@@ -129,13 +130,13 @@ export async function prepareRecurrenceKernel(): Promise<boolean> {
 }
 
 /**
- * Byte addresses of consecutive buffers of the given sizes (in floats), 16-byte aligned, from the
- * heap base up; grows the memory when they do not fit. Views of the memory taken before a call
- * are invalid after it.
+ * Byte addresses of consecutive buffers of the given sizes (in floats), 16-byte aligned, from
+ * `base` (0: the heap base) up, and the first free address after them; grows the memory when they
+ * do not fit. Views of the memory taken before a call are invalid after it.
  */
-export function reserve(kernel: KernelExports, sizes: readonly number[]): number[] {
+export function reserve(kernel: KernelExports, sizes: readonly number[], base = 0): { pointers: number[]; end: number } {
   const align = (n: number): number => Math.ceil(n / 16) * 16;
-  let next = align(kernel.heapBase());
+  let next = align(Math.max(base, kernel.heapBase()));
   const pointers = sizes.map((floats) => {
     const ptr = next;
     next = align(next + floats * 4);
@@ -143,7 +144,7 @@ export function reserve(kernel: KernelExports, sizes: readonly number[]): number
   });
   const missing = next - kernel.memory.buffer.byteLength;
   if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
-  return pointers;
+  return { pointers, end: next };
 }
 
 /** A Float32Array view of `floats` floats at byte address `ptr` (valid until the memory grows). */

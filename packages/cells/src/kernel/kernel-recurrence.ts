@@ -1,39 +1,53 @@
 /**
- * The fused recurrence on the WebAssembly kernel: the same contract as `fused/recurrence.ts`
- * (inputs `[P, h0, c0?, W, bRec?]`, packed output, differentiable through `customGrad`), with the
- * whole loop over time — forward, and BPTT — in one kernel call each. The inputs are copied into
- * the kernel's memory (`dataSync`), the results copied out into new tensors, so it runs the same
- * on every tfjs backend. The big products stay in tfjs: the input projection (the caller's),
- * ∂Wxh = Xᵀ·∂P (autodiff of the caller's projection), and ∂W = hInᵀ·dInner, one matmul over all
- * steps on the kernel's transposed hIn.
+ * A recurrent layer on the WebAssembly kernel, input projection included: one `customGrad` whose
+ * forward and backward are each a few kernel calls. Inputs are copied into the kernel's memory
+ * (`dataSync`), results copied out into new tensors, so it runs the same on every tfjs backend.
  *
- * Shapes: T time, B batch, H units (Hp padded), G gate blocks.
- *   inputs:  P [T·B, G·H] = X·Wxh, h0 [B, H], c0 [B, H] (LSTM), W [H, G·H], bRec [G·H] (GRU reset-after),
- *            bIn [G·H] the input bias (the kernel adds it to P, and sums ∂P's rows for its gradient: a
- *            tfjs column sum, or the ones-column trick of the op path, costs more than the whole recurrence)
- *   output:  [T·B, H] carried h per step, or [(T + 1)·B, H] for the LSTM with the final c appended;
- *            with `sequence: false` only the final state: h [B, H], or [2·B, H] = [h; c] for the LSTM
- *            (no [T·B, H] tensor is made, and no zero gradient for it travels back)
+ * Shapes: T time, B batch, I input size, H units (Hp, Ip padded to multiples of 4), G gate blocks,
+ * N = G·Hp; rows are time-major in processing order (step k = rows [k·B, (k+1)·B)).
+ *   inputs:  X [T·B, I], Wxh [I, G·H], h0 [B, H], c0 [B, H] (LSTM), Whh [H, G·H],
+ *            bRec [G·H] (GRU reset-after's recurrent bias), bIn [G·H] (the input bias)
+ *   output:  every step's carried h [T·B, H] (`sequence`), or the final h [B, H]; the LSTM appends
+ *            its final c as B more rows
+ *
+ *   forward:  P = X·Wxh + bIn (kernel gemm); the recurrence over P (`KernelCell.forward`)
+ *   backward: BPTT (`KernelCell.backward`) → dP, dh0, dc0, dWhh, dbRec; then
+ *             dX = dP·Wxhᵀ, dWxh = Xᵀ·dP (summed step by step), dbIn = Σ_rows dP
+ *
+ * Why the projection is in the kernel too: tfjs-backend-wasm's matmul packs its right operand on
+ * every call with a fresh tensor, and at these shapes (K = T·B) the packing costs more than the
+ * product: Xᵀ·dP for [25600, 32]ᵀ·[25600, 128] took 24–31 ms there, 7–8 ms step by step here.
  */
-import { concat, customGrad, matMul, slice, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
+import { customGrad, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import type { RecurrenceConstants } from '../fused/recurrence';
 import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
-import { padBlocks, paddedUnits, unpadBlocks } from './layout';
+import { padBlocks, paddedUnits, place, read, unpadBlocks, zerosOrNull } from './layout';
 
 function hostData(t: Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
+/** What the backward keeps from the forward: host arrays in the padded layout. */
+interface Kept {
+  readonly rows: number;
+  readonly x: Float32Array;
+  readonly wxh: Float32Array;
+  readonly bIn: Float32Array | null;
+  readonly inputs: KernelInputs;
+  readonly forward: KernelForward;
+}
+
 /**
- * Runs the recurrence of `cell` (H = `units`) on the kernel. Returns the packed output;
+ * Runs the layer `cell` (I = `inputSize`, H = `units`) on the kernel. Returns the packed output;
  * differentiable with respect to every input. `sequence` asks for every step's h (else only the
- * final state).
+ * final state: no [T·B, H] tensor is made, and no zero gradient for it travels back).
  */
 export function runKernelRecurrence(
   kernel: KernelExports,
   cell: KernelCell,
+  inputSize: number,
   units: number,
   constants: RecurrenceConstants,
   hasRecurrentBias: boolean,
@@ -43,31 +57,41 @@ export function runKernelRecurrence(
 ): Tensor {
   const batch = constants.batch;
   const gates = cell.gates;
-  const dims = (rows: number): KernelDims => ({ batch, steps: rows / batch, units: paddedUnits(units) });
+  const hp = paddedUnits(units);
+  const ip = paddedUnits(inputSize);
+  const n = gates * hp;
+  const dims = (rows: number): KernelDims => ({ batch, steps: rows / batch, units: hp });
 
   const fused = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     args.pop(); // nothing is saved as tensors: the backward keeps host arrays
     const list = args as Tensor[];
     let i = 0;
-    const p = list[i++]!;
+    const x = list[i++]!;
+    const wxh = list[i++]!;
     const h0 = list[i++]!;
     const c0 = cell.hasCellState ? list[i++]! : null;
-    const w = list[i++]!;
+    const whh = list[i++]!;
     const bRec = hasRecurrentBias ? list[i++]! : null;
     const bIn = hasInputBias ? list[i++]! : null;
-    const rows = p.shape[0] ?? 0;
+    const rows = x.shape[0] ?? 0;
     const host: KernelInputs = {
-      p: padBlocks(hostData(p), rows, gates, units),
-      bIn: bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units),
       h0: padBlocks(hostData(h0), batch, 1, units),
       c0: c0 === null ? null : padBlocks(hostData(c0), batch, 1, units),
-      w: padBlocks(hostData(w), units, gates, units, paddedUnits(units)),
+      w: padBlocks(hostData(whh), units, gates, units, hp),
       bRec: bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units),
       mask: constants.mask === null ? null : hostData(constants.mask),
       recMask: constants.recurrentMask === null ? null : padBlocks(hostData(constants.recurrentMask), batch, 1, units),
     };
-    const forward = cell.forward(kernel, dims(rows), host);
-    const lastBlock = (seq: Float32Array): Float32Array => unpadBlocks(seq.subarray((rows - batch) * paddedUnits(units)), batch, 1, units);
+    const xHost = padBlocks(hostData(x), rows, 1, inputSize);
+    const wxhHost = padBlocks(hostData(wxh), inputSize, gates, units, ip);
+    const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
+
+    const { pointers, end } = place(kernel, [xHost, wxhHost, bInHost, rows * n]);
+    const [pX, pWxh, pBIn, pP] = pointers;
+    kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
+    const forward = cell.forward(kernel, dims(rows), host, { ptr: pP!, end });
+
+    const lastBlock = (seq: Float32Array): Float32Array => unpadBlocks(seq.subarray((rows - batch) * hp), batch, 1, units);
     const hPart = sequence ? unpadBlocks(forward.hSeq, rows, 1, units) : lastBlock(forward.hSeq);
     const hRows = sequence ? rows : batch;
     let value: Tensor;
@@ -79,36 +103,41 @@ export function runKernelRecurrence(
       packed.set(lastBlock(forward.cSeq), hRows * units);
       value = tensor2d(packed, [hRows + batch, units]);
     }
-    const kept: KernelInputs = { ...host, p: new Float32Array(0) }; // the backward does not need P
-    return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, rows, kept, forward)) };
+    const kept: Kept = { rows, x: xHost, wxh: wxhHost, bIn: bInHost, inputs: host, forward };
+    return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };
   });
 
-  function backward(dy: Tensor, rows: number, host: KernelInputs, forward: KernelForward): Tensor[] {
+  function backward(dy: Tensor, { rows, x, wxh, bIn, inputs: host, forward }: Kept): Tensor[] {
     const upstream = hostData(dy);
     const hRows = sequence ? rows : batch;
     const dHs = sequence ? padBlocks(upstream.subarray(0, rows * units), rows, 1, units) : null;
-    const dhT = dHs === null ? padBlocks(upstream.subarray(0, batch * units), batch, 1, units) : dHs.subarray((rows - batch) * paddedUnits(units));
+    const dhT = dHs === null ? padBlocks(upstream.subarray(0, batch * units), batch, 1, units) : dHs.subarray((rows - batch) * hp);
     const dcT = cell.hasCellState ? padBlocks(upstream.subarray(hRows * units), batch, 1, units) : null;
     const back = cell.backward(kernel, dims(rows), host, forward, { dHs, dhT, dcT });
 
-    const dP = tensor2d(unpadBlocks(back.dP, rows, gates, units), [rows, gates * units]);
-    const dInner = back.dInner === back.dP ? dP : tensor2d(unpadBlocks(back.dInner, rows, gates, units), [rows, gates * units]);
-    // the padded rows of the transposed hIn come after the real ones: the first H rows are [H, T·B]
-    const hInT = tensor2d(back.hInT.subarray(0, units * rows), [units, rows]);
-    let dW: Tensor;
-    if (back.resetHT === null) {
-      dW = matMul(hInT, dInner);
-    } else {
-      // GRU reset-before: the z, r blocks see hIn, the h block sees r ⊙ hIn
-      const resetHT = tensor2d(back.resetHT.subarray(0, units * rows), [units, rows]);
-      const zr = matMul(hInT, slice(dInner, [0, 0], [rows, 2 * units]));
-      dW = concat([zr, matMul(resetHT, slice(dInner, [0, 2 * units], [rows, units]))], 1);
-    }
-    const grads: Tensor[] = [dP, tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units])];
+    // the projection's gradients, from dP where the cell's backward left it
+    const dP = back.dP.ptr;
+    const [pX, pXT, pWxh, pWxhT, pDX, pDWxh, pDbIn] = place(
+      kernel,
+      [x, ip * rows, wxh, n * ip, rows * ip, ip * n, zerosOrNull(bIn)],
+      back.dP.end,
+    ).pointers;
+    kernel.transpose(pX!, rows, ip, pXT!);
+    kernel.weightGrad(rows / batch, batch, ip, n, pXT!, dP, n, pDWxh!, n);
+    kernel.transpose(pWxh!, ip, n, pWxhT!);
+    kernel.gemm(rows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
+    if (pDbIn !== 0) kernel.addColumnSums(dP, rows, n, pDbIn!);
+
+    const firstRows = (a: Float32Array, count: number): Float32Array => a.subarray(0, count * n);
+    const grads: Tensor[] = [
+      tensor2d(unpadBlocks(read(kernel, pDX!, rows * ip), rows, 1, inputSize), [rows, inputSize]),
+      tensor2d(unpadBlocks(firstRows(read(kernel, pDWxh!, ip * n), inputSize), inputSize, gates, units), [inputSize, gates * units]),
+      tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units]),
+    ];
     if (back.dc0 !== null) grads.push(tensor2d(unpadBlocks(back.dc0, batch, 1, units), [batch, units]));
-    grads.push(dW);
+    grads.push(tensor2d(unpadBlocks(firstRows(back.dW, units), units, gates, units), [units, gates * units]));
     if (hasRecurrentBias) grads.push(tensor1d(unpadBlocks(back.dbRec!, 1, gates, units)));
-    if (hasInputBias) grads.push(tensor1d(unpadBlocks(back.dbIn!, 1, gates, units)));
+    if (hasInputBias) grads.push(tensor1d(unpadBlocks(read(kernel, pDbIn!, n), 1, gates, units)));
     return grads;
   }
 

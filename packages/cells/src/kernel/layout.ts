@@ -46,17 +46,21 @@ export function unpadBlocks(x: Float32Array, rows: number, gates: number, units:
 export type Slot = Float32Array | number | null;
 
 /**
- * Lays the slots out in the kernel memory (from the heap base: a call owns the whole memory) and
- * copies the arrays in. Returns their byte addresses, 0 for absent slots.
+ * Lays the slots out in the kernel memory from byte address `base` up (the heap base by default: a
+ * call owns the whole memory) and copies the arrays in. Returns their byte addresses, 0 for absent
+ * slots, and `end`, the first free address after them.
  */
-export function place(kernel: KernelExports, slots: readonly Slot[]): number[] {
+export function place(kernel: KernelExports, slots: readonly Slot[], base = 0): { pointers: number[]; end: number } {
   const sizes = slots.map((s) => (s === null ? 0 : typeof s === 'number' ? s : s.length));
-  const pointers = reserve(kernel, sizes);
-  return slots.map((s, i) => {
-    if (s === null) return 0;
-    if (typeof s !== 'number') view(kernel, pointers[i]!, s.length).set(s);
-    return pointers[i]!;
-  });
+  const { pointers, end } = reserve(kernel, sizes, base);
+  return {
+    pointers: slots.map((s, i) => {
+      if (s === null) return 0;
+      if (typeof s !== 'number') view(kernel, pointers[i]!, s.length).set(s);
+      return pointers[i]!;
+    }),
+    end,
+  };
 }
 
 /** A copy of `floats` floats at `ptr`, owned by the caller. */

@@ -2,7 +2,7 @@
 import type { LstmConfig } from '../config';
 import { ACTIVATION_CODES } from './activation-codes';
 import type { KernelCell } from './kernel-cell';
-import { place, read, readOrNull, zerosOrNull } from './layout';
+import { place, read } from './layout';
 
 export function kernelLstm(config: LstmConfig): KernelCell {
   const act = ACTIVATION_CODES[config.activation];
@@ -10,39 +10,37 @@ export function kernelLstm(config: LstmConfig): KernelCell {
   return {
     gates: 4,
     hasCellState: true,
-    forward(kernel, { batch, steps, units }, { p, bIn, h0, c0, w, mask, recMask }) {
+    forward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, p) {
       const rows = steps * batch;
-      const [pP, pBIn, pH0, pC0, pW, pMask, pRec, pHSeq, pCSeq, pGates, pK, pScratch] = place(kernel, [
-        p, bIn, h0, c0, w, mask, recMask, rows * units, rows * units, rows * 4 * units, rows * units, batch * units,
-      ]);
-      if (pBIn !== 0) kernel.addRowBias(pP!, rows, 4 * units, pBIn!);
-      kernel.lstmForward(batch, steps, units, act, recAct, pP!, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
+      const [pH0, pC0, pW, pMask, pRec, pHSeq, pCSeq, pGates, pK, pScratch] = place(
+        kernel,
+        [h0, c0, w, mask, recMask, rows * units, rows * units, rows * 4 * units, rows * units, batch * units],
+        p.end,
+      ).pointers;
+      kernel.lstmForward(batch, steps, units, act, recAct, p.ptr, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
       return {
         hSeq: read(kernel, pHSeq!, rows * units),
         cSeq: read(kernel, pCSeq!, rows * units),
         saves: [read(kernel, pGates!, rows * 4 * units), read(kernel, pK!, rows * units)],
       };
     },
-    backward(kernel, { batch, steps, units }, { bIn, h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }) {
+    backward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }) {
       const rows = steps * batch;
       const n = 4 * units;
-      const [pHSeq, pH0, pC0, pCSeq, pGates, pK, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pDc, pScratch, pHInT, pDbIn] = place(kernel, [
-        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, dhT, dcT, batch * units, units * rows, zerosOrNull(bIn),
+      const { pointers, end } = place(kernel, [
+        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, dhT, dcT, batch * units, units * rows, units * n,
       ]);
+      const [pHSeq, pH0, pC0, pCSeq, pGates, pK, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pDc, pScratch, pHInT, pDW] = pointers;
       kernel.transpose(pW!, units, n, pWT!);
       kernel.lstmBackward(batch, steps, units, act, recAct, pC0!, pCSeq!, pGates!, pK!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pDc!, pScratch!);
       kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
-      if (pDbIn !== 0) kernel.addColumnSums(pDP!, rows, n, pDbIn!);
-      const dP = read(kernel, pDP!, rows * n);
+      kernel.weightGrad(steps, batch, units, n, pHInT!, pDP!, n, pDW!, n);
       return {
-        dP,
-        dInner: dP,
+        dP: { ptr: pDP!, end },
         dh0: read(kernel, pDh!, batch * units),
         dc0: read(kernel, pDc!, batch * units),
-        dbIn: readOrNull(kernel, pDbIn!, n),
+        dW: read(kernel, pDW!, units * n),
         dbRec: null,
-        hInT: read(kernel, pHInT!, units * rows),
-        resetHT: null,
       };
     },
   };
