@@ -6,11 +6,15 @@ import type { ActivationName } from '@rnnkit/cells';
 import type { DenseActivation } from '../activations';
 import { DENSE_ACTIVATIONS } from '../activations';
 import { bidirectional } from '../layers/bidirectional';
+import { conv2d } from '../layers/conv2d';
+import type { Padding } from '../layers/conv2d';
 import type { MergeMode } from '../layers/bidirectional';
 import { dense } from '../layers/dense';
 import { dropout } from '../layers/dropout';
 import { embedding } from '../layers/embedding';
+import { flatten } from '../layers/flatten';
 import { masking } from '../layers/masking';
+import { maxPool2d } from '../layers/max-pool2d';
 import { gru, lstm, simpleRnn } from '../layers/recurrent';
 import type { RecurrentSpec } from '../layers/recurrent';
 import type { LayerSpec } from '../layers/registry';
@@ -34,6 +38,16 @@ function field<T>(config: Readonly<Record<string, unknown>>, key: string, fallba
 }
 const isNumber = (v: unknown): boolean => typeof v === 'number';
 const isBool = (v: unknown): boolean => typeof v === 'boolean';
+const isPair = (v: unknown): boolean => Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x));
+const isPadding = (v: unknown): boolean => v === 'valid' || v === 'same';
+
+/** Only channels-last images without dilation are supported (Keras' defaults). */
+function checkImageLayer(c: Readonly<Record<string, unknown>>, who: string): void {
+  const format = c['data_format'];
+  if (format !== undefined && format !== null && format !== 'channels_last') throw new Error(`${who}: data_format ${JSON.stringify(format)} is not supported (channels_last only)`);
+  const dilation = c['dilation_rate'];
+  if (dilation !== undefined && dilation !== null && JSON.stringify(dilation) !== '[1,1]' && dilation !== 1) throw new Error(`${who}: dilation_rate ${JSON.stringify(dilation)} is not supported`);
+}
 
 function cellActivation(name: unknown, flavour: HardSigmoidFlavour, who: string): ActivationName {
   switch (name) {
@@ -115,6 +129,26 @@ export function layerFromKeras(layer: KerasLayerJson, options: FromKerasOptions)
       return named(masking({ maskValue: field(c, 'mask_value', 0, who, isNumber) }));
     case 'TimeDistributed':
       return named(timeDistributed(layerFromKeras(c['layer'] as KerasLayerJson, options)));
+    case 'Conv2D':
+      checkImageLayer(c, who);
+      return named(
+        conv2d({
+          filters: field(c, 'filters', 0, who, isNumber),
+          kernelSize: field<[number, number]>(c, 'kernel_size', [0, 0], who, isPair),
+          strides: field<[number, number]>(c, 'strides', [1, 1], who, isPair),
+          padding: field<Padding>(c, 'padding', 'valid', who, isPadding),
+          activation: denseActivation(c['activation'], who),
+          useBias: field(c, 'use_bias', true, who, isBool),
+        }),
+      );
+    case 'MaxPooling2D': {
+      checkImageLayer(c, who);
+      const poolSize = field<[number, number]>(c, 'pool_size', [2, 2], who, isPair);
+      return named(maxPool2d({ poolSize, strides: field<[number, number]>(c, 'strides', poolSize, who, isPair), padding: field<Padding>(c, 'padding', 'valid', who, isPadding) }));
+    }
+    case 'Flatten':
+      checkImageLayer(c, who);
+      return named(flatten());
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU':
@@ -134,7 +168,7 @@ export function layerFromKeras(layer: KerasLayerJson, options: FromKerasOptions)
       return named(bidirectional(recurrentFromKeras(inner, options.hardSigmoid, options.gruDefaultResetAfter), { mergeMode: mode as MergeMode }));
     }
     default:
-      throw new Error(`${who}: unsupported layer class '${layer.class_name}' (supported: Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Masking, TimeDistributed, InputLayer)`);
+      throw new Error(`${who}: unsupported layer class '${layer.class_name}' (supported: Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Masking, TimeDistributed, Conv2D, MaxPooling2D, Flatten, InputLayer)`);
   }
 }
 
@@ -197,5 +231,17 @@ export function layerToKeras(spec: LayerSpec, name: string): KerasLayerJson {
     }
     case 'bidirectional':
       return { class_name: 'Bidirectional', config: { name, trainable: true, merge_mode: spec.mergeMode, layer: layerToKeras(spec.layer, `${name}_layer`) } };
+    case 'conv2d':
+      return {
+        class_name: 'Conv2D',
+        config: {
+          name, trainable: true, filters: spec.filters, kernel_size: [...spec.kernelSize], strides: [...spec.strides], padding: spec.padding,
+          data_format: 'channels_last', dilation_rate: [1, 1], activation: spec.activation, use_bias: spec.useBias,
+        },
+      };
+    case 'maxPool2d':
+      return { class_name: 'MaxPooling2D', config: { name, trainable: true, pool_size: [...spec.poolSize], strides: [...spec.strides], padding: spec.padding, data_format: 'channels_last' } };
+    case 'flatten':
+      return { class_name: 'Flatten', config: { name, trainable: true, data_format: 'channels_last' } };
   }
 }

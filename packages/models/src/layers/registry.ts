@@ -4,22 +4,38 @@
  */
 import type { LayerImpl } from '../layer';
 import { bidirectionalLayer } from './bidirectional';
+import { conv2dLayer } from './conv2d';
+import type { Conv2dSpec } from './conv2d';
 import type { BidirectionalSpec } from './bidirectional';
 import { denseLayer } from './dense';
 import type { DenseSpec } from './dense';
 import { dropoutLayer } from './dropout';
 import type { DropoutSpec } from './dropout';
 import { embeddingLayer } from './embedding';
+import { flattenLayer } from './flatten';
+import type { FlattenSpec } from './flatten';
 import type { EmbeddingSpec } from './embedding';
 import { maskingLayer } from './masking';
 import type { MaskingSpec } from './masking';
+import { maxPool2dLayer } from './max-pool2d';
+import type { MaxPool2dSpec } from './max-pool2d';
 import { recurrentLayer } from './recurrent';
 import type { RecurrentSpec } from './recurrent';
 import { timeDistributedLayer } from './time-distributed';
 import type { TimeDistributedSpec } from './time-distributed';
 
 /** Any layer's spec: plain JSON, the whole description of a layer (its weights live in the model). */
-export type LayerSpec = EmbeddingSpec | DenseSpec | DropoutSpec | MaskingSpec | TimeDistributedSpec | RecurrentSpec | BidirectionalSpec;
+export type LayerSpec =
+  | EmbeddingSpec
+  | DenseSpec
+  | DropoutSpec
+  | MaskingSpec
+  | TimeDistributedSpec
+  | RecurrentSpec
+  | BidirectionalSpec
+  | Conv2dSpec
+  | MaxPool2dSpec
+  | FlattenSpec;
 
 /** The implementation of `spec`'s kind; throws, naming the kind, for an unknown one. */
 export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
@@ -38,6 +54,12 @@ export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
       return recurrentLayer as LayerImpl<LayerSpec>;
     case 'bidirectional':
       return bidirectionalLayer as LayerImpl<LayerSpec>;
+    case 'conv2d':
+      return conv2dLayer as LayerImpl<LayerSpec>;
+    case 'maxPool2d':
+      return maxPool2dLayer as LayerImpl<LayerSpec>;
+    case 'flatten':
+      return flattenLayer as LayerImpl<LayerSpec>;
     default:
       throw new Error(`layer: unknown layer kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
   }
