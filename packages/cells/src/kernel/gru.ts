@@ -20,7 +20,7 @@ export function kernelGru(config: GruConfig): KernelCell {
           p.end,
         ).pointers;
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
-        return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pQh!, rows * units)] };
+        return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pQh!, floats: rows * units }] };
       },
       backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
         const rows = steps * batch;
@@ -58,7 +58,7 @@ export function kernelGru(config: GruConfig): KernelCell {
         p.end,
       ).pointers;
       kernel.gruResetBeforeForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
-      return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [read(kernel, pGates!, rows * n), read(kernel, pResetH!, rows * units)] };
+      return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pResetH!, floats: rows * units }] };
     },
     backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
       const rows = steps * batch;

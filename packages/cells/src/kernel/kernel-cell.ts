@@ -37,6 +37,16 @@ export interface InMemory {
   readonly end: number;
 }
 
+/** Where the forward left its results in the kernel memory (byte addresses; sizes in floats). */
+export interface ForwardInMemory {
+  /** [T·B, Hp] carried h per step. */
+  readonly hSeq: number;
+  /** [T·B, Hp] carried c per step (LSTM), else 0. */
+  readonly cSeq: number;
+  readonly saves: ReadonlyArray<{ readonly ptr: number; readonly floats: number }>;
+}
+
+/** The forward's results copied out, kept for the backward. */
 export interface KernelForward {
   /** [T·B, Hp] carried h per step. */
   readonly hSeq: Float32Array;
@@ -73,6 +83,6 @@ export interface KernelCell {
   readonly gates: number;
   readonly hasCellState: boolean;
   /** Runs the forward over P [T·B, N] (input bias included), placing its buffers after `p.end`. */
-  forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, p: InMemory): KernelForward;
+  forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, p: InMemory): ForwardInMemory;
   backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream): KernelBackward;
 }

@@ -18,7 +18,7 @@
  * every call with a fresh tensor, and at these shapes (K = T·B) the packing costs more than the
  * product: Xᵀ·dP for [25600, 32]ᵀ·[25600, 128] took 24–31 ms there, 7–8 ms step by step here.
  */
-import { customGrad, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
+import { customGrad, engine, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import type { RecurrenceConstants } from '../fused/recurrence';
 import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
@@ -89,20 +89,29 @@ export function runKernelRecurrence(
     const { pointers, end } = place(kernel, [xHost, wxhHost, bInHost, rows * n]);
     const [pX, pWxh, pBIn, pP] = pointers;
     kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
-    const forward = cell.forward(kernel, dims(rows), host, { ptr: pP!, end });
+    const results = cell.forward(kernel, dims(rows), host, { ptr: pP!, end });
 
-    const lastBlock = (seq: Float32Array): Float32Array => unpadBlocks(seq.subarray((rows - batch) * hp), batch, 1, units);
-    const hPart = sequence ? unpadBlocks(forward.hSeq, rows, 1, units) : lastBlock(forward.hSeq);
+    // copy out what the output needs, and what the backward needs only when a gradient is being taken
+    const taping = engine().state.gradientDepth > 0;
+    const hSeq = taping || sequence ? read(kernel, results.hSeq, rows * hp) : null;
+    const lastBlock = (ptr: number): Float32Array => unpadBlocks(read(kernel, ptr + (rows - batch) * hp * 4, batch * hp), batch, 1, units);
+    const hPart = sequence ? unpadBlocks(hSeq!, rows, 1, units) : lastBlock(results.hSeq);
     const hRows = sequence ? rows : batch;
     let value: Tensor;
-    if (forward.cSeq === null) {
+    if (!cell.hasCellState) {
       value = tensor2d(hPart, [hRows, units]);
     } else {
       const packed = new Float32Array((hRows + batch) * units);
       packed.set(hPart);
-      packed.set(lastBlock(forward.cSeq), hRows * units);
+      packed.set(lastBlock(results.cSeq), hRows * units);
       value = tensor2d(packed, [hRows + batch, units]);
     }
+    if (!taping) return { value, gradFunc: () => [] };
+    const forward: KernelForward = {
+      hSeq: hSeq!,
+      cSeq: cell.hasCellState ? read(kernel, results.cSeq, rows * hp) : null,
+      saves: results.saves.map(({ ptr, floats }) => read(kernel, ptr, floats)),
+    };
     const kept: Kept = { rows, x: xHost, wxh: wxhHost, bIn: bInHost, inputs: host, forward };
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };
   });

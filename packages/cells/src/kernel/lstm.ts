@@ -18,11 +18,7 @@ export function kernelLstm(config: LstmConfig): KernelCell {
         p.end,
       ).pointers;
       kernel.lstmForward(batch, steps, units, act, recAct, p.ptr, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
-      return {
-        hSeq: read(kernel, pHSeq!, rows * units),
-        cSeq: read(kernel, pCSeq!, rows * units),
-        saves: [read(kernel, pGates!, rows * 4 * units), read(kernel, pK!, rows * units)],
-      };
+      return { hSeq: pHSeq!, cSeq: pCSeq!, saves: [{ ptr: pGates!, floats: rows * 4 * units }, { ptr: pK!, floats: rows * units }] };
     },
     backward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }) {
       const rows = steps * batch;

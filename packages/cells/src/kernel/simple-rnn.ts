@@ -13,7 +13,7 @@ export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
       const rows = steps * batch;
       const [pH0, pW, pMask, pRec, pHSeq, pScratch] = place(kernel, [h0, w, mask, recMask, rows * units, batch * units], p.end).pointers;
       kernel.simpleRnnForward(batch, steps, units, act, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pScratch!);
-      return { hSeq: read(kernel, pHSeq!, rows * units), cSeq: null, saves: [] };
+      return { hSeq: pHSeq!, cSeq: 0, saves: [] };
     },
     backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq }, { dHs, dhT }) {
       const rows = steps * batch;
