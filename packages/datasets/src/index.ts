@@ -69,3 +69,10 @@ export { featureExtractor, hzToMel, melFilterbank, melToHz, resolveFeatureOption
 export type { FeatureExtractor, FeatureFrames, FeatureOptions } from './audio/features';
 export { fitFeatureNormalizer, normalizeFeatures } from './audio/normalize';
 export type { FeatureNormalizer } from './audio/normalize';
+
+// MNIST and Moving-MNIST-style clips
+export { mnistFromIdx, parseIdx, sliceDigits } from './moving-mnist/idx';
+export type { IdxArray, MnistDigits } from './moving-mnist/idx';
+export { loadMnistTest, MNIST_TEST_FILES } from './moving-mnist/mnist-load';
+export { MOTION_CLASSES, movingMnistBatch, movingMnistClip } from './moving-mnist/clips';
+export type { Clip, ClipBatch, ClipOptions, MotionClass } from './moving-mnist/clips';
