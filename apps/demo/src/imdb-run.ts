@@ -13,12 +13,13 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '@rnnkit/tensor';
 import type { BackendInfo, Tensor } from '@rnnkit/tensor';
 import { loadImdb, padSequences } from '@rnnkit/datasets';
+import { saveModel } from '@rnnkit/models';
 import { adam, binaryAccuracy, binaryCrossentropy, evaluate, fit, CHECKPOINT_FILE } from '@rnnkit/training';
-import type { Callback, History } from '@rnnkit/training';
+import type { History } from '@rnnkit/training';
 import { buildImdbModel } from './imdb-model';
 import type { ImdbOptions } from './imdb-options';
 import { findSharedData } from './find-shared-data';
-import { createProgressWriter, formatSeconds } from './progress-bar';
+import { fitProgress } from './fit-progress';
 import { renderPanelsSvg } from './plot-svg';
 import { UsageError } from './usage-error';
 
@@ -28,6 +29,8 @@ export interface ImdbResult {
   readonly test: { readonly loss: number; readonly accuracy: number };
   readonly seconds: number;
   readonly outDir: string;
+  /** The trained model (`loadModel(modelDir)` in @rnnkit/models; what `classify` reads). */
+  readonly modelDir: string;
 }
 
 function imdbDataDir(options: ImdbOptions): string | undefined {
@@ -38,42 +41,6 @@ function imdbDataDir(options: ImdbOptions): string | undefined {
   if (process.env['RNNKIT_IMDB_DIR'] !== undefined) return undefined; // loadImdb reads it
   const shared = findSharedData();
   return shared === undefined ? undefined : join(shared, 'imdb');
-}
-
-/** A progress bar per epoch (loss, accuracy, samples/s, ETA) and the validation figures after it. */
-function progressBar(print: (line: string) => void): Callback {
-  const writer = createProgressWriter();
-  let started = 0;
-  let seen = 0;
-  return {
-    name: 'demo-progress',
-    onEpochBegin() {
-      started = performance.now();
-      seen = 0;
-    },
-    onBatchEnd(logs, context) {
-      seen += logs.size;
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seen / Math.max(seconds, 1e-9);
-      writer.update({
-        epoch: logs.epoch + 1,
-        epochs: context.epochs,
-        batch: logs.step + 1,
-        batches: context.stepsPerEpoch,
-        metrics: { loss: logs.running['loss'] ?? logs.loss, acc: logs.running['accuracy'] ?? Number.NaN },
-        samplesPerSecond: rate,
-        etaSeconds: (context.samples - seen) / rate,
-      });
-    },
-    onEpochEnd(_epoch, logs) {
-      const seconds = (performance.now() - started) / 1000;
-      writer.end();
-      print(
-        `  ${formatSeconds(seconds)} — loss ${logs['loss']?.toFixed(4)}  acc ${logs['accuracy']?.toFixed(4)}  ` +
-          `val_loss ${logs['val_loss']?.toFixed(4)}  val_acc ${logs['val_accuracy']?.toFixed(4)}`,
-      );
-    },
-  };
 }
 
 function asTensorData(sequences: readonly Int32Array[], maxlen: number): { values: Int32Array; shape: number[]; dtype: 'int32' } {
@@ -112,12 +79,13 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
   const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
   const loss = binaryCrossentropy();
   const metrics = [binaryAccuracy({ name: 'accuracy' })];
+  const optimizer = adam({ learningRate: 1e-3 });
   try {
     const history = await fit({
       params: model.params,
       forward,
       loss,
-      optimizer: adam({ learningRate: 1e-3 }),
+      optimizer,
       x: asTensorData(trainSeqs, options.maxlen),
       y: labelsData(trainLabels),
       epochs: options.epochs,
@@ -125,7 +93,7 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
       validationSplit: options.validationSplit,
       seed: options.seed,
       metrics,
-      callbacks: [progressBar(print)],
+      callbacks: [fitProgress(print, 'accuracy', 'acc', print === console.log)],
       checkpoint: { dir: checkpointDir },
       ...(options.resume ? { resumeFrom: checkpointDir } : {}),
     });
@@ -139,8 +107,11 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
     });
     const test = { loss: testLogs['loss'] ?? Number.NaN, accuracy: testLogs['accuracy'] ?? Number.NaN };
     writeOutputs(outDir, options, history, test);
-    return { backend, history, test, seconds: (performance.now() - started) / 1000, outDir };
+    const modelDir = join(outDir, 'model');
+    await saveModel(model, modelDir);
+    return { backend, history, test, seconds: (performance.now() - started) / 1000, outDir, modelDir };
   } finally {
+    optimizer.dispose();
     model.dispose();
   }
 }

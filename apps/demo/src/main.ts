@@ -10,6 +10,10 @@ import { parseTextgenOptions, TEXTGEN_HELP } from './textgen-options';
 import { runTextgen } from './textgen-run';
 import { FORECAST_HELP, parseForecastOptions } from './forecast-options';
 import { formatErrorTable, runForecast } from './forecast-run';
+import { parseTranslateOptions, TRANSLATE_HELP } from './translate-options';
+import { formatTranslations, runTranslate } from './translate-run';
+import { CLASSIFY_HELP, parseClassifyOptions } from './classify-options';
+import { formatClassification, runClassify } from './classify-run';
 
 const HELP = `rnnkit demo — recurrent networks in TypeScript
 
@@ -19,6 +23,8 @@ Commands:
   imdb        Keras' IMDB sentiment script, reproduced (default)
   textgen     character-level LSTM on tiny-shakespeare: truncated BPTT, samples as it learns
   forecast    airline passengers: one-step and multi-step forecasts against the seasonal naive baseline
+  translate   English → French encoder–decoder with attention: greedy and beam output, attention heat-map
+  classify    score a review with the model imdb saved, and show which words moved the score
 `;
 
 function backendText(b: BackendInfo): string {
@@ -37,6 +43,7 @@ async function imdb(argv: readonly string[]): Promise<void> {
   console.log(`Test loss ${result.test.loss.toFixed(4)} · test accuracy ${result.test.accuracy.toFixed(4)}`);
   console.log(`Total time ${formatSeconds(result.seconds)} on ${backendText(b)}`);
   console.log(`Wrote ${result.outDir}/curves.svg (loss/accuracy curves), history.json and checkpoint/`);
+  console.log(`Saved the trained model to ${result.modelDir} (score a review with: pnpm demo classify "…" --model ${result.modelDir})`);
 }
 
 async function textgen(argv: readonly string[]): Promise<void> {
@@ -65,6 +72,31 @@ async function forecast(argv: readonly string[]): Promise<void> {
   console.log(`Wrote ${result.outDir}/forecast.svg (truth vs forecasts) and forecast.csv`);
 }
 
+async function translate(argv: readonly string[]): Promise<void> {
+  const options = parseTranslateOptions(argv);
+  if (options === null) {
+    console.log(TRANSLATE_HELP);
+    return;
+  }
+  const result = await runTranslate(options);
+  console.log('');
+  console.log(`Held-out loss ${result.test.loss.toFixed(4)} · word accuracy ${result.test.accuracy.toFixed(4)} (teacher forcing, ${result.pairs.test} pairs)`);
+  console.log('');
+  for (const line of formatTranslations(result.translations, options.beamWidth)) console.log(line);
+  console.log(`Total time ${formatSeconds(result.seconds)} on ${backendText(result.backend)}`);
+  console.log(`Wrote ${result.heatmapFile} (attention of the first sentence) and the model to ${result.modelDir}`);
+}
+
+async function classify(argv: readonly string[]): Promise<void> {
+  const options = parseClassifyOptions(argv);
+  if (options === null) {
+    console.log(CLASSIFY_HELP);
+    return;
+  }
+  const result = await runClassify(options);
+  for (const line of formatClassification(result, options.top)) console.log(line);
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
@@ -76,6 +108,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (first === 'imdb') return imdb(rest);
   if (first === 'textgen') return textgen(rest);
   if (first === 'forecast') return forecast(rest);
+  if (first === 'translate') return translate(rest);
+  if (first === 'classify') return classify(rest);
   throw new UsageError(`unknown command "${first}" (try: pnpm demo --help)`);
 }
 
