@@ -4,7 +4,7 @@
  * bundled from those sources and run with Node; it passes when it exits 0 within the time limit.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { bundlePrograms, repoRoot } from '../tools/bundle.cjs';
@@ -16,6 +16,7 @@ const blocks = allCodeBlocks(repoRoot);
 const runnable = blocks.filter((b) => b.needs === undefined);
 const fileOf = (b: CodeBlock): string => join(scratch, `${b.id}.ts`);
 const diagnostics = new Map<string, string[]>();
+const bundleErrors = new Map<string, string>();
 
 function typeCheck(): void {
   const configPath = join(scratch, 'tsconfig.json');
@@ -49,7 +50,18 @@ async function prepare(): Promise<void> {
   for (const b of blocks) writeFileSync(fileOf(b), `${b.code}\n\nexport {};\n`);
   writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.base.json', include: ['*.ts'] }, null, 2));
   typeCheck();
-  await bundlePrograms(runnable.map(fileOf), join(scratch, 'out'));
+  try {
+    await bundlePrograms(runnable.map(fileOf), join(scratch, 'out'));
+  } catch {
+    // one block that does not compile must not take the others down: bundle them one by one
+    for (const b of runnable) {
+      try {
+        await bundlePrograms([fileOf(b)], join(scratch, 'out'));
+      } catch (error) {
+        bundleErrors.set(b.id, error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
 }
 
 // concurrent tests may start before beforeAll hooks finish, so every test awaits the one preparation
@@ -57,6 +69,16 @@ let prepared: Promise<void> | undefined;
 const ready = (): Promise<void> => (prepared ??= prepare());
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// the programs whose output the guide pastes (e.g. examples/gradient-flow.ts) must keep running
+const programs = readdirSync(join(__dirname, '..', 'examples')).filter((f) => f.endsWith('.ts'));
+test.concurrent.each(programs.map((f) => [f]))('examples/%s runs', async (file) => {
+  await ready();
+  const out = join(scratch, 'programs');
+  await bundlePrograms([join(__dirname, '..', 'examples', file)], out);
+  const { code, output } = await runNode(join(out, file.replace(/\.ts$/, '.mjs')));
+  if (code !== 0 || /stopped: (?!fit: the loss is NaN)/.test(output)) throw new Error(`examples/${file} failed (exit ${code}):\n${output.slice(-4000)}`);
+});
 
 test.each(PUBLISHED.map((p) => [p]))('the README of @rnnkit/%s has an example that runs', (p) => {
   expect(runnable.filter((b) => b.where.startsWith(`packages/${p}/README.md:`)).length).toBeGreaterThan(0);
@@ -71,6 +93,8 @@ describe.each(blocks.map((b) => [b.where, b] as const))('%s', (_where, block) =>
   if (block.needs === undefined) {
     test.concurrent('runs', async () => {
       await ready();
+      const bundleError = bundleErrors.get(block.id);
+      if (bundleError !== undefined) throw new Error(`${block.where} does not bundle:\n${bundleError}`);
       const { code, output } = await runNode(join(scratch, 'out', `${block.id}.mjs`));
       if (code !== 0) throw new Error(`${block.where} exited with ${code}:\n${output.slice(-4000)}`);
     });
