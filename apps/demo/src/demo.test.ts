@@ -1,6 +1,6 @@
 import { formatProgress, formatSeconds } from './progress-bar';
 import { parseImdbOptions } from './imdb-options';
-import { renderPanelsSvg } from './plot-svg';
+import { renderHeatmapSvg, renderLineChartSvg, renderPanelsSvg } from './plot-svg';
 
 describe('imdb options', () => {
   it('default to the Keras script', () => {
@@ -44,5 +44,35 @@ describe('svg plot', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(3);
     expect(svg).toContain('>loss<');
+  });
+});
+
+describe('svg line chart and heat-map', () => {
+  it('draws series with gaps as separate polylines, a legend and the origin marker', () => {
+    const svg = renderLineChartSvg(
+      {
+        title: 'passengers',
+        xLabels: ['1949-01', '1949-02', '1949-03', '1949-04'],
+        series: [
+          { label: 'truth', values: [1, 2, 3, 4], color: 'black' },
+          { label: 'forecast', values: [null, null, 3.1, 3.9], color: 'red', dashed: true },
+        ],
+        marker: { index: 2, label: 'forecast origin' },
+      },
+      'caption',
+    );
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toContain('stroke-dasharray="6 4"');
+    expect(svg).toContain('>forecast origin<');
+    expect(svg).toContain('>1949-01<');
+  });
+
+  it('shades one cell per weight with both label axes', () => {
+    const svg = renderHeatmapSvg({ title: 'attention', rowLabels: ['je', '<end>'], columnLabels: ['i', '.', '<end>'], values: [[0.9, 0.05, 0.05], [0, 0, 1]] }, 'caption & more');
+    expect(svg.match(/<rect x=/g)).toHaveLength(6);
+    expect(svg).toContain('fill="rgb(25,25,255)"'); // 0.9 → dark
+    expect(svg).toContain('&lt;end&gt;');
+    expect(svg).toContain('caption &amp; more');
   });
 });

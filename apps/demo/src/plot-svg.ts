@@ -171,7 +171,7 @@ export function renderHeatmapSvg(map: Heatmap, caption: string): string {
   const cell = 40;
   const left = 16 + 8 * Math.max(4, ...map.rowLabels.map((l) => l.length));
   const top = 40 + 7 * Math.max(4, ...map.columnLabels.map((l) => l.length));
-  const width = left + cell * map.columnLabels.length + 20;
+  const width = Math.max(left + cell * map.columnLabels.length + 20, 16 + 6 * caption.length, 16 + 9 * map.title.length);
   const height = top + cell * map.rowLabels.length + 30;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,

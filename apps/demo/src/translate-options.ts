@@ -40,7 +40,7 @@ export const TRANSLATE_HELP = `rnnkit demo translate ["english sentence" â€¦] â€
   heat-map (SVG) of the first one.
 
 Options:
-  --pairs N            the first N pairs of fra.txt, i.e. the shortest sentences (default 8000)
+  --pairs N            the first N pairs of fra.txt, i.e. the shortest sentences (default 5000)
   --max-length N       keep pairs of at most N tokens a side, punctuation included (default 6)
   --held-out X         fraction of the pairs held out for testing (default 0.05)
   --cell lstm|gru      recurrent layer (default gru)
@@ -49,7 +49,7 @@ Options:
   --embed N            embedding width (default 64)
   --epochs N           epochs (default 12)
   --batch-size N       batch size (default 64)
-  --lr X               adam learning rate (default 0.003)
+  --lr X               adam learning rate (default 0.01)
   --beam N             beam width (default 4)
   --seed N             seed for weights, the split and shuffling (default 1)
   --backend wasm|cpu   tensor backend (default wasm)
@@ -86,7 +86,7 @@ export function parseTranslateOptions(argv: readonly string[]): TranslateOptions
   const s = (name: string) => stringFlag(flags, name);
   return {
     sentences: flags.positionals.filter((p) => p.trim() !== ''),
-    pairs: positiveInteger('pairs', s('pairs'), 8000),
+    pairs: positiveInteger('pairs', s('pairs'), 5000),
     maxLength: positiveInteger('max-length', s('max-length'), 6),
     heldOut: fraction('held-out', s('held-out'), 0.05, 0, 1),
     cell: oneOf('cell', s('cell'), TRANSLATE_CELLS, 'gru'),
@@ -95,7 +95,7 @@ export function parseTranslateOptions(argv: readonly string[]): TranslateOptions
     embed: positiveInteger('embed', s('embed'), 64),
     epochs: positiveInteger('epochs', s('epochs'), 12),
     batchSize: positiveInteger('batch-size', s('batch-size'), 64),
-    learningRate: positiveNumber('lr', s('lr'), 0.003),
+    learningRate: positiveNumber('lr', s('lr'), 0.01),
     beamWidth: positiveInteger('beam', s('beam'), 4),
     seed: nonNegativeInteger('seed', s('seed'), 1),
     backend: oneOf('backend', s('backend'), BACKENDS, 'wasm'),
