@@ -171,6 +171,26 @@ describeEachBackend(['cpu', 'wasm'], 'image layers', () => {
     });
   });
 
+  test('two convolutions in a row: the backward pass keeps the intermediate activation the forward tidy disposed', () => {
+    const model = sequential([conv2d({ filters: 2, kernelSize: 3, activation: 'tanh' }), maxPool2d(), conv2d({ filters: 3, kernelSize: 2, strides: 2 }), flatten(), dense({ units: 1 })], {
+      inputShape: [9, 9, 1],
+      seed: 4,
+    });
+    // Keras' default names
+    expect(model.layers.map((l) => l.name)).toEqual(['conv2d', 'max_pooling2d', 'conv2d_1', 'flatten', 'dense']);
+    const x = tensor(Float32Array.from(seeded(2 * 81, 8)), [2, 9, 9, 1]);
+    tidy(() => {
+      const { grads: g } = tfc.variableGrads(() => sum(model.apply(x, { training: true })) as tfc.Scalar);
+      for (const name of ['conv2d/kernel', 'conv2d_1/kernel']) {
+        const values = g[model.params[name]!.name]!.dataSync();
+        expect(values.every(Number.isFinite)).toBe(true);
+        expect(values.some((v) => v !== 0)).toBe(true);
+      }
+    });
+    x.dispose();
+    model.dispose();
+  });
+
   test('the custom gradient equals tfjs autodiff of conv2d where the backend has its kernels (cpu)', () => {
     if (tfc.getBackend() !== 'cpu') return; // wasm lacks Conv2DBackpropFilter: the reason this layer has its own backward
     tidy(() => {

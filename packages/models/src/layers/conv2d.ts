@@ -13,7 +13,7 @@
  *   ∂L/∂K[i, j] = x̃[:, i :: sh, j :: sw]ᵀ · ∂L/∂y    (one [C, F] matMul over all B·Ho·Wo positions per offset)
  * Default initialisers are Keras': kernel glorotUniform (fans kh·kw·C and kh·kw·F), bias zeros.
  */
-import { add, conv2d as conv2dOp, conv2dTranspose, customGrad, glorotUniform, matMul, pad, reshape, stack, stridedSlice, zeros } from '@rnnkit/tensor';
+import { add, conv2d as conv2dOp, conv2dTranspose, customGrad, glorotUniform, matMul, pad, reshape, slice, stack, zeros } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor, Tensor4D } from '@rnnkit/tensor';
 import { applyDenseActivation, assertDenseActivation } from '../activations';
 import type { DenseActivation } from '../activations';
@@ -106,30 +106,34 @@ function channels(input: Shape, who: string): number {
 /** conv2d(x, K) with the backward pass described at the top of this file. */
 function convolve(x: Tensor4D, kernel: Tensor4D, strides: readonly [number, number], padding: Padding): Tensor4D {
   const run = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const [xs, ks] = args as [Tensor4D, Tensor4D];
-    const [kh, kw, C, F] = ks.shape;
-    const value = conv2dOp(xs, ks, [strides[0], strides[1]], padding);
+    const [input, filter, save] = args as [Tensor4D, Tensor4D, GradSaveFunc];
+    const value = conv2dOp(input, filter, [strides[0], strides[1]], padding);
+    // the tape keeps saved tensors alive until the backward pass (the caller's tidy may dispose the inputs)
+    save([input, filter]);
     return {
       value,
-      gradFunc: (dy: Tensor) => {
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ks] = saved as [Tensor4D, Tensor4D];
+        const [kh, kw, C, F] = ks.shape;
         const dy4 = dy as Tensor4D;
         const [B, Ho, Wo] = dy4.shape;
         const dx = conv2dTranspose(dy4, ks, xs.shape, [strides[0], strides[1]], padding);
         const [, H, W] = xs.shape;
-        const padded =
-          padding === 'same'
-            ? pad(xs, [[0, 0], samePadding(H, kh, strides[0]), samePadding(W, kw, strides[1]), [0, 0]])
-            : xs;
+        const [sh, sw] = strides;
+        // x̃, then zeros below and right so that every offset's window of Ho·sh × Wo·sw fits
+        const [top, bottom] = padding === 'same' ? samePadding(H, kh, sh) : [0, 0];
+        const [left, right] = padding === 'same' ? samePadding(W, kw, sw) : [0, 0];
+        const extraH = Math.max(0, kh - 1 + Ho * sh - (H + top + bottom));
+        const extraW = Math.max(0, kw - 1 + Wo * sw - (W + left + right));
+        const padded = pad(xs, [[0, 0], [top, bottom + extraH], [left, right + extraW], [0, 0]]);
         const dyFlat = reshape(dy4, [B * Ho * Wo, F]);
         const offsets: Tensor[] = [];
         for (let i = 0; i < kh; i++) {
           for (let j = 0; j < kw; j++) {
-            const window = stridedSlice(
-              padded,
-              [0, i, j, 0],
-              [B, i + (Ho - 1) * strides[0] + 1, j + (Wo - 1) * strides[1] + 1, C],
-              [1, strides[0], strides[1], 1],
-            );
+            // x̃[:, i + p·sh, j + q·sw, :] for p < Ho, q < Wo, by slice and reshape (no strided slice: its
+            // wasm kernel fails on some inputs)
+            let window: Tensor = slice(padded, [0, i, j, 0], [B, Ho * sh, Wo * sw, C]);
+            if (sh > 1 || sw > 1) window = slice(reshape(window, [B, Ho, sh, Wo, sw, C]), [0, 0, 0, 0, 0, 0], [B, Ho, 1, Wo, 1, C]);
             offsets.push(matMul(reshape(window, [B * Ho * Wo, C]), dyFlat, true, false));
           }
         }

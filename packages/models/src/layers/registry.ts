@@ -72,6 +72,7 @@ export function defaultLayerName(spec: LayerSpec): string {
     .replace(/RNN/g, 'Rnn')
     .replace(/LSTM/g, 'Lstm')
     .replace(/GRU/g, 'Gru')
+    .replace(/(\d)D$/, '$1d')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
