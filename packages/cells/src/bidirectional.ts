@@ -21,6 +21,7 @@ export interface RecurrentLayer<C extends CellConfig = CellConfig> {
 /** How the two directions' outputs combine; `'none'` returns both. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
 
+/** Options of {@link bidirectional}: those of `scan`, an initial state per direction, and the merge mode. */
 export interface BidirectionalOptions<M extends MergeMode = MergeMode> {
   /** How outputs merge ['concat']. */
   readonly mergeMode?: M;
@@ -39,6 +40,7 @@ export interface BidirectionalOptions<M extends MergeMode = MergeMode> {
   readonly seed?: number;
 }
 
+/** What {@link bidirectional} returns: the merged outputs and each direction's final state. */
 export interface BidirectionalResult<M extends MergeMode = MergeMode> {
   /** Merged outputs, or `[forward, backward]` for mergeMode `'none'`, both in time order. */
   readonly outputs: M extends 'none' ? [Tensor, Tensor] : Tensor;

@@ -40,6 +40,7 @@ export interface GruConfig {
   readonly resetAfter: boolean;
 }
 
+/** Any cell's configuration; `kind` tells which (`'simpleRnn'`, `'lstm'`, `'gru'`). */
 export type CellConfig = SimpleRnnConfig | LstmConfig | GruConfig;
 
 interface Sizes {

@@ -9,6 +9,7 @@ import type { ScanOptions } from './scan-options';
 import type { CellState } from './state';
 import { scoped } from './scoped';
 
+/** Options of {@link stacked}: a mask, one initial state per layer, and the `scan` options applied to every layer. */
 export interface StackedOptions {
   /** [B, T] validity mask, applied in every layer (Keras propagates it through return_sequences layers). */
   readonly mask?: Tensor;

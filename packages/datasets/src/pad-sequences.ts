@@ -5,9 +5,12 @@
  */
 import { checkInteger, checkOneOf } from './errors';
 
+/** Where padding or truncation happens: before the sequence (`'pre'`, Keras' default) or after it. */
 export type PadSide = 'pre' | 'post';
+/** The element type of the padded array. */
 export type PadDtype = 'int32' | 'float32';
 
+/** Options of {@link padSequences}, Keras' `pad_sequences`: `maxlen`, `padding`, `truncating`, `value`, `dtype`. */
 export interface PadSequencesOptions<D extends PadDtype = 'int32'> {
   /** Length of every output row. Default: the length of the longest sequence. */
   readonly maxlen?: number;
@@ -21,6 +24,7 @@ export interface PadSequencesOptions<D extends PadDtype = 'int32'> {
   readonly dtype?: D;
 }
 
+/** A padded batch: the values row-major and the shape `[N, maxlen]`. */
 export interface Padded<A extends Int32Array | Float32Array> {
   readonly data: A;
   /** `[N, maxlen]` */

@@ -4,6 +4,7 @@
  */
 import { checkInteger } from './errors';
 
+/** A seeded xoshiro128** stream: uniform floats in [0, 1), integers, and its state. */
 export interface Random {
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number;

@@ -8,6 +8,7 @@
 import { elu, relu, sigmoid, softmax, softplus, tanh } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 
+/** The activations a dense layer can apply to its output. */
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'softplus' | 'elu';
 
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'elu'];

@@ -17,6 +17,7 @@ import { formatShape } from './shape';
 import type { Shape } from './shape';
 import { formatSummary } from './summary';
 
+/** Options of {@link sequential}: the input shape (needed unless the first layer is an embedding), the seed and the model name. */
 export interface SequentialOptions {
   /**
    * Shape of one example, without the batch axis; `null` for a size known only at run time.

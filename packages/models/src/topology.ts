@@ -15,6 +15,7 @@ export type ModelTopology = SequentialTopology | Seq2seqTopology | GeneratorTopo
 
 /** A model that can describe itself as JSON, and so can be saved and loaded. */
 export interface SaveableModel extends Model {
+  /** The description saved with the weights; {@link modelFromTopology} rebuilds the model from it. */
   topology(): ModelTopology;
 }
 

@@ -4,11 +4,13 @@
 import { engine, env, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
+/** The backends rnnkit runs on: WebAssembly (SIMD where available) or pure JavaScript. */
 export type BackendName = 'wasm' | 'cpu';
 
 /** File names of tfjs-backend-wasm's three binaries, mapped to the URLs a bundler gave them. */
 export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
 
+/** Options of {@link initBackend}: the backend, the wasm thread count and where the `.wasm` files are. */
 export interface BackendOptions {
   /** Which backend to run; default `'wasm'`. */
   readonly backend?: BackendName;

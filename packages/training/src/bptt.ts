@@ -57,6 +57,7 @@ export function applyUpdate(
   }
 }
 
+/** Options of {@link fullBpttStep}: parameters, optimiser, loss, targets and the forward pass of one batch. */
 export interface FullBpttStepOptions {
   readonly params: Params;
   /** Predictions for the whole batch, e.g. [B, T, O] or [B, O]. */
@@ -96,6 +97,7 @@ export function fullBpttStep(options: FullBpttStepOptions): { loss: number; grad
 /** Named recurrent state, e.g. `{ h }` or `{ h, c }`, each [B, H]. */
 export type RecurrentState = Readonly<Record<string, Tensor>>;
 
+/** Options of {@link truncatedBptt}: the model over one chunk with its state explicit, the streams, the truncation length k and the training settings. */
 export interface TruncatedBpttOptions<S extends RecurrentState> {
   readonly params: Params;
   /**

@@ -23,6 +23,7 @@ export interface History {
   readonly history: Record<string, number[]>;
 }
 
+/** Everything a run needs to continue exactly: weights, optimiser state, callback state, epoch, step, RNG state and history. */
 export interface Checkpoint {
   /** Epochs completed (training resumes with epoch index `epoch`). */
   readonly epoch: number;

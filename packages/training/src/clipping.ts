@@ -12,6 +12,7 @@ import { addN, clipByValue, clone, div, maximum, mul, sqrt, square, sum, tidy } 
 import type { Scalar, Tensor } from '@rnnkit/tensor';
 import type { Grads } from './optimizers/optimizer';
 
+/** Gradient clipping: by value, per-variable norm (Keras' `clipnorm`) or global norm (PyTorch's `clip_grad_norm_`); any combination. */
 export interface GradientClipping {
   /** Clip every gradient element to [−value, value]. */
   readonly value?: number;

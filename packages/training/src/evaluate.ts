@@ -27,6 +27,7 @@ export type Forward = (x: Tensor, training: boolean, context: ForwardContext) =>
 /** A per-step (or per-sample) mask from a batch, e.g. `x ≠ 0` for padded tokens; [B] or [B, T]. */
 export type MaskFn = (x: Tensor, y: Tensor) => Tensor;
 
+/** Options of {@link evaluate}: the forward pass, loss, data, batch size and metrics. */
 export interface EvaluateOptions {
   readonly forward: Forward;
   readonly loss: Loss;

@@ -21,6 +21,7 @@ import type { Loss } from './losses/reduce';
 import type { Metric } from './metrics';
 import type { Optimizer, Params } from './optimizers/optimizer';
 
+/** Options of {@link fit}: the model (params and forward), loss, optimiser, data, and Keras' training settings. */
 export interface FitOptions {
   /** The trainable variables by name (what the optimiser updates and checkpoints save). */
   readonly params: Params;

@@ -9,13 +9,16 @@ import type { Tensor } from '@rnnkit/tensor';
 
 /** A running value over many batches. */
 export interface MetricAccumulator {
+  /** Adds a batch (only real steps where a mask is given). */
   update(yTrue: Tensor, yPred: Tensor, mask?: Tensor): void;
+  /** The metric over everything added so far. */
   result(): number;
 }
 
 /** A metric: its name in logs (Keras' names by default) and a fresh accumulator per epoch. */
 export interface Metric {
   readonly name: string;
+  /** A fresh accumulator (one per epoch and per evaluation). */
   create(): MetricAccumulator;
 }
 

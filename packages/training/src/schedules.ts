@@ -17,6 +17,7 @@ export function constantSchedule(learningRate: number): LearningRateSchedule {
   return () => learningRate;
 }
 
+/** Options of {@link exponentialDecay}. */
 export interface ExponentialDecayOptions {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
@@ -36,6 +37,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): LearningRate
   };
 }
 
+/** Options of {@link stepDecay}. */
 export interface StepDecayOptions {
   readonly initialLearningRate: number;
   /** Steps between two reductions. */
@@ -52,6 +54,7 @@ export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
   return (step) => options.initialLearningRate * gamma ** Math.floor(step / options.stepSize);
 }
 
+/** Options of {@link cosineDecay}. */
 export interface CosineDecayOptions {
   /** Starting rate (of the warm-up when there is one). */
   readonly initialLearningRate: number;

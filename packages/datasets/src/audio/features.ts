@@ -15,6 +15,7 @@
  */
 import { fftPlan, isPowerOfTwo, powerSpectrum } from './fft';
 
+/** Framing and filter-bank settings of {@link featureExtractor}; lengths are in samples. */
 export interface FeatureOptions {
   readonly sampleRate: number;
   /** Samples per frame, L. Default 25 ms. */
@@ -41,6 +42,7 @@ export interface FeatureFrames {
   readonly features: number;
 }
 
+/** Log-mel and MFCC frames of a mono signal with fixed options (the mel filters and DCT computed once). */
 export interface FeatureExtractor {
   readonly options: Required<FeatureOptions>;
   /** [T, M] log-mel energies. */
@@ -51,13 +53,16 @@ export interface FeatureExtractor {
 
 const LOG_FLOOR = 1e-10;
 
+/** Hertz → mel on the HTK scale: mel(f) = 2595·log10(1 + f/700). */
 export const hzToMel = (hz: number): number => 2595 * Math.log10(1 + hz / 700);
+/** Mel → hertz, the inverse of {@link hzToMel}: f = 700·(10^(mel/2595) − 1). */
 export const melToHz = (mel: number): number => 700 * (10 ** (mel / 2595) - 1);
 
 function positiveInteger(name: string, value: number): void {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`features: ${name} must be a positive integer, got ${String(value)}`);
 }
 
+/** The options with every default filled in (25 ms frames, 10 ms hop, 40 mel bands, 13 coefficients, …); throws naming an invalid option. */
 export function resolveFeatureOptions(options: FeatureOptions): Required<FeatureOptions> {
   const sampleRate = options.sampleRate;
   positiveInteger('sampleRate', sampleRate);

@@ -6,6 +6,7 @@
  */
 import type { FeatureFrames } from './features';
 
+/** Per-feature mean μ and standard deviation σ fitted on training frames; normalising maps x_f to (x_f − μ_f)/σ_f. */
 export interface FeatureNormalizer {
   readonly mean: Float32Array;
   readonly std: Float32Array;

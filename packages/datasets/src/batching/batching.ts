@@ -7,8 +7,10 @@
 import { checkInteger, checkOneOf } from '../errors';
 import { createRandom, shuffleInPlace } from '../random';
 
+/** What to do with the last, smaller batch: keep it, or drop it. */
 export type Remainder = 'keep' | 'drop';
 
+/** Options of {@link batchIndices}: batch size, an optional shuffling seed and the remainder policy. */
 export interface BatchOptions {
   readonly batchSize: number;
   /** Shuffle with this seed; without a seed the order is kept. */
@@ -38,6 +40,7 @@ function chunk(order: Int32Array, options: BatchOptions): Int32Array[] {
   return batches;
 }
 
+/** Options of {@link bucketByLength}: those of {@link BatchOptions} and the length boundaries of the buckets. */
 export interface BucketOptions extends BatchOptions {
   /**
    * Length boundaries: bucket k holds lengths in [boundaries[k−1], boundaries[k]). Default: one
@@ -74,6 +77,7 @@ export function bucketByLength(lengths: ArrayLike<number>, options: BucketOption
   return batches;
 }
 
+/** A batch of sequences padded to one length: ids `[B, T]` row-major, the 0/1 mask of real steps, and each row's length. */
 export interface PaddedBatch {
   /** `[b, T]` ids, padded after the sequence ('post') or before it ('pre'). */
   readonly data: Int32Array;

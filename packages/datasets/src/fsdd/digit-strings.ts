@@ -7,11 +7,13 @@
 import { checkInteger } from '../errors';
 import { createRandom } from '../random';
 
+/** One recording of a spoken digit: the digit and its samples. */
 export interface DigitSource {
   readonly digit: number;
   readonly samples: Float32Array;
 }
 
+/** Options of the digit-string builder: how many utterances, the seed, the sample rate, and the ranges of digits and silences. */
 export interface DigitStringOptions {
   /** Number of utterances. */
   readonly count: number;
@@ -27,6 +29,7 @@ export interface DigitStringOptions {
   readonly maxSilence?: number;
 }
 
+/** One utterance of several spoken digits: its samples, the digits in order, and which recordings were used. */
 export interface DigitString {
   readonly samples: Float32Array;
   /** The spoken digits in order, each 0–9. */

@@ -6,6 +6,7 @@ import { node, readFileBytes } from '../node/builtins';
 import { FSDD_SPEAKERS, fsddFromRecordings, fsddFromTarGz } from './fsdd';
 import type { Fsdd, FsddRecording } from './fsdd';
 
+/** Where {@link loadFsdd} looks for the Free Spoken Digit Dataset archives. */
 export interface LoadFsddOptions {
   /** Folder holding `fsdd_{speaker}.tar.gz`. Default `$RNNKIT_DATA_DIR/fsdd`. */
   readonly dataDir?: string;

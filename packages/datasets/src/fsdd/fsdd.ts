@@ -9,12 +9,15 @@ import { parseWav } from '../audio/wav';
 
 /** The six speakers of FSDD 1.0.10, one archive each in the project's shared copy. */
 export const FSDD_SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo', 'yweweler'] as const;
+/** The sample rate of every FSDD recording, in Hz. */
 export const FSDD_SAMPLE_RATE = 8000;
 /** Recordings with index ≤ this are the test split (the FSDD README's convention). */
 export const FSDD_LAST_TEST_INDEX = 4;
 
+/** FSDD's split: recordings with index ≤ 4 are the test split, the rest train. */
 export type FsddSplit = 'train' | 'test';
 
+/** One FSDD recording: its file name, digit, speaker, index, split and samples. */
 export interface FsddRecording {
   /** e.g. `7_jackson_32.wav` */
   readonly file: string;
@@ -26,6 +29,7 @@ export interface FsddRecording {
   readonly samples: Float32Array;
 }
 
+/** The Free Spoken Digit Dataset: every recording, and the train and test splits. */
 export interface Fsdd {
   readonly sampleRate: number;
   /** All recordings, sorted by speaker, digit, index (as the dataset's index.csv). */

@@ -6,6 +6,7 @@
  */
 import { gunzipSync } from 'fflate';
 
+/** One regular file of a tar archive: its path and its bytes. */
 export interface TarEntry {
   /** Path inside the archive (ustar prefix joined with the name). */
   readonly name: string;

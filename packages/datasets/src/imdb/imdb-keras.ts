@@ -15,6 +15,7 @@
 import { checkInteger } from '../errors';
 import { createMt19937, numpyShuffledRange } from '../numpy-random-state';
 
+/** One IMDB split: each review as word ids, and its label (1 positive, 0 negative). */
 export interface ImdbSplit {
   /** One Int32Array of word ids per review. */
   readonly sequences: Int32Array[];
@@ -22,11 +23,13 @@ export interface ImdbSplit {
   readonly labels: Uint8Array;
 }
 
+/** IMDB as Keras' `load_data` returns it: the train and test splits. */
 export interface ImdbData {
   readonly train: ImdbSplit;
   readonly test: ImdbSplit;
 }
 
+/** The options of Keras' `imdb.load_data` (`numWords`, `skipTop`, `maxlen`, `seed`, `startChar`, `oovChar`, `indexFrom`), with Keras' defaults. */
 export interface ImdbOptions {
   /** Keep the ids below numWords; the others become oovChar. Default: all words. */
   readonly numWords?: number;

@@ -4,6 +4,7 @@
  */
 import { DataFileError } from '../errors';
 
+/** Keras' `get_word_index()`: word → frequency rank (1 = most frequent). */
 export type WordIndex = ReadonlyMap<string, number>;
 
 /** Parses the text of `imdb_word_index.json`. */
@@ -25,6 +26,7 @@ export function parseWordIndex(json: string, file = 'imdb_word_index.json'): Wor
   return index;
 }
 
+/** Options of {@link decodeReview}: the id offset used when the review was encoded, and the text of the start/padding/unknown markers. */
 export interface DecodeReviewOptions {
   /** Word ids are rank + indexFrom. Default 3 (Keras). */
   readonly indexFrom?: number;

@@ -14,9 +14,12 @@ import { createRandom } from '../random';
 import type { Random } from '../random';
 import type { MnistDigits } from './idx';
 
+/** The six motion labels of a clip, in label order. */
 export const MOTION_CLASSES = ['up', 'down', 'left', 'right', 'clockwise', 'anticlockwise'] as const;
+/** One of {@link MOTION_CLASSES}. */
 export type MotionClass = (typeof MOTION_CLASSES)[number];
 
+/** Options of the clip generator: the seed, the number of frames, the frame size and the difficulty level. */
 export interface ClipOptions {
   readonly seed: number;
   /** T, default 16. */
@@ -27,6 +30,7 @@ export interface ClipOptions {
   readonly level?: 0 | 1 | 2;
 }
 
+/** One clip: its frames, its motion label and the digit image that moves. */
 export interface Clip {
   /** [T, S, S] row-major, in [0, 1]. */
   readonly frames: Float32Array;
@@ -37,6 +41,7 @@ export interface Clip {
   readonly digit: number;
 }
 
+/** A batch of clips: frames `[B, T, S, S]` row-major and their motion labels. */
 export interface ClipBatch {
   /** [B, T, S, S] row-major. */
   readonly frames: Float32Array;

@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from 'fflate';
 
+/** An unsigned-byte array read from an idx file (the MNIST format): its shape and data. */
 export interface IdxArray {
   readonly shape: readonly number[];
   readonly data: Uint8Array;

@@ -5,6 +5,7 @@ import { node, readFileBytes } from '../node/builtins';
 import { mnistFromIdx } from './idx';
 import type { MnistDigits } from './idx';
 
+/** File names of MNIST's test images and labels (gzipped idx). */
 export const MNIST_TEST_FILES = { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' } as const;
 
 /**

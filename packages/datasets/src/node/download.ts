@@ -5,6 +5,7 @@
  */
 import { node } from './builtins';
 
+/** Progress of a download: bytes received so far and the total when the server sent it. */
 export interface DownloadProgress {
   readonly url: string;
   readonly receivedBytes: number;
@@ -12,6 +13,7 @@ export interface DownloadProgress {
   readonly totalBytes: number | undefined;
 }
 
+/** Options of {@link cachedFile}: where to download from, the file name in the cache, its sha256, the cache folder and a progress callback. */
 export interface CachedFileOptions {
   readonly url: string;
   /** File name inside the cache folder. */
@@ -20,6 +22,7 @@ export interface CachedFileOptions {
   readonly sha256: string;
   /** Default: `defaultCacheDir()`. */
   readonly cacheDir?: string;
+  /** Called as bytes arrive while downloading. */
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** Give up when the server is silent this long. Default 30 s. */
   readonly timeoutMs?: number;

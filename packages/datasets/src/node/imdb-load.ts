@@ -21,6 +21,7 @@ export const KERAS_IMDB_FILES = {
 const SHARED_TRAIN = 'keras_imdb_train.jsonl.gz';
 const SHARED_TEST = 'keras_imdb_test.jsonl.gz';
 
+/** Where the IMDB files come from: a local folder first, else the download cache. */
 export interface ImdbSourceOptions {
   /** Folder with the shared copy's files or `imdb.npz`. Default `$RNNKIT_IMDB_DIR`. */
   readonly dataDir?: string;
@@ -30,12 +31,14 @@ export interface ImdbSourceOptions {
   readonly download?: boolean;
   /** Base URL of the Keras files. Default Keras' storage bucket. */
   readonly origin?: string;
+  /** Called as bytes arrive while downloading. */
   readonly onProgress?: (progress: DownloadProgress) => void;
   readonly timeoutMs?: number;
   /** Expected sha256 of downloaded files, for a mirror with other bytes. Default: Keras' files. */
   readonly checksums?: { readonly npz?: string; readonly wordIndex?: string };
 }
 
+/** Options of {@link loadImdb}: Keras' `load_data` options and where the files come from. */
 export interface LoadImdbOptions extends ImdbOptions, ImdbSourceOptions {}
 
 /**

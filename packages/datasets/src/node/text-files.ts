@@ -7,12 +7,14 @@ import { DataFileError } from '../errors';
 import { node, readFileBytes } from './builtins';
 import { cachedFile, type DownloadProgress } from './download';
 
+/** char-rnn's tiny-shakespeare `input.txt`: its URL, file name and sha256. */
 export const TINY_SHAKESPEARE_FILE = {
   url: 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt',
   name: 'tiny-shakespeare.txt',
   sha256: '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed',
 } as const;
 
+/** A local folder holding the data set's files (read before anything is downloaded). */
 export interface LocalDataOptions {
   /** Folder holding the dataset's files. Default `$RNNKIT_DATA_DIR/<dataset folder>`. */
   readonly dataDir?: string;
@@ -36,11 +38,13 @@ export function readTextFile(file: string): string {
   }
 }
 
+/** Options of {@link loadTinyShakespeare}: a local folder, the download cache and a progress callback. */
 export interface TinyShakespeareOptions extends LocalDataOptions {
   readonly cacheDir?: string;
   /** Download when no local copy is found. Default true. */
   readonly download?: boolean;
   readonly url?: string;
+  /** Called as bytes arrive while downloading. */
   readonly onProgress?: (progress: DownloadProgress) => void;
 }
 

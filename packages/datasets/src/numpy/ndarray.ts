@@ -13,6 +13,7 @@ export type NumericArray =
   | Float32Array
   | Float64Array;
 
+/** A numpy array as read from a .npy file: dtype, shape and data (numbers, or objects for object arrays). */
 export interface NdArray {
   /** numpy's `descr`, e.g. `'<i8'`, `'<f4'`, `'|O'`. */
   readonly dtype: string;

@@ -6,6 +6,7 @@
 import { DataFileError, checkInteger } from '../errors';
 import { buildVocabulary, encode, type Vocabulary, type VocabularyOptions } from '../text/vocabulary';
 
+/** One source sentence and its translation. */
 export interface SentencePair {
   readonly source: string;
   readonly target: string;
@@ -31,6 +32,7 @@ export function parseParallelText(text: string, options: { readonly file?: strin
   return pairs;
 }
 
+/** Options of {@link normalizeSentence}. */
 export interface NormalizeOptions {
   /** Strip accents (NFD, then drop combining marks) and keep only a–z. Default true, as the tutorial. */
   readonly asciiOnly?: boolean;
@@ -53,6 +55,7 @@ export function normalizeSentence(sentence: string, options: NormalizeOptions = 
   return s.trim().replace(/ +/g, ' ');
 }
 
+/** One encoded pair: the source ids, the decoder input (start + target) and the decoder target (target + end). */
 export interface TranslationExample {
   /** Encoder input: source tokens, then end. */
   readonly source: Int32Array;
@@ -62,6 +65,7 @@ export interface TranslationExample {
   readonly targetOutput: Int32Array;
 }
 
+/** Options of {@link prepareTranslationCorpus}: normalisation, tokens, length filter and vocabularies. */
 export interface TranslationCorpusOptions extends NormalizeOptions {
   /** 'word' (split the normalised sentence on spaces) or 'char'. Default 'word'. */
   readonly tokens?: 'word' | 'char';
@@ -71,6 +75,7 @@ export interface TranslationCorpusOptions extends NormalizeOptions {
   readonly vocabulary?: VocabularyOptions;
 }
 
+/** Encoded sentence pairs with their source and target vocabularies. */
 export interface TranslationCorpus {
   readonly examples: TranslationExample[];
   readonly sourceVocabulary: Vocabulary;

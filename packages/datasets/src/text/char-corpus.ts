@@ -6,6 +6,7 @@
  */
 import { checkInteger } from '../errors';
 
+/** Fixed-length windows of a token stream: inputs `[N, T]` and targets shifted by one step. */
 export interface Windows {
   /** `[N, T]` */
   readonly inputs: Int32Array;
@@ -36,6 +37,7 @@ export function textWindows(ids: ArrayLike<number>, options: { readonly length: 
   return { inputs, targets, shape: [n, t] };
 }
 
+/** One chunk of the B parallel streams for truncated BPTT: inputs and targets `[B, K]` and whether streams start here. */
 export interface BpttChunk {
   /** `[B, K]` */
   readonly inputs: Int32Array;

@@ -4,8 +4,10 @@
  */
 import { checkInteger } from '../errors';
 
+/** The reserved tokens a vocabulary can have. */
 export type SpecialToken = 'pad' | 'start' | 'end' | 'unknown';
 
+/** A token ↔ id mapping with reserved ids for the special tokens. */
 export interface Vocabulary {
   /** id → token. The specials come first, in the order they were asked for. */
   readonly tokens: readonly string[];
@@ -15,6 +17,7 @@ export interface Vocabulary {
   readonly special: { readonly pad?: number; readonly start?: number; readonly end?: number; readonly unknown?: number };
 }
 
+/** Options of {@link buildVocabulary}: special tokens and their spelling, minimum count and maximum size. */
 export interface VocabularyOptions {
   /** Reserved tokens, given ids 0, 1, … in this order. Default ['pad', 'start', 'end', 'unknown']. */
   readonly specials?: readonly SpecialToken[];
@@ -65,6 +68,7 @@ export function charTokens(text: string): string[] {
   return Array.from(text);
 }
 
+/** Options of {@link wordTokens}, Keras' `text_to_word_sequence`: characters filtered out, lower-casing, separator. */
 export interface WordTokenOptions {
   /** Lower-case first. Default true. */
   readonly lower?: boolean;
@@ -85,6 +89,7 @@ export function wordTokens(text: string, options: WordTokenOptions = {}): string
   return s.split(split).filter((w) => w !== '');
 }
 
+/** Options of {@link encode}: add the start and/or end token. */
 export interface EncodeOptions {
   /** Put the start id in front. Default false. */
   readonly addStart?: boolean;

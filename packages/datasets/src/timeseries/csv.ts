@@ -4,12 +4,14 @@
  */
 import { DataFileError } from '../errors';
 
+/** A univariate time series: its timestamps (as text) and values. */
 export interface Series {
   /** The label column (dates as written in the file, e.g. '1949-01'). */
   readonly dates: readonly string[];
   readonly values: Float64Array;
 }
 
+/** Options of {@link parseCsvSeries}: which columns hold the time and the value, and the header handling. */
 export interface CsvSeriesOptions {
   /** Name shown in errors. Default '<csv>'. */
   readonly file?: string;

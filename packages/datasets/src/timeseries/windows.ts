@@ -5,6 +5,7 @@
  */
 import { checkInteger } from '../errors';
 
+/** Sliding windows for forecasting: inputs `[N, W, 1]` and targets `[N, H]` (the next H values). */
 export interface ForecastWindows {
   /** `[N, W, 1]`, batch-major as the recurrent layers take it. */
   readonly inputs: Float32Array;
@@ -39,6 +40,7 @@ export function slidingWindows(
   return { inputs, targets, inputShape: [n, w, 1], targetShape: [n, h] };
 }
 
+/** A series split in time order into train, validation and test parts. */
 export interface ChronologicalSplit<A> {
   readonly train: A;
   readonly val: A;

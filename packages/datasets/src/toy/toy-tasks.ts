@@ -6,6 +6,7 @@
 import { checkInteger } from '../errors';
 import { createRandom } from '../random';
 
+/** The reversal task: each input sequence and its reversal, with a mask of real tokens. */
 export interface ReversalTask {
   /** `[N, T]` ids in [1, vocabSize); 0 is padding. */
   readonly inputs: Int32Array;
@@ -54,6 +55,7 @@ export function reversalTask(options: {
 /** The characters of the addition task, sorted as Keras' CharacterTable sorts them: ' ', '+', '0' … '9'. */
 export const ADDITION_CHARS: readonly string[] = [' ', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/** Keras' addition task: questions `'a+b'` and answers as text and as ids into {@link ADDITION_CHARS}. */
 export interface AdditionTask {
   /** 'a+b' padded with spaces to 2D + 1 characters (reversed when `reverse`). */
   readonly questions: string[];
@@ -109,6 +111,7 @@ export function additionTask(options: { readonly numExamples: number; readonly d
   return { questions, answers, inputs: ids(questions, qLen), targets: ids(answers, aLen), inputShape: [n, qLen], targetShape: [n, aLen] };
 }
 
+/** The running-sum-sign task: random inputs and, per step, whether their sum so far is positive. */
 export interface RunningSumSignTask {
   /** `[N, T, 1]` values uniform in [−1, 1). */
   readonly inputs: Float32Array;

@@ -15,6 +15,7 @@
 import { logSoftmax, tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 
+/** Options of CTC decoding: the blank id and each row's real length. */
 export interface CtcDecodeOptions {
   /** The blank class id. Default 0. */
   readonly blank?: number;
@@ -22,6 +23,7 @@ export interface CtcDecodeOptions {
   readonly inputLengths?: ArrayLike<number>;
 }
 
+/** Options of CTC prefix beam search: those of greedy decoding, the beam width and how many hypotheses to return. */
 export interface CtcBeamOptions extends CtcDecodeOptions {
   /** Prefixes kept per step. Default 8. */
   readonly beamWidth?: number;
@@ -29,6 +31,7 @@ export interface CtcBeamOptions extends CtcDecodeOptions {
   readonly topPaths?: number;
 }
 
+/** One decoded label sequence and its log-probability. */
 export interface CtcHypothesis {
   readonly labels: number[];
   /** ln p(labels | x), summed over the alignments the beam kept. */

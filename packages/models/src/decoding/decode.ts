@@ -10,6 +10,7 @@ import type { Tensor } from '@rnnkit/tensor';
 import { disposeState, gatherState, stateRows } from './stepper';
 import type { StepState, Stepper } from './stepper';
 
+/** Options every decoder takes: the start token, an optional end token and the maximum length. */
 export interface DecodeOptions {
   /** The first input token (e.g. `<start>`), for every row or one per row. */
   readonly startToken: number | readonly number[];
@@ -19,6 +20,7 @@ export interface DecodeOptions {
   readonly maxLength: number;
 }
 
+/** What a decoder returns: the tokens of each row, whether it ended, and attention weights when the decoder has attention. */
 export interface DecodeResult {
   /** Generated tokens per row, without the start token and without the end token. */
   readonly tokens: number[][];
@@ -28,6 +30,7 @@ export interface DecodeResult {
   readonly attention?: number[][][];
 }
 
+/** Options of {@link sampleDecode}: those of {@link DecodeOptions}, a temperature, an optional top-k cut and the seed. */
 export interface SampleOptions extends DecodeOptions {
   /** Logits are divided by this before the softmax; < 1 sharpens, > 1 flattens. Default 1. */
   readonly temperature?: number;
@@ -37,6 +40,7 @@ export interface SampleOptions extends DecodeOptions {
   readonly seed: number;
 }
 
+/** Options of {@link beamSearch}: those of {@link DecodeOptions}, the beam width and the length penalty. */
 export interface BeamOptions extends DecodeOptions {
   readonly beamWidth: number;
   /**
@@ -46,6 +50,7 @@ export interface BeamOptions extends DecodeOptions {
   readonly lengthPenalty?: number;
 }
 
+/** What {@link beamSearch} returns: the best sequence of each row and its score. */
 export interface BeamResult {
   /** The best hypothesis per batch row, without start and end tokens. */
   readonly tokens: number[][];

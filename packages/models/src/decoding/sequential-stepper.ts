@@ -30,7 +30,12 @@ function withoutSoftmax(spec: LayerSpec): LayerSpec {
  * const { stepper, initialState } = sequentialStepper(charModel);
  * const { tokens } = sampleDecode(stepper, initialState(1), { startToken: 0, maxLength: 200, temperature: 0.8, seed: 1 });
  */
-export function sequentialStepper(model: Sequential): { stepper: Stepper; initialState(rows: number): StepState } {
+export function sequentialStepper(model: Sequential): {
+  /** One step of the model: token ids → logits and the next state. */
+  stepper: Stepper;
+  /** The zero state for `rows` parallel sequences. */
+  initialState(rows: number): StepState;
+} {
   const recurrent = model.layers.filter((l) => l.spec.kind === 'rnn' || l.spec.kind === 'bidirectional');
   for (const layer of recurrent) {
     if (layer.spec.kind === 'bidirectional' || (layer.spec.kind === 'rnn' && layer.spec.goBackwards)) {

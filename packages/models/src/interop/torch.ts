@@ -24,6 +24,7 @@ import { lastDim } from '../shape';
 /** A tensor in JSON: `{ shape, values }` (flat, row-major) or nested arrays. */
 export type TorchTensorJson = { readonly shape: readonly number[]; readonly values: readonly number[] } | readonly unknown[];
 
+/** The PyTorch module a state dict belongs to: `nn.RNN`, `nn.LSTM` or `nn.GRU` and its constructor arguments. */
 export interface TorchModuleOptions {
   readonly module: 'RNN' | 'LSTM' | 'GRU';
   readonly inputSize: number;

@@ -10,7 +10,9 @@ import { crc32 } from './crc32';
 import { packWeights, unpackWeights } from './weights-blob';
 import type { WeightEntry } from './weights-blob';
 
+/** The `format` field of an rnnkit model file. */
 export const MODEL_FORMAT = 'rnnkit-model';
+/** The version of the model file format this package writes. */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** The JSON half of a saved model (`model.json`). */

@@ -18,9 +18,11 @@ import { lastDim } from '../shape';
 import { recurrentLayer, recurrentOutputShape, runRecurrent } from './recurrent';
 import type { RecurrentSpec, RunRecurrentOptions } from './recurrent';
 
+/** How a bidirectional layer merges its two directions: concatenated (width 2H), summed, multiplied or averaged. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
 
+/** A bidirectional layer: the recurrent layer it runs in both directions and the merge mode. */
 export interface BidirectionalSpec {
   readonly kind: 'bidirectional';
   readonly name?: string;

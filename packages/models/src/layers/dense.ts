@@ -12,6 +12,7 @@ import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape, lastDim } from '../shape';
 
+/** A dense layer, `act(x·W + b)` on the last axis. */
 export interface DenseSpec {
   readonly kind: 'dense';
   readonly name?: string;
@@ -20,6 +21,7 @@ export interface DenseSpec {
   readonly useBias: boolean;
 }
 
+/** Options of {@link dense}: units, activation and whether it has a bias. */
 export interface DenseOptions {
   readonly units: number;
   /** Default `'linear'`. */

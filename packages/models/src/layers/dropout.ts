@@ -9,6 +9,7 @@ import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 
+/** A dropout layer and its rate. */
 export interface DropoutSpec {
   readonly kind: 'dropout';
   readonly name?: string;

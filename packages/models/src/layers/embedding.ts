@@ -12,6 +12,7 @@ import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 
+/** An embedding layer: ids → vectors. */
 export interface EmbeddingSpec {
   readonly kind: 'embedding';
   readonly name?: string;
@@ -23,6 +24,7 @@ export interface EmbeddingSpec {
   readonly maskZero: boolean;
 }
 
+/** Options of {@link embedding}: vocabulary size, vector width, and whether id 0 is padding (masked). */
 export interface EmbeddingOptions {
   readonly inputDim: number;
   readonly outputDim: number;

@@ -8,6 +8,7 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 
+/** A flatten layer: all axes but the batch axis into one. */
 export interface FlattenSpec {
   readonly kind: 'flatten';
   readonly name?: string;

@@ -9,6 +9,7 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
 
+/** A masking layer: steps whose features all equal `maskValue` are masked. */
 export interface MaskingSpec {
   readonly kind: 'masking';
   readonly name?: string;

@@ -13,6 +13,7 @@ import { formatShape } from '../shape';
 import { checkPadding, convOutputSize, pair } from './conv2d';
 import type { Padding } from './conv2d';
 
+/** A 2-D max-pooling layer. */
 export interface MaxPool2dSpec {
   readonly kind: 'maxPool2d';
   readonly name?: string;
@@ -21,6 +22,7 @@ export interface MaxPool2dSpec {
   readonly padding: Padding;
 }
 
+/** Options of {@link maxPool2d}: pool size, strides and padding. */
 export interface MaxPool2dOptions {
   /** Default 2 (a 2×2 window). */
   readonly poolSize?: number | readonly [number, number];

@@ -20,6 +20,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** A cell configuration without its input size (the layer learns that from its input). */
 export type CellOptions = DistributiveOmit<CellConfig, 'inputSize'>;
 
+/** A recurrent layer (SimpleRNN, LSTM or GRU) and its options. */
 export interface RecurrentSpec {
   readonly kind: 'rnn';
   readonly name?: string;

@@ -12,6 +12,7 @@ import type { Shape } from '../shape';
 import { layerImpl } from './registry';
 import type { LayerSpec } from './registry';
 
+/** A layer applied to every time step of a `[B, T, …]` input. */
 export interface TimeDistributedSpec {
   readonly kind: 'timeDistributed';
   readonly name?: string;

@@ -15,6 +15,7 @@ import { weight } from '../layer';
 import type { WeightShape } from '../layer';
 import { deriveSeed } from '../seeds';
 
+/** The attention score: Luong's `'dot'` and `'general'`, or Bahdanau's additive `'bahdanau'`. */
 export type AttentionKind = 'dot' | 'general' | 'bahdanau';
 export const ATTENTION_KINDS: readonly AttentionKind[] = ['dot', 'general', 'bahdanau'];
 

@@ -18,6 +18,7 @@ import { sequential } from '../sequential';
 import type { Sequential } from '../sequential';
 import type { CellKind } from './seq2seq';
 
+/** Options shared by {@link sequenceClassifier} and {@link sequenceTagger}. */
 export interface SequenceModelOptions {
   readonly vocabSize: number;
   /** Default: `units`. */

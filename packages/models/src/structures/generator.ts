@@ -23,6 +23,7 @@ import { formatSummary } from '../summary';
 import type { SaveableModel } from '../topology';
 import type { CellKind } from './seq2seq';
 
+/** The configuration of a {@link conditionalGenerator}. */
 export interface GeneratorConfig {
   readonly conditionSize: number;
   readonly vocabSize: number;
@@ -31,6 +32,7 @@ export interface GeneratorConfig {
   readonly cell: CellKind;
 }
 
+/** A saved generator's description: its kind, name and configuration. */
 export interface GeneratorTopology {
   readonly kind: 'generator';
   readonly name: string;
@@ -45,6 +47,7 @@ export interface Generator extends SaveableModel {
   /** The state the condition sets, for decoding and streaming. */
   initialState(condition: Tensor): StepState;
   readonly stepper: Stepper;
+  /** The description saved with the weights. */
   topology(): GeneratorTopology;
 }
 

@@ -31,8 +31,10 @@ import { ATTENTION_KINDS, attend, attentionWeights, initAttention } from './atte
 import type { AttentionKind } from './attention';
 import type { SaveableModel } from '../topology';
 
+/** Which recurrent cell a ready-made model uses. */
 export type CellKind = 'simpleRnn' | 'lstm' | 'gru';
 
+/** The configuration of a {@link seq2seq} model. */
 export interface Seq2seqConfig {
   readonly sourceVocab: number;
   readonly targetVocab: number;
@@ -46,12 +48,14 @@ export interface Seq2seqConfig {
   readonly sourceLength: number;
 }
 
+/** A saved seq2seq model's description: its kind, name and configuration. */
 export interface Seq2seqTopology {
   readonly kind: 'seq2seq';
   readonly name: string;
   readonly config: Seq2seqConfig;
 }
 
+/** Options of {@link seq2seq}: vocabularies, units and source length are required; the rest default (LSTM, no attention, one direction). */
 export type Seq2seqOptions = Partial<Omit<Seq2seqConfig, 'sourceVocab' | 'targetVocab' | 'units' | 'sourceLength'>> &
   Pick<Seq2seqConfig, 'sourceVocab' | 'targetVocab' | 'units' | 'sourceLength'> & { readonly seed?: number; readonly name?: string };
 
@@ -64,6 +68,7 @@ export interface Seq2seq extends SaveableModel {
   encode(source: Tensor): StepState;
   /** One decoder step: token [N] → logits [N, V], next state, attention [N, S]. */
   readonly stepper: Stepper;
+  /** The description saved with the weights. */
   topology(): Seq2seqTopology;
 }
 

@@ -42,13 +42,19 @@ export interface CallbackState {
   readonly tensors: Readonly<Record<string, Tensor>>;
 }
 
+/** Hooks `fit` calls during training; every hook is optional. Callbacks with state take part in checkpoints. */
 export interface Callback {
   /** Unique among a run's callbacks when it has state (the checkpoint key). */
   readonly name: string;
+  /** Called once before the first epoch (also when resuming). */
   onTrainBegin?(context: TrainingContext): void | Promise<void>;
+  /** Called before each epoch. */
   onEpochBegin?(epoch: number, context: TrainingContext): void | Promise<void>;
+  /** Called after each update with the batch's loss, gradient norm and running means. */
   onBatchEnd?(logs: BatchLogs, context: TrainingContext): void | Promise<void>;
+  /** Called after each epoch with its logs (validation included); may stop training through the context. */
   onEpochEnd?(epoch: number, logs: EpochLogs, context: TrainingContext): void | Promise<void>;
+  /** Called once after the last epoch. */
   onTrainEnd?(context: TrainingContext): void | Promise<void>;
   /** A copy of the callback's state (caller owns the tensors). */
   getState?(): CallbackState;

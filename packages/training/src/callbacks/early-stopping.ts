@@ -8,6 +8,7 @@ import type { Tensor } from '@rnnkit/tensor';
 import { betterIs } from './callback';
 import type { Callback, CallbackState } from './callback';
 
+/** Options of {@link earlyStopping}, Keras' `EarlyStopping`. */
 export interface EarlyStoppingOptions {
   /** Default 'val_loss'. */
   readonly monitor?: string;

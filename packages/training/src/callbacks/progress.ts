@@ -4,6 +4,7 @@
  */
 import type { BatchLogs, Callback, EpochLogs } from './callback';
 
+/** Options of {@link progressLogger}: how often to print and where. */
 export interface ProgressOptions {
   /** Where lines go. Default `console.log`. */
   readonly print?: (line: string) => void;

@@ -7,6 +7,7 @@
 import { betterIs } from './callback';
 import type { Callback } from './callback';
 
+/** Options of {@link reduceLearningRateOnPlateau}, Keras' `ReduceLROnPlateau`. */
 export interface ReduceOnPlateauOptions {
   /** Default 'val_loss'. */
   readonly monitor?: string;

@@ -10,6 +10,7 @@ import { assertProbabilityLabels, assertSameShape } from './labels';
 import { reduceLoss } from './reduce';
 import type { Loss } from './reduce';
 
+/** Options of {@link binaryCrossentropy}: logits or probabilities, the clipping ε and label smoothing. */
 export interface BinaryCrossentropyOptions {
   /** True when yPred holds logits z instead of probabilities p = σ(z). Default false. */
   readonly fromLogits?: boolean;

@@ -23,6 +23,7 @@ import { assertClassLabels, assertSameShape, sparseLabelShape } from './labels';
 import { reduceLoss } from './reduce';
 import type { Loss } from './reduce';
 
+/** Options of the categorical cross-entropies: logits or probabilities, and the clipping ε. */
 export interface CategoricalCrossentropyOptions {
   /** True when yPred holds logits z instead of probabilities p = softmax(z). Default false. */
   readonly fromLogits?: boolean;

@@ -11,6 +11,7 @@ import type { GradSaveFunc, Scalar, Tensor } from '@rnnkit/tensor';
 import { ctcAlpha, ctcLogitGradient, extendLabels, logSoftmaxRows } from './ctc-core';
 import type { Loss, LossWeights } from './reduce';
 
+/** Options of the CTC loss: the blank id and PyTorch's `zero_infinity`. */
 export interface CtcOptions {
   /** The blank class id. Default 0 (PyTorch; Keras/TensorFlow use C − 1). */
   readonly blank?: number;
@@ -21,6 +22,7 @@ export interface CtcOptions {
   readonly zeroInfinity?: boolean;
 }
 
+/** Options of {@link ctcLoss}: those of {@link CtcOptions} and the reduction over the batch. */
 export interface CtcLossOptions extends CtcOptions {
   /**
    * `'mean'` (default): mean of the per-sample losses over the batch (Keras' `ctc_batch_cost` averaged).

@@ -27,6 +27,7 @@ export interface StepContext {
  */
 export interface UpdateRule {
   readonly slots: Readonly<Record<string, number>>;
+  /** One update of one variable: the new value and slots from the old ones and the gradient. */
   update(
     w: Tensor,
     g: Tensor,
@@ -46,6 +47,7 @@ export interface OptimizerState {
   readonly slots: Readonly<Record<string, Readonly<Record<string, Tensor>>>>;
 }
 
+/** An optimiser: updates named variables from their gradients; its state is keyed by parameter name and can be saved and restored. */
 export interface Optimizer {
   readonly name: string;
   /** Updates applied so far. */
