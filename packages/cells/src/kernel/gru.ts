@@ -14,13 +14,14 @@ export function kernelGru(config: GruConfig): KernelCell {
       forward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, p) {
         const rows = steps * batch;
         const n = 3 * units;
-        const [pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = place(
+        const { pointers, end } = place(
           kernel,
           [h0, w, bRec, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * n],
           p.end,
-        ).pointers;
+        );
+        const [pH0, pW, pB, pMask, pRec, pHSeq, pGates, pQh, pScratch, pQ] = pointers;
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
-        return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pQh!, floats: rows * units }] };
+        return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pQh!, floats: rows * units }], end };
       },
       backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
         const rows = steps * batch;
@@ -52,13 +53,14 @@ export function kernelGru(config: GruConfig): KernelCell {
     forward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, p) {
       const rows = steps * batch;
       const n = 3 * units;
-      const [pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = place(
+      const { pointers, end } = place(
         kernel,
         [h0, w, mask, recMask, rows * units, rows * n, rows * units, batch * units, batch * 2 * units, batch * units],
         p.end,
-      ).pointers;
+      );
+      const [pH0, pW, pMask, pRec, pHSeq, pGates, pResetH, pScratch, pQ, pU] = pointers;
       kernel.gruResetBeforeForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
-      return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pResetH!, floats: rows * units }] };
+      return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pResetH!, floats: rows * units }], end };
     },
     backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
       const rows = steps * batch;

@@ -7,6 +7,7 @@
  * processing order (step k = rows [k·B, (k+1)·B)).
  */
 import type { KernelExports } from './kernel-module';
+import type { Held } from './layout';
 
 export interface KernelDims {
   readonly batch: number;
@@ -44,16 +45,18 @@ export interface ForwardInMemory {
   /** [T·B, Hp] carried c per step (LSTM), else 0. */
   readonly cSeq: number;
   readonly saves: ReadonlyArray<{ readonly ptr: number; readonly floats: number }>;
+  /** The first free byte after the forward's buffers. */
+  readonly end: number;
 }
 
-/** The forward's results copied out, kept for the backward. */
+/** The forward's results kept for the backward (resident in the kernel memory, or copied out). */
 export interface KernelForward {
   /** [T·B, Hp] carried h per step. */
-  readonly hSeq: Float32Array;
+  readonly hSeq: Held;
   /** [T·B, Hp] carried c per step (LSTM), else null. */
-  readonly cSeq: Float32Array | null;
+  readonly cSeq: Held | null;
   /** What the backward needs besides the sequences, per cell type. */
-  readonly saves: readonly Float32Array[];
+  readonly saves: readonly Held[];
 }
 
 /** The gradients flowing into the recurrence from above. */

@@ -117,6 +117,29 @@ describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recur
     }
   }
 
+  test('layers in one gradient (resident results evicted by later calls) match the op path', () => {
+    const lstm = lstmCell({ inputSize: I, units: 5 });
+    const gru = gruCell({ inputSize: 5, units: 6 });
+    const p1 = randomParams(lstm, 51);
+    const p2 = randomParams(gru, 52);
+    tidy(() => {
+      const xs = uniform([4, T, I], 53);
+      const mask = lengthsMask(lengths(4), T);
+      const run = (recurrence: Recurrence): Tensor[] =>
+        grads((x: Tensor, w1: Tensor, w2: Tensor) => {
+          const first = scanWith(recurrence, lstm, { ...p1, whh: w1 }, x, { returnSequences: true, mask });
+          const second = scanWith(recurrence, gru, { ...p2, whh: w2 }, first.outputs, { goBackwards: true, mask });
+          const side = scanWith(recurrence, lstm, { ...p1, whh: w1 }, x, { goBackwards: true });
+          return sum(mul(second.outputs, uniform([4, 6], 54))).add(sum(mul(side.state.c, uniform([4, 5], 55))));
+        })([xs, p1.whh, p2.whh]);
+      const kernel = run('kernel');
+      const ops = run('ops');
+      kernel.forEach((t, i) => expectClose(t, ops[i]!, gradTol, `gradient ${i}`));
+    });
+    disposeParams(p1);
+    disposeParams(p2);
+  });
+
   test('no leaks, and the kernel memory is reused across calls', async () => {
     const config = lstmCell({ inputSize: I, units: 6 });
     const params = randomParams(config, 41);

@@ -23,7 +23,8 @@ import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import type { RecurrenceConstants } from '../fused/recurrence';
 import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
-import { padBlocks, paddedUnits, place, read, unpadBlocks, zerosOrNull } from './layout';
+import { hold, padBlocks, paddedUnits, place, read, release, unpadBlocks, zerosOrNull } from './layout';
+import type { Held } from './layout';
 
 function hostData(t: Tensor): Float32Array {
   return t.dataSync() as Float32Array;
@@ -32,11 +33,13 @@ function hostData(t: Tensor): Float32Array {
 /** What the backward keeps from the forward: host arrays in the padded layout. */
 interface Kept {
   readonly rows: number;
-  readonly x: Float32Array;
+  readonly x: Held;
   readonly wxh: Float32Array;
   readonly bIn: Float32Array | null;
   readonly inputs: KernelInputs;
   readonly forward: KernelForward;
+  /** Every held buffer, released after the backward. */
+  readonly held: readonly Held[];
 }
 
 /**
@@ -87,13 +90,14 @@ export function runKernelRecurrence(
     const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
 
     const { pointers, end } = place(kernel, [xHost, wxhHost, bInHost, rows * n]);
+    const start = pointers[0]!;
     const [pX, pWxh, pBIn, pP] = pointers;
     kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
     const results = cell.forward(kernel, dims(rows), host, { ptr: pP!, end });
 
     // copy out what the output needs, and what the backward needs only when a gradient is being taken
     const taping = engine().state.gradientDepth > 0;
-    const hSeq = taping || sequence ? read(kernel, results.hSeq, rows * hp) : null;
+    const hSeq = sequence ? read(kernel, results.hSeq, rows * hp) : null;
     const lastBlock = (ptr: number): Float32Array => unpadBlocks(read(kernel, ptr + (rows - batch) * hp * 4, batch * hp), batch, 1, units);
     const hPart = sequence ? unpadBlocks(hSeq!, rows, 1, units) : lastBlock(results.hSeq);
     const hRows = sequence ? rows : batch;
@@ -107,16 +111,24 @@ export function runKernelRecurrence(
       value = tensor2d(packed, [hRows + batch, units]);
     }
     if (!taping) return { value, gradFunc: () => [] };
+    // what the backward needs stays in the kernel memory until another call needs the space
+    const held = hold(kernel, start, results.end, [
+      { ptr: pX!, floats: xHost.length },
+      { ptr: results.hSeq, floats: rows * hp },
+      ...(cell.hasCellState ? [{ ptr: results.cSeq, floats: rows * hp }] : []),
+      ...results.saves,
+    ]);
+    const [x0, hSeqHeld, ...rest] = held;
     const forward: KernelForward = {
-      hSeq: hSeq!,
-      cSeq: cell.hasCellState ? read(kernel, results.cSeq, rows * hp) : null,
-      saves: results.saves.map(({ ptr, floats }) => read(kernel, ptr, floats)),
+      hSeq: hSeqHeld!,
+      cSeq: cell.hasCellState ? rest[0]! : null,
+      saves: cell.hasCellState ? rest.slice(1) : rest,
     };
-    const kept: Kept = { rows, x: xHost, wxh: wxhHost, bIn: bInHost, inputs: host, forward };
+    const kept: Kept = { rows, x: x0!, wxh: wxhHost, bIn: bInHost, inputs: host, forward, held };
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };
   });
 
-  function backward(dy: Tensor, { rows, x, wxh, bIn, inputs: host, forward }: Kept): Tensor[] {
+  function backward(dy: Tensor, { rows, x, wxh, bIn, inputs: host, forward, held }: Kept): Tensor[] {
     const upstream = hostData(dy);
     const hRows = sequence ? rows : batch;
     const dHs = sequence ? padBlocks(upstream.subarray(0, rows * units), rows, 1, units) : null;
@@ -136,6 +148,7 @@ export function runKernelRecurrence(
     kernel.transpose(pWxh!, ip, n, pWxhT!);
     kernel.gemm(rows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
     if (pDbIn !== 0) kernel.addColumnSums(dP, rows, n, pDbIn!);
+    release(held);
 
     const firstRows = (a: Float32Array, count: number): Float32Array => a.subarray(0, count * n);
     const grads: Tensor[] = [

@@ -42,21 +42,74 @@ export function unpadBlocks(x: Float32Array, rows: number, gates: number, units:
   return out;
 }
 
-/** One buffer of a kernel call: data to copy in, a size in floats (output or scratch), or absent (pointer 0). */
-export type Slot = Float32Array | number | null;
+/**
+ * A forward result the backward needs. It stays where the forward wrote it in the kernel memory
+ * (`data` null) while no later call needs that memory — the common case, a layer's backward
+ * following its own forward — and is copied out to `data` (evicted) just before another call
+ * would overwrite it. Only the most recent forward's results are resident.
+ */
+export interface Held {
+  data: Float32Array | null;
+  readonly ptr: number;
+  readonly floats: number;
+}
+
+interface Residency {
+  readonly start: number;
+  readonly end: number;
+  readonly held: readonly Held[];
+}
+
+let resident: Residency | null = null;
+
+function evict(kernel: KernelExports): void {
+  if (resident === null) return;
+  for (const h of resident.held) if (h.data === null) h.data = read(kernel, h.ptr, h.floats);
+  resident = null;
+}
+
+/**
+ * Marks the buffers as resident (in the byte range [start, end) of the last call's layout) and
+ * returns their handles; the previous resident results are evicted first.
+ */
+export function hold(kernel: KernelExports, start: number, end: number, buffers: ReadonlyArray<{ readonly ptr: number; readonly floats: number }>): Held[] {
+  evict(kernel);
+  const held = buffers.map(({ ptr, floats }) => ({ data: null, ptr, floats }));
+  resident = { start, end, held };
+  return held;
+}
+
+/** Frees the memory of held results (after their backward); a no-op when they were evicted. */
+export function release(held: readonly Held[]): void {
+  if (resident !== null && resident.held === held) resident = null;
+}
+
+function isHeld(s: Slot): s is Held {
+  return s !== null && typeof s === 'object' && 'floats' in s;
+}
+
+/** One buffer of a kernel call: data to copy in, a size in floats (output or scratch), a held result, or absent (pointer 0). */
+export type Slot = Float32Array | number | Held | null;
 
 /**
  * Lays the slots out in the kernel memory from byte address `base` up (the heap base by default: a
- * call owns the whole memory) and copies the arrays in. Returns their byte addresses, 0 for absent
+ * call owns the whole memory, except resident results, which it lays out after when it uses them
+ * and evicts otherwise) and copies the arrays in. Returns their byte addresses, 0 for absent
  * slots, and `end`, the first free address after them.
  */
 export function place(kernel: KernelExports, slots: readonly Slot[], base = 0): { pointers: number[]; end: number } {
-  const sizes = slots.map((s) => (s === null ? 0 : typeof s === 'number' ? s : s.length));
-  const { pointers, end } = reserve(kernel, sizes, base);
+  const inPlace = (s: Slot): boolean => isHeld(s) && s.data === null;
+  const usesResident = resident !== null && slots.some(inPlace);
+  const from = usesResident ? Math.max(base, resident!.end) : base;
+  const sizes = slots.map((s) => (s === null || inPlace(s) ? 0 : typeof s === 'number' ? s : isHeld(s) ? s.floats : s.length));
+  const { pointers, end } = reserve(kernel, sizes, from);
+  if (!usesResident && resident !== null && pointers[0]! < resident.end && end > resident.start) evict(kernel);
   return {
     pointers: slots.map((s, i) => {
       if (s === null) return 0;
-      if (typeof s !== 'number') view(kernel, pointers[i]!, s.length).set(s);
+      if (inPlace(s)) return (s as Held).ptr;
+      const data = isHeld(s) ? s.data! : typeof s === 'number' ? null : s;
+      if (data !== null) view(kernel, pointers[i]!, data.length).set(data);
       return pointers[i]!;
     }),
     end,

@@ -12,19 +12,20 @@ export function kernelLstm(config: LstmConfig): KernelCell {
     hasCellState: true,
     forward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, p) {
       const rows = steps * batch;
-      const [pH0, pC0, pW, pMask, pRec, pHSeq, pCSeq, pGates, pK, pScratch] = place(
+      const { pointers, end } = place(
         kernel,
         [h0, c0, w, mask, recMask, rows * units, rows * units, rows * 4 * units, rows * units, batch * units],
         p.end,
-      ).pointers;
+      );
+      const [pH0, pC0, pW, pMask, pRec, pHSeq, pCSeq, pGates, pK, pScratch] = pointers;
       kernel.lstmForward(batch, steps, units, act, recAct, p.ptr, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
-      return { hSeq: pHSeq!, cSeq: pCSeq!, saves: [{ ptr: pGates!, floats: rows * 4 * units }, { ptr: pK!, floats: rows * units }] };
+      return { hSeq: pHSeq!, cSeq: pCSeq!, saves: [{ ptr: pGates!, floats: rows * 4 * units }, { ptr: pK!, floats: rows * units }], end };
     },
     backward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }) {
       const rows = steps * batch;
       const n = 4 * units;
       const { pointers, end } = place(kernel, [
-        hSeq, h0, c0, cSeq, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, dhT, dcT, batch * units, units * rows, units * n,
+        hSeq, h0, c0, cSeq!, gates!, kSeq!, w, n * units, mask, recMask, dHs, rows * n, dhT, dcT, batch * units, units * rows, units * n,
       ]);
       const [pHSeq, pH0, pC0, pCSeq, pGates, pK, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pDc, pScratch, pHInT, pDW] = pointers;
       kernel.transpose(pW!, units, n, pWT!);

@@ -11,9 +11,10 @@ export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
     hasCellState: false,
     forward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, p) {
       const rows = steps * batch;
-      const [pH0, pW, pMask, pRec, pHSeq, pScratch] = place(kernel, [h0, w, mask, recMask, rows * units, batch * units], p.end).pointers;
+      const { pointers, end } = place(kernel, [h0, w, mask, recMask, rows * units, batch * units], p.end);
+      const [pH0, pW, pMask, pRec, pHSeq, pScratch] = pointers;
       kernel.simpleRnnForward(batch, steps, units, act, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pScratch!);
-      return { hSeq: pHSeq!, cSeq: 0, saves: [] };
+      return { hSeq: pHSeq!, cSeq: 0, saves: [], end };
     },
     backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq }, { dHs, dhT }) {
       const rows = steps * batch;
