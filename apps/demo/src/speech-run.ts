@@ -9,9 +9,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadFsdd, parseWav } from '@rnnkit/datasets';
+import { loadFsdd, normalizeFeatures, parseWav } from '@rnnkit/datasets';
 import type { FeatureNormalizer, FsddRecording } from '@rnnkit/datasets';
-import { normalizeFeatures } from '@rnnkit/datasets';
 import { ctcBeamDecode, ctcGreedyDecode, editDistance, loadModel, saveModel } from '@rnnkit/models';
 import type { Sequential } from '@rnnkit/models';
 import { argMax, initBackend, softmax, tensor, tidy } from '@rnnkit/tensor';
