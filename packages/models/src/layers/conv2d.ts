@@ -22,8 +22,10 @@ import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 
+/** Keras' padding modes: `'valid'` (no padding, the output shrinks) or `'same'` (zero padding so that stride 1 keeps the size). */
 export type Padding = 'valid' | 'same';
 
+/** A 2-D convolution layer over `[B, H, W, C]` inputs (channels last, as Keras). */
 export interface Conv2dSpec {
   readonly kind: 'conv2d';
   readonly name?: string;
@@ -35,6 +37,7 @@ export interface Conv2dSpec {
   readonly useBias: boolean;
 }
 
+/** Options of {@link conv2d}: filters, kernel size, strides, padding, activation and bias. */
 export interface Conv2dOptions {
   readonly filters: number;
   /** kh×kw, or one number for a square kernel. */
