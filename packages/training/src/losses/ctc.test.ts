@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { grad, tensor, tensor2d, tidy, variable } from '@rnnkit/tensor';
+import { any, cast, grad, matMul, notEqual, reshape, tensor, tensor2d, tidy, variable } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { describeEachBackend, expectClose, expectNoLeaks, gradcheck } from '@rnnkit/testkit';
 import { ctcAlpha, ctcLogitGradient, extendLabels, logSoftmaxRows } from './ctc-core';
 import { ctcLoss, ctcLossFromTargets, ctcLossPerSample, labelsFromPadded } from './ctc';
 import { adam } from '../optimizers/index';
 import { lossAndGradients } from '../bptt';
+import { fit } from '../fit';
 
 interface TorchCase {
   readonly name: string;
@@ -168,6 +169,33 @@ describeEachBackend(['cpu', 'wasm'], 'ctcLoss', () => {
     expect(collapsed).toEqual([1, 2, 2, 3]);
     optimizer.dispose();
     z.dispose();
+  });
+
+  test('fit trains with ctcLoss: labels padded with −1 as y, the mask of real steps from zero-padded x', async () => {
+    // 12 sequences of T = 6 one-hot symbols (0 = padding frames); the target is the symbols without repeats
+    const T = 6;
+    const C = 4;
+    const sequences = Array.from({ length: 12 }, (_, n) => Array.from({ length: 3 + (n % 4) }, (_, t) => 1 + ((n + Math.floor(t / 2)) % 3)));
+    const x = new Float32Array(12 * T * C);
+    sequences.forEach((seq, n) => seq.forEach((k, t) => (x[(n * T + t) * C + k] = 1)));
+    const labels = sequences.map((seq) => seq.filter((k, t) => t === 0 || seq[t - 1] !== k));
+    const S = Math.max(...labels.map((l) => l.length));
+    const y = labels.flatMap((l) => [...l, ...new Array<number>(S - l.length).fill(-1)]);
+    const w = variable(tensor(Float32Array.from(randomLogits(C * C, 11)), [C, C]), true, 'ctc-fit-w');
+    const history = await fit({
+      params: { w },
+      forward: (batch) => reshape(matMul(reshape(batch, [-1, C]), w), [batch.shape[0]!, T, C]),
+      loss: ctcLoss(),
+      optimizer: adam({ learningRate: 0.1 }),
+      x: { values: x, shape: [12, T, C] },
+      y: { values: y, shape: [12, S] },
+      mask: (batch) => cast(any(notEqual(batch, 0), -1), 'float32'),
+      epochs: 30,
+      batchSize: 4,
+    });
+    const losses = history.history['loss']!;
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! / 4);
+    w.dispose();
   });
 
   test('no tensors leak from the loss and its gradient', async () => {
