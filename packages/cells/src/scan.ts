@@ -95,43 +95,63 @@ export function scanWith<C extends CellConfig>(
     const gates = gateCount(config);
     const resetAfter = config.kind === 'gru' && config.resetAfter;
     const rowCount = steps * batch;
-
-    // time-major rows in processing order: step k is rows [k·B, (k+1)·B)
-    let x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
-    let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
-    const inProcessingOrder = (t: Tensor, width: number): Tensor => reshape(reverse(reshape(t, [steps, batch, width]), 0), [rowCount, width]);
     const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
     const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
     const state0: CellState = run.initialState;
     const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
     const recurrentInputs = [params.whh, ...(bRec === null ? [] : [bRec])];
+    const hasCellState = config.kind === 'lstm';
 
-    let packed: Tensor;
     if (kernel !== null && kernelCalls !== null) {
-      if (run.goBackwards) x = inProcessingOrder(x, config.inputSize);
-      if (run.goBackwards && mask !== null) mask = inProcessingOrder(mask, 1);
-      const constants = { batch, mask, keep: null, recurrentMask: run.recurrentMask };
-      const inputs = [x, params.wxh, ...stateInputs, ...recurrentInputs, ...(bIn === null ? [] : [bIn])];
-      packed = runKernelRecurrence(kernel, kernelCalls, config.inputSize, units, constants, bRec !== null, bIn !== null, run.returnSequences, inputs);
-    } else {
-      // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
-      // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
-      let p =
-        bIn === null
-          ? matMul(x, params.wxh)
-          : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
-      if (run.goBackwards) p = inProcessingOrder(p, gates * units);
-      if (run.goBackwards && mask !== null) mask = inProcessingOrder(mask, 1);
-      const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
-      packed = runRecurrence(fusedCell(config), constants, bRec !== null, [p, ...stateInputs, ...recurrentInputs]);
+      // the kernel takes xs and the mask batch-major and returns [hs (returnSequences); h_T; c_T (LSTM)]
+      const layer = {
+        kernel,
+        cell: kernelCalls,
+        inputSize: config.inputSize,
+        units,
+        mask: run.mask,
+        recurrentMask: run.recurrentMask,
+        goBackwards: run.goBackwards,
+        sequence: run.returnSequences,
+        hasRecurrentBias: bRec !== null,
+        hasInputBias: bIn !== null,
+      };
+      const packed = runKernelRecurrence(layer, [run.xs, params.wxh, ...stateInputs, ...recurrentInputs, ...(bIn === null ? [] : [bIn])]);
+      const seqRows = run.returnSequences ? rowCount : 0;
+      const lastH = (): Tensor => slice(packed, [seqRows, 0], [batch, units]);
+      const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [seqRows + batch, 0], [batch, units]) } : { h: lastH() };
+      // the mask in processing order, as the outputs come
+      const processingMask = run.mask === null ? null : run.goBackwards ? reverse(run.mask, 1) : run.mask;
+      let outputs: Tensor;
+      if (run.returnSequences) {
+        outputs = reshape(slice(packed, [0, 0], [rowCount, units]), [batch, steps, units]);
+        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, reshape(processingMask, [batch, steps, 1]));
+      } else {
+        outputs = lastH();
+        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, slice(processingMask, [0, steps - 1], [batch, 1]));
+      }
+      return { outputs, state: state as StateOf<C> };
     }
 
-    // packed: [every step's h (the kernel: only with returnSequences, else the final h); the final c (LSTM)]
-    const hRows = run.returnSequences || kernel === null ? rowCount : batch;
-    const hasCellState = config.kind === 'lstm';
-    const hs = hasCellState ? slice(packed, [0, 0], [hRows, units]) : packed;
-    const lastH = (): Tensor => slice(hs, [hRows - batch, 0], [batch, units]);
-    const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [hRows, 0], [batch, units]) } : { h: lastH() };
+    // the tfjs-op recurrence: time-major rows in processing order (step k is rows [k·B, (k+1)·B))
+    const x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
+    let mask = run.mask === null ? null : reshape(transpose(run.mask), [rowCount, 1]);
+    const inProcessingOrder = (t: Tensor, width: number): Tensor => reshape(reverse(reshape(t, [steps, batch, width]), 0), [rowCount, width]);
+    // the input bias rides in the projection matmul as a row of Wxh against a column of ones, so its
+    // gradient comes out of the same single matmul (a column sum over T·B rows is slow on wasm)
+    let p =
+      bIn === null
+        ? matMul(x, params.wxh)
+        : matMul(concat([x, onesTensor([rowCount, 1])], 1), concat([params.wxh, reshape(bIn, [1, gates * units])], 0));
+    if (run.goBackwards) p = inProcessingOrder(p, gates * units);
+    if (run.goBackwards && mask !== null) mask = inProcessingOrder(mask, 1);
+    const constants = { batch, mask, keep: mask === null ? null : sub(scalar(1), mask), recurrentMask: run.recurrentMask };
+    const packed = runRecurrence(fusedCell(config), constants, bRec !== null, [p, ...stateInputs, ...recurrentInputs]);
+
+    // packed: [every step's h; the final c (LSTM)]
+    const hs = hasCellState ? slice(packed, [0, 0], [rowCount, units]) : packed;
+    const lastH = (): Tensor => slice(hs, [rowCount - batch, 0], [batch, units]);
+    const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [rowCount, 0], [batch, units]) } : { h: lastH() };
     const outputMask = mask === null || run.returnSequences ? mask : slice(mask, [rowCount - batch, 0], [batch, 1]);
     const y = run.returnSequences ? hs : lastH();
     const ys = run.zeroOutputForMask && outputMask !== null ? mul(y, outputMask) : y;

@@ -3,36 +3,54 @@
  * forward and backward are each a few kernel calls. Inputs are copied into the kernel's memory
  * (`dataSync`), results copied out into new tensors, so it runs the same on every tfjs backend.
  *
- * Shapes: T time, B batch, I input size, H units (Hp, Ip padded to multiples of 4), G gate blocks,
- * N = G·Hp; rows are time-major in processing order (step k = rows [k·B, (k+1)·B)).
- *   inputs:  X [T·B, I], Wxh [I, G·H], h0 [B, H], c0 [B, H] (LSTM), Whh [H, G·H],
+ * Shapes: B batch, T time, I input size, H units (Hp, Ip padded to multiples of 4), G gate blocks,
+ * N = G·Hp. Tensors are batch-major as the caller has them; inside, rows are time-major in
+ * processing order (step k = rows [k·B, (k+1)·B), time t = k, or T − 1 − k with `goBackwards`).
+ *   inputs:  xs [B, T, I], Wxh [I, G·H], h0 [B, H], c0 [B, H] (LSTM), Whh [H, G·H],
  *            bRec [G·H] (GRU reset-after's recurrent bias), bIn [G·H] (the input bias)
- *   output:  every step's carried h [T·B, H] (`sequence`), or the final h [B, H]; the LSTM appends
- *            its final c as B more rows
+ *   output:  packed rows [hs (B·T rows, with `sequence`: h of every step, batch-major in processing
+ *            order); h_T (B rows); c_T (B rows, LSTM)] × H
  *
  *   forward:  P = X·Wxh + bIn (kernel gemm); the recurrence over P (`KernelCell.forward`)
  *   backward: BPTT (`KernelCell.backward`) → dP, dh0, dc0, dWhh, dbRec; then
  *             dX = dP·Wxhᵀ, dWxh = Xᵀ·dP (summed step by step), dbIn = Σ_rows dP
  *
- * Why the projection is in the kernel too: tfjs-backend-wasm's matmul packs its right operand on
- * every call with a fresh tensor, and at these shapes (K = T·B) the packing costs more than the
- * product: Xᵀ·dP for [25600, 32]ᵀ·[25600, 128] took 24–31 ms there, 7–8 ms step by step here.
+ * Why the projection and the layout changes are in the kernel too: tfjs-backend-wasm's matmul packs
+ * its right operand on every call with a fresh tensor, and at these shapes (K = T·B) the packing
+ * costs more than the product (Xᵀ·dP for [25600, 32]ᵀ·[25600, 128]: 24–31 ms there, 7–8 ms step
+ * by step here); tfjs-backend-cpu's transpose of a [128, 200, 32] sequence takes ~100 ms.
  */
-import { customGrad, engine, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
+import { customGrad, engine, tensor1d, tensor2d, tensor3d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
-import type { RecurrenceConstants } from '../fused/recurrence';
 import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
-import { hold, padBlocks, paddedUnits, place, read, release, unpadBlocks, zerosOrNull } from './layout';
+import { hold, padBlocks, paddedUnits, place, read, release, toBatchMajor, toTimeMajor, unpadBlocks, zerosOrNull } from './layout';
 import type { Held } from './layout';
 
 function hostData(t: Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
-/** What the backward keeps from the forward: host arrays in the padded layout. */
+/** What the driver needs besides the differentiable inputs. */
+export interface KernelLayer {
+  readonly kernel: KernelExports;
+  readonly cell: KernelCell;
+  readonly inputSize: number;
+  readonly units: number;
+  /** Float 0/1 [B, T] in time order, or null. */
+  readonly mask: Tensor | null;
+  /** [B, H], or null. */
+  readonly recurrentMask: Tensor | null;
+  readonly goBackwards: boolean;
+  /** Output every step's h (else only the final state: no [B·T, H] tensor, no zero gradient for it). */
+  readonly sequence: boolean;
+  readonly hasRecurrentBias: boolean;
+  readonly hasInputBias: boolean;
+}
+
+/** What the backward keeps from the forward: host arrays in the padded layout, or held results. */
 interface Kept {
-  readonly rows: number;
+  /** [T·B, Ip] time-major, processing order. */
   readonly x: Held;
   readonly wxh: Float32Array;
   readonly bIn: Float32Array | null;
@@ -43,98 +61,83 @@ interface Kept {
 }
 
 /**
- * Runs the layer `cell` (I = `inputSize`, H = `units`) on the kernel. Returns the packed output;
- * differentiable with respect to every input. `sequence` asks for every step's h (else only the
- * final state: no [T·B, H] tensor is made, and no zero gradient for it travels back).
+ * Runs the layer on the kernel; `inputs` is `[xs, Wxh, h0, c0?, Whh, bRec?, bIn?]`. Returns the
+ * packed output (file comment); differentiable with respect to every input.
  */
-export function runKernelRecurrence(
-  kernel: KernelExports,
-  cell: KernelCell,
-  inputSize: number,
-  units: number,
-  constants: RecurrenceConstants,
-  hasRecurrentBias: boolean,
-  hasInputBias: boolean,
-  sequence: boolean,
-  inputs: Tensor[],
-): Tensor {
-  const batch = constants.batch;
+export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tensor {
+  const { kernel, cell, inputSize, units, goBackwards, sequence, hasRecurrentBias, hasInputBias } = layer;
   const gates = cell.gates;
   const hp = paddedUnits(units);
   const ip = paddedUnits(inputSize);
   const n = gates * hp;
-  const dims = (rows: number): KernelDims => ({ batch, steps: rows / batch, units: hp });
+  const [batch, steps] = inputs[0]!.shape as [number, number, number];
+  const rows = steps * batch;
+  const dims: KernelDims = { batch, steps, units: hp };
+  const seqRows = sequence ? rows : 0;
 
   const fused = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    args.pop(); // nothing is saved as tensors: the backward keeps host arrays
+    args.pop(); // nothing is saved as tensors: the backward keeps host arrays and held results
     const list = args as Tensor[];
     let i = 0;
-    const x = list[i++]!;
+    const xs = list[i++]!;
     const wxh = list[i++]!;
     const h0 = list[i++]!;
     const c0 = cell.hasCellState ? list[i++]! : null;
     const whh = list[i++]!;
     const bRec = hasRecurrentBias ? list[i++]! : null;
     const bIn = hasInputBias ? list[i++]! : null;
-    const rows = x.shape[0] ?? 0;
     const host: KernelInputs = {
       h0: padBlocks(hostData(h0), batch, 1, units),
       c0: c0 === null ? null : padBlocks(hostData(c0), batch, 1, units),
       w: padBlocks(hostData(whh), units, gates, units, hp),
       bRec: bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units),
-      mask: constants.mask === null ? null : hostData(constants.mask),
-      recMask: constants.recurrentMask === null ? null : padBlocks(hostData(constants.recurrentMask), batch, 1, units),
+      mask: layer.mask === null ? null : toTimeMajor(hostData(layer.mask), batch, steps, 1, goBackwards, 1),
+      recMask: layer.recurrentMask === null ? null : padBlocks(hostData(layer.recurrentMask), batch, 1, units),
     };
-    const xHost = padBlocks(hostData(x), rows, 1, inputSize);
+    const xHost = toTimeMajor(hostData(xs), batch, steps, inputSize, goBackwards, ip);
     const wxhHost = padBlocks(hostData(wxh), inputSize, gates, units, ip);
     const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
 
     const { pointers, end } = place(kernel, [xHost, wxhHost, bInHost, rows * n]);
-    const start = pointers[0]!;
     const [pX, pWxh, pBIn, pP] = pointers;
     kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
-    const results = cell.forward(kernel, dims(rows), host, { ptr: pP!, end });
+    const results = cell.forward(kernel, dims, host, { ptr: pP!, end });
 
-    // copy out what the output needs, and what the backward needs only when a gradient is being taken
-    const taping = engine().state.gradientDepth > 0;
-    const hSeq = sequence ? read(kernel, results.hSeq, rows * hp) : null;
     const lastBlock = (ptr: number): Float32Array => unpadBlocks(read(kernel, ptr + (rows - batch) * hp * 4, batch * hp), batch, 1, units);
-    const hPart = sequence ? unpadBlocks(hSeq!, rows, 1, units) : lastBlock(results.hSeq);
-    const hRows = sequence ? rows : batch;
-    let value: Tensor;
-    if (!cell.hasCellState) {
-      value = tensor2d(hPart, [hRows, units]);
-    } else {
-      const packed = new Float32Array((hRows + batch) * units);
-      packed.set(hPart);
-      packed.set(lastBlock(results.cSeq), hRows * units);
-      value = tensor2d(packed, [hRows + batch, units]);
-    }
-    if (!taping) return { value, gradFunc: () => [] };
+    const packed = new Float32Array((seqRows + (cell.hasCellState ? 2 : 1) * batch) * units);
+    if (sequence) packed.set(toBatchMajor(read(kernel, results.hSeq, rows * hp), batch, steps, hp, false, units));
+    packed.set(lastBlock(results.hSeq), seqRows * units);
+    if (cell.hasCellState) packed.set(lastBlock(results.cSeq), (seqRows + batch) * units);
+    const value = tensor2d(packed, [packed.length / units, units]);
+
     // what the backward needs stays in the kernel memory until another call needs the space
-    const held = hold(kernel, start, results.end, [
+    if (engine().state.gradientDepth === 0) return { value, gradFunc: () => [] };
+    const held = hold(kernel, pX!, results.end, [
       { ptr: pX!, floats: xHost.length },
       { ptr: results.hSeq, floats: rows * hp },
       ...(cell.hasCellState ? [{ ptr: results.cSeq, floats: rows * hp }] : []),
       ...results.saves,
     ]);
-    const [x0, hSeqHeld, ...rest] = held;
+    const [xHeld, hSeqHeld, ...rest] = held;
     const forward: KernelForward = {
       hSeq: hSeqHeld!,
       cSeq: cell.hasCellState ? rest[0]! : null,
       saves: cell.hasCellState ? rest.slice(1) : rest,
     };
-    const kept: Kept = { rows, x: x0!, wxh: wxhHost, bIn: bInHost, inputs: host, forward, held };
+    const kept: Kept = { x: xHeld!, wxh: wxhHost, bIn: bInHost, inputs: host, forward, held };
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };
   });
 
-  function backward(dy: Tensor, { rows, x, wxh, bIn, inputs: host, forward, held }: Kept): Tensor[] {
+  function backward(dy: Tensor, { x, wxh, bIn, inputs: host, forward, held }: Kept): Tensor[] {
     const upstream = hostData(dy);
-    const hRows = sequence ? rows : batch;
-    const dHs = sequence ? padBlocks(upstream.subarray(0, rows * units), rows, 1, units) : null;
-    const dhT = dHs === null ? padBlocks(upstream.subarray(0, batch * units), batch, 1, units) : dHs.subarray((rows - batch) * hp);
-    const dcT = cell.hasCellState ? padBlocks(upstream.subarray(hRows * units), batch, 1, units) : null;
-    const back = cell.backward(kernel, dims(rows), host, forward, { dHs, dhT, dcT });
+    const dHs = sequence ? toTimeMajor(upstream, batch, steps, units, false, hp) : null;
+    const dhT = padBlocks(upstream.subarray(seqRows * units, (seqRows + batch) * units), batch, 1, units).slice();
+    if (dHs !== null) {
+      const last = dHs.subarray((rows - batch) * hp);
+      for (let j = 0; j < dhT.length; j++) dhT[j] = dhT[j]! + last[j]!;
+    }
+    const dcT = cell.hasCellState ? padBlocks(upstream.subarray((seqRows + batch) * units), batch, 1, units) : null;
+    const back = cell.backward(kernel, dims, host, forward, { dHs, dhT, dcT });
 
     // the projection's gradients, from dP where the cell's backward left it
     const dP = back.dP.ptr;
@@ -144,15 +147,16 @@ export function runKernelRecurrence(
       back.dP.end,
     ).pointers;
     kernel.transpose(pX!, rows, ip, pXT!);
-    kernel.weightGrad(rows / batch, batch, ip, n, pXT!, dP, n, pDWxh!, n);
+    kernel.weightGrad(steps, batch, ip, n, pXT!, dP, n, pDWxh!, n);
     kernel.transpose(pWxh!, ip, n, pWxhT!);
     kernel.gemm(rows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
     if (pDbIn !== 0) kernel.addColumnSums(dP, rows, n, pDbIn!);
     release(held);
 
     const firstRows = (a: Float32Array, count: number): Float32Array => a.subarray(0, count * n);
+    const dxs = toBatchMajor(read(kernel, pDX!, rows * ip), batch, steps, ip, goBackwards, inputSize);
     const grads: Tensor[] = [
-      tensor2d(unpadBlocks(read(kernel, pDX!, rows * ip), rows, 1, inputSize), [rows, inputSize]),
+      tensor3d(dxs, [batch, steps, inputSize]),
       tensor2d(unpadBlocks(firstRows(read(kernel, pDWxh!, ip * n), inputSize), inputSize, gates, units), [inputSize, gates * units]),
       tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units]),
     ];

@@ -130,3 +130,34 @@ export function readOrNull(kernel: KernelExports, ptr: number, floats: number): 
 export function zerosOrNull(like: Float32Array | null): Float32Array | null {
   return like === null ? null : new Float32Array(like.length);
 }
+
+/**
+ * Batch-major rows [B, T, width] → time-major rows [T·B, outWidth] in processing order (row k·B + b
+ * holds time t = k, or T − 1 − k when `reversed`), zero-padded to `outWidth` columns.
+ */
+export function toTimeMajor(x: Float32Array, batch: number, steps: number, width: number, reversed: boolean, outWidth: number): Float32Array {
+  const out = new Float32Array(steps * batch * outWidth);
+  for (let k = 0; k < steps; k++) {
+    const t = reversed ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const from = (b * steps + t) * width;
+      const to = (k * batch + b) * outWidth;
+      for (let j = 0; j < width; j++) out[to + j] = x[from + j]!;
+    }
+  }
+  return out;
+}
+
+/** The inverse of {@link toTimeMajor}: time-major [T·B, width] → batch-major [B, T, outWidth ≤ width] (padding dropped). */
+export function toBatchMajor(x: Float32Array, batch: number, steps: number, width: number, reversed: boolean, outWidth: number): Float32Array {
+  const out = new Float32Array(batch * steps * outWidth);
+  for (let k = 0; k < steps; k++) {
+    const t = reversed ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const from = (k * batch + b) * width;
+      const to = (b * steps + t) * outWidth;
+      for (let j = 0; j < outWidth; j++) out[to + j] = x[from + j]!;
+    }
+  }
+  return out;
+}
