@@ -98,3 +98,31 @@ export function addRowBias(x: usize, rows: i32, n: i32, bias: usize): void {
     }
   }
 }
+
+/**
+ * Batch-major rows [B, T, width] → time-major rows [T·B, outWidth] in processing order (row k·B + b
+ * holds time t = k, or T − 1 − k when `reversed`); columns width … outWidth − 1 are zeroed.
+ */
+export function batchToTimeMajor(src: usize, batch: i32, steps: i32, width: i32, reversed: i32, outWidth: i32, dst: usize): void {
+  const bytes = <usize>width << 2;
+  const pad = <usize>(outWidth - width) << 2;
+  for (let k = 0; k < steps; k++) {
+    const t = reversed != 0 ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const to = at(dst, (k * batch + b) * outWidth);
+      memory.copy(to, at(src, (b * steps + t) * width), bytes);
+      if (pad != 0) memory.fill(to + bytes, 0, pad);
+    }
+  }
+}
+
+/** The inverse of {@link batchToTimeMajor}: time-major [T·B, width] → batch-major [B, T, outWidth ≤ width]. */
+export function timeToBatchMajor(src: usize, batch: i32, steps: i32, width: i32, reversed: i32, outWidth: i32, dst: usize): void {
+  const bytes = <usize>outWidth << 2;
+  for (let k = 0; k < steps; k++) {
+    const t = reversed != 0 ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      memory.copy(at(dst, (b * steps + t) * outWidth), at(src, (k * batch + b) * width), bytes);
+    }
+  }
+}

@@ -22,6 +22,8 @@ export interface KernelExports {
   activateInPlace(code: number, ptr: number, count: number): void;
   activationGradInPlace(code: number, ptr: number, count: number): void;
   addRowBias(x: number, rows: number, n: number, bias: number): void;
+  batchToTimeMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
+  timeToBatchMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
   addColumnSums(x: number, rows: number, n: number, sum: number): void;
   recurrentInputsTransposed(batch: number, steps: number, units: number, h0: number, hSeq: number, recMask: number, out: number): void;
   simpleRnnForward(

@@ -24,7 +24,7 @@ import { customGrad, engine, tensor1d, tensor2d, tensor3d, tidy } from '@rnnkit/
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
-import { hold, padBlocks, paddedUnits, place, read, release, toBatchMajor, toTimeMajor, unpadBlocks, zerosOrNull } from './layout';
+import { hold, padBlocks, paddedUnits, place, read, release, toTimeMajor, unpadBlocks, zerosOrNull } from './layout';
 import type { Held } from './layout';
 
 function hostData(t: Tensor): Float32Array {
@@ -94,18 +94,21 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
       mask: layer.mask === null ? null : toTimeMajor(hostData(layer.mask), batch, steps, 1, goBackwards, 1),
       recMask: layer.recurrentMask === null ? null : padBlocks(hostData(layer.recurrentMask), batch, 1, units),
     };
-    const xHost = toTimeMajor(hostData(xs), batch, steps, inputSize, goBackwards, ip);
+    const xsHost = hostData(xs);
     const wxhHost = padBlocks(hostData(wxh), inputSize, gates, units, ip);
     const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
 
-    const { pointers, end } = place(kernel, [xHost, wxhHost, bInHost, rows * n]);
-    const [pX, pWxh, pBIn, pP] = pointers;
+    const { pointers, end } = place(kernel, [rows * ip, wxhHost, bInHost, rows * n, xsHost]);
+    const [pX, pWxh, pBIn, pP, pXs] = pointers;
+    kernel.batchToTimeMajor(pXs!, batch, steps, inputSize, goBackwards ? 1 : 0, ip, pX!);
     kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
     const results = cell.forward(kernel, dims, host, { ptr: pP!, end });
+    const seqOut = sequence ? place(kernel, [rows * units], results.end).pointers[0]! : 0;
+    if (sequence) kernel.timeToBatchMajor(results.hSeq, batch, steps, hp, 0, units, seqOut);
 
     const lastBlock = (ptr: number): Float32Array => unpadBlocks(read(kernel, ptr + (rows - batch) * hp * 4, batch * hp), batch, 1, units);
     const packed = new Float32Array((seqRows + (cell.hasCellState ? 2 : 1) * batch) * units);
-    if (sequence) packed.set(toBatchMajor(read(kernel, results.hSeq, rows * hp), batch, steps, hp, false, units));
+    if (sequence) packed.set(read(kernel, seqOut, rows * units));
     packed.set(lastBlock(results.hSeq), seqRows * units);
     if (cell.hasCellState) packed.set(lastBlock(results.cSeq), (seqRows + batch) * units);
     const value = tensor2d(packed, [packed.length / units, units]);
@@ -113,7 +116,7 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
     // what the backward needs stays in the kernel memory until another call needs the space
     if (engine().state.gradientDepth === 0) return { value, gradFunc: () => [] };
     const held = hold(kernel, pX!, results.end, [
-      { ptr: pX!, floats: xHost.length },
+      { ptr: pX!, floats: rows * ip },
       { ptr: results.hSeq, floats: rows * hp },
       ...(cell.hasCellState ? [{ ptr: results.cSeq, floats: rows * hp }] : []),
       ...results.saves,
@@ -141,9 +144,9 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
 
     // the projection's gradients, from dP where the cell's backward left it
     const dP = back.dP.ptr;
-    const [pX, pXT, pWxh, pWxhT, pDX, pDWxh, pDbIn] = place(
+    const [pX, pXT, pWxh, pWxhT, pDX, pDWxh, pDbIn, pDxs] = place(
       kernel,
-      [x, ip * rows, wxh, n * ip, rows * ip, ip * n, zerosOrNull(bIn)],
+      [x, ip * rows, wxh, n * ip, rows * ip, ip * n, zerosOrNull(bIn), rows * inputSize],
       back.dP.end,
     ).pointers;
     kernel.transpose(pX!, rows, ip, pXT!);
@@ -151,12 +154,12 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
     kernel.transpose(pWxh!, ip, n, pWxhT!);
     kernel.gemm(rows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
     if (pDbIn !== 0) kernel.addColumnSums(dP, rows, n, pDbIn!);
+    kernel.timeToBatchMajor(pDX!, batch, steps, ip, goBackwards ? 1 : 0, inputSize, pDxs!);
     release(held);
 
     const firstRows = (a: Float32Array, count: number): Float32Array => a.subarray(0, count * n);
-    const dxs = toBatchMajor(read(kernel, pDX!, rows * ip), batch, steps, ip, goBackwards, inputSize);
     const grads: Tensor[] = [
-      tensor3d(dxs, [batch, steps, inputSize]),
+      tensor3d(read(kernel, pDxs!, rows * inputSize), [batch, steps, inputSize]),
       tensor2d(unpadBlocks(firstRows(read(kernel, pDWxh!, ip * n), inputSize), inputSize, gates, units), [inputSize, gates * units]),
       tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units]),
     ];

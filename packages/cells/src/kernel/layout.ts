@@ -147,17 +147,3 @@ export function toTimeMajor(x: Float32Array, batch: number, steps: number, width
   }
   return out;
 }
-
-/** The inverse of {@link toTimeMajor}: time-major [T·B, width] → batch-major [B, T, outWidth ≤ width] (padding dropped). */
-export function toBatchMajor(x: Float32Array, batch: number, steps: number, width: number, reversed: boolean, outWidth: number): Float32Array {
-  const out = new Float32Array(batch * steps * outWidth);
-  for (let k = 0; k < steps; k++) {
-    const t = reversed ? steps - 1 - k : k;
-    for (let b = 0; b < batch; b++) {
-      const from = (k * batch + b) * width;
-      const to = (b * steps + t) * outWidth;
-      for (let j = 0; j < outWidth; j++) out[to + j] = x[from + j]!;
-    }
-  }
-  return out;
-}
