@@ -46,6 +46,9 @@ export interface ForecastResult {
 
 function loadSeries(options: ForecastOptions): Series {
   const dataDir = datasetDir(options.dataDir, 'timeseries');
+  if (dataDir === undefined && !process.env['RNNKIT_DATA_DIR']) {
+    throw new UsageError('no airline passenger data found: pass --data-dir DIR (a folder holding airline-passengers.csv: Month,Passengers rows 1949-01 … 1960-12) or set RNNKIT_DATA_DIR to a folder with timeseries/airline-passengers.csv');
+  }
   try {
     return loadAirlinePassengers(dataDir === undefined ? {} : { dataDir });
   } catch (error) {

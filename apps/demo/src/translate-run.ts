@@ -50,6 +50,9 @@ export interface TranslateResult {
 
 function loadPairs(options: TranslateOptions): SentencePair[] {
   const dataDir = datasetDir(options.dataDir, 'fra-eng');
+  if (dataDir === undefined && !process.env['RNNKIT_DATA_DIR']) {
+    throw new UsageError('no English–French pairs found: pass --data-dir DIR (a folder holding fra.txt, from manythings.org/anki fra-eng.zip) or set RNNKIT_DATA_DIR to a folder with fra-eng/fra.txt');
+  }
   try {
     return loadFraEng(dataDir === undefined ? {} : { dataDir });
   } catch (error) {
