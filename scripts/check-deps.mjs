@@ -36,6 +36,8 @@ for (const group of ['packages', 'apps']) {
     const dev = new Set(Object.keys(pkg.devDependencies ?? {}));
     for (const file of [...files(join(dir, 'src')), ...files(join(dir, 'test')), ...files(join(dir, 'web'))]) {
       const isTest = /\.test\.tsx?$|[\\/]test[\\/]|[\\/]test-[^\\/]*$/.test(file);
+      // a private app's web page is built by its dev tooling (Vite), so its devDependencies count
+      const isWebPage = pkg.private === true && /[\\/]web[\\/]/.test(file);
       const source = readFileSync(file, 'utf8');
       for (const match of source.matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
         const spec = match[1];
@@ -43,7 +45,7 @@ for (const group of ['packages', 'apps']) {
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (name === pkg.name) continue;
         if (isTest && name === '@rnnkit/testkit') continue;
-        const declared = runtime.has(name) || (isTest && dev.has(name));
+        const declared = runtime.has(name) || ((isTest || isWebPage) && dev.has(name));
         if (!declared) problems.push(`${file}: imports ${name}, which ${pkg.name} does not declare${isTest ? '' : ' as a dependency'}`);
         const allowed = allowedRnnkit[pkg.name];
         if (!isTest && allowed && name.startsWith('@rnnkit/') && !allowed.includes(name)) {

@@ -16,10 +16,9 @@ import { bpttChunks, buildCharVocabulary, charTokens, encode, loadTinyShakespear
 import type { Vocabulary } from '@rnnkit/datasets';
 import { disposeState, sampleDecode, saveModel, sequentialStepper } from '@rnnkit/models';
 import type { Sequential, StepState } from '@rnnkit/models';
-import { adam, truncatedBptt } from '@rnnkit/training';
+import { adam, sparseCategoricalCrossentropy, truncatedBptt } from '@rnnkit/training';
 import type { RecurrentState } from '@rnnkit/training';
 import { datasetDir } from './find-shared-data';
-import { sparseLogitsLoss } from './sparse-logits-loss';
 import { createProgressWriter, formatSeconds } from './progress-bar';
 import { buildCharModel, charChunkStep, zeroCharState } from './textgen-model';
 import type { TextgenOptions } from './textgen-options';
@@ -76,7 +75,7 @@ function validationLoss(model: Sequential, ids: Int32Array, batchSize: number, s
   const chunks = bpttChunks(ids, { batchSize: rows, steps });
   if (chunks.length === 0) return Number.NaN;
   const step = charChunkStep(model);
-  const loss = sparseLogitsLoss();
+  const loss = sparseCategoricalCrossentropy({ fromLogits: true });
   let state = zeroCharState(model, rows);
   let total = 0;
   for (const chunk of chunks) {
@@ -143,7 +142,7 @@ export async function runTextgen(options: TextgenOptions, print: (line: string) 
       params: model.params,
       step: (xChunk: Tensor, state: RecurrentState) => step(reshape(xChunk, [xChunk.shape[0]!, xChunk.shape[1]!]), state, true),
       initialState: (rows) => zeroCharState(model, rows),
-      loss: sparseLogitsLoss(),
+      loss: sparseCategoricalCrossentropy({ fromLogits: true }),
       optimizer,
       x,
       y,

@@ -1,13 +1,11 @@
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, memory, tensor1d, tensor2d, tensor3d, tidy } from '@rnnkit/tensor';
+import { initBackend, memory, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
 import { disposeState, loadModel, sequentialStepper } from '@rnnkit/models';
-import { sparseCategoricalCrossentropy } from '@rnnkit/training';
 import { buildCharModel, charChunkStep, zeroCharState } from './textgen-model';
 import { parseTextgenOptions } from './textgen-options';
 import { runTextgen } from './textgen-run';
-import { sparseLogitsLoss } from './sparse-logits-loss';
 import { describeWithSharedData } from './test-shared-data';
 
 beforeAll(async () => {
@@ -64,18 +62,6 @@ describe('the character model', () => {
     first.y.dispose();
     disposeState(first.state);
     model.dispose();
-  });
-
-  it('scores with the same loss as training sparseCategoricalCrossentropy from logits', () => {
-    tidy(() => {
-      const logits = tensor3d([0.1, -2, 3, 0.5, 0.5, 0.5, 2, 1, 0, -1, 4, 0.2], [2, 2, 3]);
-      const labels = tensor2d([2, 0, 1, 1], [2, 2], 'int32');
-      const ours = sparseLogitsLoss()(labels, logits).dataSync()[0]!;
-      expect(ours).toBeCloseTo(sparseCategoricalCrossentropy({ fromLogits: true })(labels, logits).dataSync()[0]!, 6);
-      const mask = tensor2d([1, 0, 1, 1], [2, 2]);
-      const masked = sparseLogitsLoss()(labels, logits, { mask }).dataSync()[0]!;
-      expect(masked).toBeCloseTo(sparseCategoricalCrossentropy({ fromLogits: true })(labels, logits, { mask }).dataSync()[0]!, 6);
-    });
   });
 });
 

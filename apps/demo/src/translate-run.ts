@@ -17,12 +17,11 @@ import { decode, encode, loadFraEng, normalizeSentence, padBatch, permutation, p
 import type { SentencePair, TranslationCorpus, Vocabulary } from '@rnnkit/datasets';
 import { beamSearch, disposeState, greedyDecode, saveModel, seq2seq } from '@rnnkit/models';
 import type { Seq2seq } from '@rnnkit/models';
-import { adam, evaluate, fit, sparseCategoricalAccuracy } from '@rnnkit/training';
+import { adam, evaluate, fit, sparseCategoricalAccuracy, sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { ArrayData } from '@rnnkit/training';
 import { datasetDir } from './find-shared-data';
 import { fitProgress } from './fit-progress';
 import { renderHeatmapSvg } from './plot-svg';
-import { sparseLogitsLoss } from './sparse-logits-loss';
 import type { TranslateOptions } from './translate-options';
 import { UsageError } from './usage-error';
 
@@ -145,7 +144,7 @@ export async function runTranslate(options: TranslateOptions, print: (line: stri
   print(model.summary());
   print('');
   const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
-  const loss = sparseLogitsLoss();
+  const loss = sparseCategoricalCrossentropy({ fromLogits: true });
   // only real target words count: padding (id 0) after <end> is masked out of loss and accuracy
   const mask = (_x: Tensor, y: Tensor): Tensor => tidy(() => cast(notEqual(y, scalar(0, 'int32')), 'float32'));
   const metrics = [sparseCategoricalAccuracy({ name: 'accuracy' })];
