@@ -249,14 +249,18 @@ async function transcribe(options: SpeechTranscribeOptions, print: (line: string
   await initBackend({ backend: options.backend });
   const wav = parseWav(readFileSync(options.file), options.file);
   const samples = resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
-  const run = async (dir: string): Promise<{ model: Sequential; x: ReturnType<typeof makeBatch> }> => {
+  const run = async (dir: string, audio: Float32Array): Promise<{ model: Sequential; x: ReturnType<typeof makeBatch> }> => {
     const saved = JSON.parse(readFileSync(join(dir, 'features.json'), 'utf8')) as { hopMs: number; mean: number[]; std: number[] };
     const normalizer = { mean: Float32Array.from(saved.mean), std: Float32Array.from(saved.std) };
-    const features = normalizeFeatures(speechExtractor(saved.hopMs).mfcc(samples), normalizer);
+    const features = normalizeFeatures(speechExtractor(saved.hopMs).mfcc(audio), normalizer);
     const model = (await loadModel(dir)) as Sequential;
     return { model, x: makeBatch([{ features, digits: [] }], [0]) };
   };
-  const ctc = await run(ctcDir);
+  // the recogniser was trained on strings with silence before and after: give it some (150 ms each side)
+  const edge = Math.round(0.15 * SAMPLE_RATE);
+  const padded = new Float32Array(samples.length + 2 * edge);
+  padded.set(samples, edge);
+  const ctc = await run(ctcDir, padded);
   const logits = ctc.model.apply(ctc.x.x, { training: false });
   const [best] = ctcBeamDecode(logits, { blank: CTC_BLANK, beamWidth: options.beamWidth })[0]!;
   logits.dispose();
@@ -266,7 +270,7 @@ async function transcribe(options: SpeechTranscribeOptions, print: (line: string
   print(`${options.file}: ${(samples.length / SAMPLE_RATE).toFixed(2)} s → "${digits.join(' ')}" (CTC prefix beam, ln p = ${best!.logProb.toFixed(2)})`);
   const classifierDir = join(options.modelDir, 'classifier');
   if (digits.length <= 1 && existsSync(join(classifierDir, 'model.json'))) {
-    const one = await run(classifierDir);
+    const one = await run(classifierDir, samples);
     const p = tidy(() => Array.from(softmax(one.model.apply(one.x.x, { training: false })).dataSync()));
     one.x.x.dispose();
     one.model.dispose();

@@ -30,7 +30,7 @@ export const VIDEO_HELP = `rnnkit demo video — which way does the digit move? 
   Writes the model and strip.svg (held-out clips with the predicted motion).
 
 Options:
-  --epochs N            default 6
+  --epochs N            default 3
   --steps-per-epoch N   batches per epoch (default 100)
   --batch-size N        default 32
   --units N             RNN units (default 64)
@@ -85,7 +85,7 @@ export function parseVideoOptions(argv: readonly string[]): VideoOptions | null 
   const learningRate = values['learning-rate'] === undefined ? 0.002 : Number(values['learning-rate']);
   if (!(learningRate > 0)) throw new UsageError(`--learning-rate must be a positive number, got ${values['learning-rate']}`);
   return {
-    epochs: int('epochs', values.epochs, 6),
+    epochs: int('epochs', values.epochs, 3),
     stepsPerEpoch: int('steps-per-epoch', values['steps-per-epoch'], 100),
     batchSize: int('batch-size', values['batch-size'], 32),
     units: int('units', values.units, 64),

@@ -11,7 +11,7 @@ const mnist = join(shared, 'mnist');
 
 describe('video options', () => {
   it('default to an LSTM on level-1 clips', () => {
-    expect(parseVideoOptions([])).toMatchObject({ epochs: 6, stepsPerEpoch: 100, batchSize: 32, units: 64, cell: 'lstm', level: 1, testClips: 600, outDir: 'out/video' });
+    expect(parseVideoOptions([])).toMatchObject({ epochs: 3, stepsPerEpoch: 100, batchSize: 32, units: 64, cell: 'lstm', level: 1, testClips: 600, outDir: 'out/video' });
     expect(parseVideoOptions(['--cell', 'gru', '--level', '2'])).toMatchObject({ cell: 'gru', level: 2 });
     expect(parseVideoOptions(['--help'])).toBeNull();
   });
