@@ -93,6 +93,7 @@ export async function trainSpeech(options: SpeechTrainOptions, print: (line: str
   const result = { ...(classifier && { classifier }), ...(ctc && { ctc }) };
   const seconds = (performance.now() - started) / 1000;
   writeFileSync(join(outDir, 'results.json'), JSON.stringify({ options, ...result, seconds }, null, 2) + '\n');
+  print(`Total time ${formatSeconds(seconds)} on ${backend.backend}; wrote ${outDir}/results.json (transcribe a WAV with: pnpm demo speech transcribe FILE.wav --model-dir ${options.outDir})`);
   return { ...result, seconds };
 }
 
