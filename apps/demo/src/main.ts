@@ -14,6 +14,8 @@ import { parseTranslateOptions, TRANSLATE_HELP } from './translate-options';
 import { formatTranslations, runTranslate } from './translate-run';
 import { CLASSIFY_HELP, parseClassifyOptions } from './classify-options';
 import { formatClassification, runClassify } from './classify-run';
+import { runSpeechCommand } from './speech-run';
+import { runVideoCommand } from './video-run';
 
 const HELP = `rnnkit demo — recurrent networks in TypeScript
 
@@ -25,6 +27,8 @@ Commands:
   forecast    airline passengers: one-step and multi-step forecasts against the seasonal naive baseline
   translate   English → French encoder–decoder with attention: greedy and beam output, attention heat-map
   classify    score a review with the model imdb saved, and show which words moved the score
+  speech      spoken digits (FSDD): MFCC → BiGRU classifier, and digit strings with CTC; transcribe a WAV
+  video       which way does the digit move? CNN per frame → LSTM on Moving-MNIST-style clips
 `;
 
 function backendText(b: BackendInfo): string {
@@ -110,6 +114,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (first === 'forecast') return forecast(rest);
   if (first === 'translate') return translate(rest);
   if (first === 'classify') return classify(rest);
+  if (first === 'speech') return runSpeechCommand(rest).then(() => undefined);
+  if (first === 'video') return runVideoCommand(rest).then(() => undefined);
   throw new UsageError(`unknown command "${first}" (try: pnpm demo --help)`);
 }
 
