@@ -1,12 +1,16 @@
 /**
- * The fused sequence driver: the input projection of every timestep in one matmul, a tight
- * recurrence, and a hand-written backward (BPTT) through `customGrad`.
+ * The fused sequence driver: the input projection of every timestep at once, a tight recurrence,
+ * and a hand-written backward (BPTT) through `customGrad` — on one of two engines:
+ *
+ * - the WebAssembly SIMD kernel (`src/kernel`, wherever WebAssembly SIMD runs): the whole layer —
+ *   projection, recurrence, BPTT, every weight gradient — in a few kernel calls per pass, on any
+ *   tfjs backend (data are copied in and out);
+ * - the tfjs-op recurrence (`src/fused`): the projection as one tfjs matmul, the recurrence as tfjs
+ *   ops per step, ∂Wxh and ∂Whh one matmul each over all timesteps.
  *
  * Shapes: B batch, T time, I input size, H units, G gate blocks.
  *   xs [B, T, I] → time-major X [T·B, I];  P = X·Wxh + b_in [T·B, G·H] (rows of step k: [k·B, (k+1)·B))
  *   recurrence on P, h0, (c0), Whh [H, G·H], (bRec) → carried h per step [T·B, H]
- * The projection, layout changes and output slicing are ordinary ops differentiated by tfjs (so
- * ∂L/∂Wxh = Xᵀ·∂L/∂P is one matmul over all timesteps); the recurrence supplies its own gradient.
  */
 import { concat, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, transpose } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
@@ -52,15 +56,17 @@ function fusedCell(config: CellConfig): FusedCell {
 /**
  * Runs the cell over xs [B, T, I] with the same semantics and options as {@link scanReference}
  * (Keras masking, goBackwards, returnSequences, initial state, dropout), computed by the fused
- * driver: one matmul for the input projection of all timesteps, a recurrence that touches each
- * step once, and a hand-written BPTT whose recurrent-weight gradient is one matmul over all
- * timesteps. Gradients flow to xs, the initial state and every parameter. Masked steps carry the
+ * driver: the input projection of all timesteps at once, a recurrence that touches each step once,
+ * and a hand-written BPTT — on the WebAssembly SIMD recurrence kernel wherever WebAssembly SIMD is
+ * available (every cell and option), else on tfjs ops. Gradients flow to xs, the initial state and every parameter. Masked steps carry the
  * state (`s_t = m·s̃_t + (1 − m)·s_{t−1}`) and output the carried h (or 0 with `zeroOutputForMask`).
  * The caller owns the returned tensors.
  *
- * Numerics: the input bias is folded into the projection matmul ([x, 1]·[Wxh; b]), so gates are
- * summed as (x·Wxh + b) + h·Whh where Keras sums (x·Wxh + h·Whh) + b (LSTM) or adds b after the
- * matmul: results can differ from Keras and from `scanReference` in the last bits (float32 rounding).
+ * Numerics: gates are summed as (x·Wxh + b) + h·Whh where Keras sums (x·Wxh + h·Whh) + b (LSTM) or
+ * adds b after the matmul, and the kernel's exp/tanh/sigmoid are SIMD polynomials (relative error
+ * < 1e-6): results can differ from Keras and from `scanReference` in the last bits (float32
+ * rounding). The kernel flushes values below 1e-30 in magnitude to 0 (WebAssembly has no
+ * flush-to-zero mode, and subnormal arithmetic slowed its BPTT 1.7×).
  *
  * @example
  * const config = lstmCell({ inputSize: 32, units: 32 });
