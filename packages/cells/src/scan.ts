@@ -28,7 +28,7 @@ import type { CellState, StateOf } from './state';
 import { biasRow } from './cells/gates';
 import { scoped } from './scoped';
 import { kernelCell } from './kernel/kernel-cells';
-import { recurrenceKernel } from './kernel/kernel-module';
+import { KERNEL_MEMORY_LIMIT, kernelMemoryBytes, recurrenceKernel } from './kernel/kernel-module';
 import { runKernelRecurrence } from './kernel/kernel-recurrence';
 
 /**
@@ -37,9 +37,14 @@ import { runKernelRecurrence } from './kernel/kernel-recurrence';
  */
 export type Recurrence = 'kernel' | 'ops';
 
-/** The recurrence `scan` uses for a cell: the kernel wherever WebAssembly SIMD runs and it covers the cell. */
-export function defaultRecurrence(config: CellConfig): Recurrence {
-  return recurrenceKernel() !== null && kernelCell(config) !== null ? 'kernel' : 'ops';
+/**
+ * The recurrence `scan` uses: the kernel wherever WebAssembly SIMD runs, it covers the cell, and the
+ * layer fits the kernel's memory (xs [B, T, I]); else the tfjs-op recurrence.
+ */
+export function defaultRecurrence(config: CellConfig, xs: Tensor): Recurrence {
+  const [batch = 0, steps = 0] = xs.shape;
+  const fits = kernelMemoryBytes(config.kind === 'lstm' ? 4 : config.kind === 'gru' ? 3 : 1, batch, steps, config.inputSize, config.units) <= KERNEL_MEMORY_LIMIT;
+  return fits && recurrenceKernel() !== null && kernelCell(config) !== null ? 'kernel' : 'ops';
 }
 
 function fusedCell(config: CellConfig): FusedCell {
@@ -78,7 +83,7 @@ export function scan<C extends CellConfig>(
   xs: Tensor,
   options: ScanOptions<StateOf<C>> = {},
 ): ScanResult<StateOf<C>> {
-  return scanWith(defaultRecurrence(config), config, params, xs, options);
+  return scanWith(defaultRecurrence(config, xs), config, params, xs, options);
 }
 
 /** {@link scan} on a chosen recurrence (package-internal: tests run both against each other). */

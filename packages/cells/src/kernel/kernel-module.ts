@@ -132,6 +132,23 @@ export async function prepareRecurrenceKernel(): Promise<boolean> {
 }
 
 /**
+ * The most kernel memory `scan` plans for (2 GiB, within every engine's limit for a 32-bit
+ * WebAssembly memory); larger layers run on the tfjs-op recurrence.
+ */
+export const KERNEL_MEMORY_LIMIT = 2 ** 31;
+
+/**
+ * An upper bound of the kernel memory one layer's forward and backward use, in bytes: G gate blocks,
+ * xs [B, T, I], H units (the largest layout is the backward's, after the forward's held results).
+ */
+export function kernelMemoryBytes(gates: number, batch: number, steps: number, inputSize: number, units: number): number {
+  const pad = (n: number): number => Math.ceil(n / 4) * 4;
+  const rows = batch * steps;
+  const perRow = 5 * pad(inputSize) + 4 * gates * pad(units) + 8 * pad(units);
+  return 4 * rows * perRow + 4 * 16 * pad(units) * (pad(inputSize) + gates * pad(units)) + 65536;
+}
+
+/**
  * Byte addresses of consecutive buffers of the given sizes (in floats), 16-byte aligned, from
  * `base` (0: the heap base) up, and the first free address after them; grows the memory when they
  * do not fit. Views of the memory taken before a call are invalid after it.
@@ -145,7 +162,14 @@ export function reserve(kernel: KernelExports, sizes: readonly number[], base = 
     return ptr;
   });
   const missing = next - kernel.memory.buffer.byteLength;
-  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
+  if (missing > 0) {
+    try {
+      kernel.memory.grow(Math.ceil(missing / 65536));
+    } catch (error) {
+      const mib = (next / 2 ** 20).toFixed(0);
+      throw new Error(`scan: the recurrence kernel needs ${mib} MiB of WebAssembly memory, which this engine refuses (${String(error)})`);
+    }
+  }
   return { pointers, end: next };
 }
 

@@ -117,6 +117,22 @@ describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recur
     }
   }
 
+  test('edge sizes: one step, one unit, one input, batch 1 (and batch 0 forward)', () => {
+    for (const config of [simpleRnnCell({ inputSize: 1, units: 1 }), lstmCell({ inputSize: 1, units: 1 }), gruCell({ inputSize: 1, units: 1, resetAfter: false })]) {
+      const params = randomParams(config, 61);
+      tidy(() => {
+        const xs = uniform([1, 1, 1], 62);
+        const kernel = evaluate('kernel', config, params, xs, { returnSequences: true }, null);
+        const ops = evaluate('ops', config, params, xs, { returnSequences: true }, null);
+        kernel.forEach((t, i) => expectClose(t, ops[i]!, i < 2 ? forwardTol : gradTol, `${config.kind} result ${i}`));
+        const empty = scanWith('kernel', config, params, uniform([0, 3, 1], 63), { returnSequences: true });
+        expect(empty.outputs.shape).toEqual([0, 3, 1]);
+        expect(empty.state.h.shape).toEqual([0, 1]);
+      });
+      disposeParams(params);
+    }
+  });
+
   test('layers in one gradient (resident results evicted by later calls) match the op path', () => {
     const lstm = lstmCell({ inputSize: I, units: 5 });
     const gru = gruCell({ inputSize: 5, units: 6 });
