@@ -89,16 +89,6 @@ export function addColumnSums(x: usize, rows: i32, n: i32, sum: usize): void {
   }
 }
 
-/** x [rows, n] += bias [n] in every row (n a multiple of 4). */
-export function addRowBias(x: usize, rows: i32, n: i32, bias: usize): void {
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j += 4) {
-      const i = r * n + j;
-      v128.store(at(x, i), f32x4.add(v128.load(at(x, i)), v128.load(at(bias, j))));
-    }
-  }
-}
-
 /**
  * Batch-major rows [B, T, width] → time-major rows [T·B, outWidth] in processing order (row k·B + b
  * holds time t = k, or T − 1 − k when `reversed`); columns width … outWidth − 1 are zeroed.

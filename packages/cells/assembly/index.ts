@@ -6,7 +6,7 @@
  */
 export { gemm, transpose, weightGrad } from './gemm';
 export { activateInPlace, activationGradInPlace } from './simd';
-export { addColumnSums, addRowBias, batchToTimeMajor, recurrentInputsTransposed, timeToBatchMajor } from './common';
+export { addColumnSums, batchToTimeMajor, recurrentInputsTransposed, timeToBatchMajor } from './common';
 export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';
 
 /** First free byte after the module's static data: the TypeScript side allocates from here. */

@@ -38,13 +38,13 @@ import { runKernelRecurrence } from './kernel/kernel-recurrence';
 export type Recurrence = 'kernel' | 'ops';
 
 /**
- * The recurrence `scan` uses: the kernel wherever WebAssembly SIMD runs, it covers the cell, and the
- * layer fits the kernel's memory (xs [B, T, I]); else the tfjs-op recurrence.
+ * The recurrence `scan` uses: the kernel wherever WebAssembly SIMD runs and the layer fits the
+ * kernel's memory (xs [B, T, I]); else the tfjs-op recurrence.
  */
 export function defaultRecurrence(config: CellConfig, xs: Tensor): Recurrence {
   const [batch = 0, steps = 0] = xs.shape;
   const fits = kernelMemoryBytes(config.kind === 'lstm' ? 4 : config.kind === 'gru' ? 3 : 1, batch, steps, config.inputSize, config.units) <= KERNEL_MEMORY_LIMIT;
-  return fits && recurrenceKernel() !== null && kernelCell(config) !== null ? 'kernel' : 'ops';
+  return fits && recurrenceKernel() !== null ? 'kernel' : 'ops';
 }
 
 function fusedCell(config: CellConfig): FusedCell {
@@ -95,8 +95,7 @@ export function scanWith<C extends CellConfig>(
   options: ScanOptions<StateOf<C>> = {},
 ): ScanResult<StateOf<C>> {
   const kernel = recurrence === 'kernel' ? recurrenceKernel() : null;
-  const kernelCalls = recurrence === 'kernel' ? kernelCell(config) : null;
-  if (recurrence === 'kernel' && (kernel === null || kernelCalls === null)) {
+  if (recurrence === 'kernel' && kernel === null) {
     throw new Error(`scan: the recurrence kernel is unavailable for ${config.kind} here (WebAssembly SIMD missing or not loaded yet)`);
   }
   return scoped(() => {
@@ -113,11 +112,11 @@ export function scanWith<C extends CellConfig>(
     const recurrentInputs = [params.whh, ...(bRec === null ? [] : [bRec])];
     const hasCellState = config.kind === 'lstm';
 
-    if (kernel !== null && kernelCalls !== null) {
+    if (kernel !== null) {
       // the kernel takes xs and the mask batch-major and returns [hs (returnSequences); h_T; c_T (LSTM)]
       const layer = {
         kernel,
-        cell: kernelCalls,
+        cell: kernelCell(config),
         inputSize: config.inputSize,
         units,
         mask: run.mask,

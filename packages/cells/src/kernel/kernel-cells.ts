@@ -5,8 +5,8 @@ import { kernelGru } from './gru';
 import { kernelLstm } from './lstm';
 import { kernelSimpleRnn } from './simple-rnn';
 
-/** The cell's kernel calls (every cell type and option is covered; null is kept for future cells the kernel lacks). */
-export function kernelCell(config: CellConfig): KernelCell | null {
+/** The cell's kernel calls (the kernel covers every cell type, activation and option). */
+export function kernelCell(config: CellConfig): KernelCell {
   switch (config.kind) {
     case 'simpleRnn':
       return kernelSimpleRnn(config);

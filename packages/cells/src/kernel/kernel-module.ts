@@ -21,7 +21,6 @@ export interface KernelExports {
   weightGrad(steps: number, batch: number, m: number, n: number, aT: number, d: number, ldd: number, out: number, ldo: number): void;
   activateInPlace(code: number, ptr: number, count: number): void;
   activationGradInPlace(code: number, ptr: number, count: number): void;
-  addRowBias(x: number, rows: number, n: number, bias: number): void;
   batchToTimeMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
   timeToBatchMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
   addColumnSums(x: number, rows: number, n: number, sum: number): void;
