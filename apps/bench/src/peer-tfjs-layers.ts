@@ -1,12 +1,12 @@
 /**
  * The peer: the same model in tfjs-layers 4.22 on the same backend. GRU and LSTM use
  * `recurrentActivation: 'sigmoid'` (tfjs defaults to hardSigmoid; Keras 3 and rnnkit use sigmoid).
- * It runs on tfjs' own kernels: rnnkit's faster wasm Slice/Unpack/MatMul are swapped out around
+ * It runs on tfjs' own kernels: rnnkit's faster wasm Slice/Unpack/MatMul/GatherV2 are swapped out around
  * its steps. Only rnnkit's UnsortedSegmentSum stays, without which no Embedding trains on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { unregisterWasmMatMulKernels, unregisterWasmSliceKernels } from '@rnnkit/tensor';
+import { unregisterWasmGatherKernel, unregisterWasmMatMulKernels, unregisterWasmSliceKernels } from '@rnnkit/tensor';
 import type { BenchCase } from './cases';
 import type { BenchData, Contender, PreparedStep } from './runner';
 
@@ -32,6 +32,7 @@ export const tfjsLayers: Contender = {
   prepare(c: BenchCase, data: BenchData): PreparedStep {
     unregisterWasmSliceKernels();
     unregisterWasmMatMulKernels();
+    unregisterWasmGatherKernel();
     const model = buildModel(c);
     const xs = data.ids.map((ids) => tf.tensor2d(ids, [c.batch, c.steps], 'int32'));
     const ys = data.labels.map((labels) => tf.tensor2d(labels, [c.batch, 1]));
@@ -40,6 +41,7 @@ export const tfjsLayers: Contender = {
       async run() {
         unregisterWasmSliceKernels();
         unregisterWasmMatMulKernels();
+        unregisterWasmGatherKernel();
         const k = i++ % xs.length;
         if (c.mode === 'train') {
           await model.trainOnBatch(xs[k]!, ys[k]!);

@@ -27,4 +27,5 @@ export { scatterAdd } from './kernels/unsorted-segment-sum';
 export { embeddingLookup } from './embedding-lookup';
 export { registerWasmSliceKernels, unregisterWasmSliceKernels } from './kernels/wasm-slice';
 export { registerWasmMatMulKernels, unregisterWasmMatMulKernels } from './kernels/wasm-matmul';
+export { registerWasmGatherKernel, unregisterWasmGatherKernel } from './kernels/wasm-gather';
 export * from './ops';

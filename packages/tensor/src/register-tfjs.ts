@@ -10,7 +10,8 @@
  *   ours reads the input through a heap view.
  * - wasm's matmul is 2–3× slower with a transposed operand than transpose-then-multiply; ours
  *   transposes first.
- * - cpu's `GatherV2` and `Slice` go element by element through index arithmetic; ours copy rows.
+ * - cpu's `GatherV2` and `Slice` go element by element through index arithmetic, and wasm's
+ *   `GatherV2` computes an index per element; ours copy rows.
  */
 // tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
 // handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
@@ -22,10 +23,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
 import { registerCpuGatherSliceKernels } from './kernels/cpu-gather-slice';
+import { registerWasmGatherKernel } from './kernels/wasm-gather';
 import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
 import { registerWasmSliceKernels } from './kernels/wasm-slice';
 
 registerScatterAddKernels();
 registerWasmSliceKernels();
 registerWasmMatMulKernels();
+registerWasmGatherKernel();
 registerCpuGatherSliceKernels();

@@ -1,6 +1,7 @@
 import { describeEachBackend, expectClose, ALL_BACKENDS } from '@rnnkit/testkit';
 import { createRng, gather, tensor, tidy } from '../index';
 import { gatherRows } from './cpu-gather-slice';
+import { registerWasmGatherKernel, unregisterWasmGatherKernel } from './wasm-gather';
 
 describe('gatherRows', () => {
   it('picks rows along the middle axis and rejects ids out of range', () => {
@@ -39,5 +40,20 @@ describeEachBackend(ALL_BACKENDS, 'gather', () => {
     expect(Array.from(y.dataSync())).toEqual([3, 4, 3, 4, 1, 2]);
     x.dispose();
     y.dispose();
+  });
+});
+
+describeEachBackend(['wasm'], 'gather on wasm against the stock kernel', () => {
+  it('equals tfjs-backend-wasm\'s own GatherV2', () => {
+    tidy(() => {
+      const rng = createRng(8);
+      const table = tensor(Float32Array.from({ length: 50 * 6 }, () => rng.normal()), [50, 6]);
+      const ids = tensor(Int32Array.from({ length: 40 }, () => rng.int(50)), [4, 10], 'int32');
+      const ours = gather(table, ids);
+      unregisterWasmGatherKernel();
+      const theirs = gather(table, ids);
+      registerWasmGatherKernel();
+      expectClose(ours, theirs, { rtol: 0, atol: 0 });
+    });
   });
 });
