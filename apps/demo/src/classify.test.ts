@@ -7,7 +7,7 @@ import { parseClassifyOptions } from './classify-options';
 import { formatClassification, loadSentimentModel, reviewIds, runClassify } from './classify-run';
 import { parseImdbOptions } from './imdb-options';
 import { runImdb } from './imdb-run';
-import { describeWithSharedData } from './test-shared-data';
+import { describeWithSharedData } from '@rnnkit/testkit';
 
 let dir: string;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { initBackend, memory } from '@rnnkit/tensor';
 import { parseForecastOptions } from './forecast-options';
 import { formatErrorTable, runForecast } from './forecast-run';
 import { forecastTail, mae, rmse, seasonalNaive, transformSeries } from './forecast-series';
-import { describeWithSharedData } from './test-shared-data';
+import { describeWithSharedData } from '@rnnkit/testkit';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

@@ -6,7 +6,7 @@ import { disposeState, loadModel, sequentialStepper } from '@rnnkit/models';
 import { buildCharModel, charChunkStep, zeroCharState } from './textgen-model';
 import { parseTextgenOptions } from './textgen-options';
 import { runTextgen } from './textgen-run';
-import { describeWithSharedData } from './test-shared-data';
+import { describeWithSharedData } from '@rnnkit/testkit';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

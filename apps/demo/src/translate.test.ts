@@ -5,7 +5,7 @@ import { initBackend, memory } from '@rnnkit/tensor';
 import { loadModel } from '@rnnkit/models';
 import { parseTranslateOptions } from './translate-options';
 import { formatTranslations, runTranslate } from './translate-run';
-import { describeWithSharedData } from './test-shared-data';
+import { describeWithSharedData } from '@rnnkit/testkit';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

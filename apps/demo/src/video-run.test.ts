@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { describeWithSharedData } from '@rnnkit/testkit';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { frameStrip, grayscalePng, stripsSvg } from './video-image';
 import { parseVideoOptions } from './video-options';
 import { runVideoCommand } from './video-run';
 
-const shared = process.env['RNNKIT_SHARED_DATA'] ?? resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
-const mnist = join(shared, 'mnist');
 
 describe('video options', () => {
   it('default to an LSTM on level-1 clips', () => {
@@ -43,21 +42,21 @@ describe('images', () => {
   });
 });
 
-const smoke = existsSync(mnist) ? it : it.skip;
-if (!existsSync(mnist)) console.warn(`skipped: video smoke run needs the shared MNIST at ${mnist} (set RNNKIT_SHARED_DATA)`);
 
-smoke('a tiny run trains the CNN → LSTM, evaluates held-out clips and writes strip.svg', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'rnnkit-video-'));
-  try {
-    const result = await runVideoCommand(
-      ['--epochs', '1', '--steps-per-epoch', '2', '--batch-size', '4', '--units', '8', '--test-clips', '6', '--strip', '2', '--data-dir', mnist, '--out-dir', out],
-      () => undefined,
-    );
-    expect(result?.accuracies).toHaveLength(1);
-    expect(result!.testAccuracy).toBeGreaterThanOrEqual(0);
-    expect(readFileSync(join(out, 'strip.svg'), 'utf8').match(/<image /g)).toHaveLength(2);
-    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+describeWithSharedData('mnist', 'video on the shared MNIST', (mnist) => {
+  it('a tiny run trains the CNN → LSTM, evaluates held-out clips and writes strip.svg', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnnkit-video-'));
+    try {
+      const result = await runVideoCommand(
+        ['--epochs', '1', '--steps-per-epoch', '2', '--batch-size', '4', '--units', '8', '--test-clips', '6', '--strip', '2', '--data-dir', mnist, '--out-dir', out],
+        () => undefined,
+      );
+      expect(result?.accuracies).toHaveLength(1);
+      expect(result!.testAccuracy).toBeGreaterThanOrEqual(0);
+      expect(readFileSync(join(out, 'strip.svg'), 'utf8').match(/<image /g)).toHaveLength(2);
+      expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

@@ -30,3 +30,4 @@ export type {
   ScalarActivation,
   SequenceShape,
 } from './reference';
+export { SHARED_DATA, describeWithSharedData } from './shared-data';

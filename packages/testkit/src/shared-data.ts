@@ -1,11 +1,14 @@
-/** Tests only: suites that need the shared datasets say so when they are missing instead of passing silently. */
+/** Suites that need the offline datasets say so when they are missing, instead of passing silently. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** `$RNNKIT_SHARED_DATA`, else `<repo>/../shared/data`. */
 export const SHARED_DATA = process.env['RNNKIT_SHARED_DATA'] ?? resolve(__dirname, '..', '..', '..', '..', 'shared', 'data');
 
-/** `describe` when `shared/data/<dataset>` exists; otherwise a skipped suite and a line saying where the data was expected. */
+/**
+ * `describe` when `shared/data/<dataset>` exists; otherwise a skipped suite whose name, and a
+ * printed line, say where the data was expected.
+ */
 export function describeWithSharedData(dataset: string, name: string, fn: (dir: string) => void): void {
   const dir = join(SHARED_DATA, dataset);
   if (existsSync(dir)) {
