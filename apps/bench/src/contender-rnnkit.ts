@@ -5,8 +5,8 @@
  *
  * Shapes: ids [B, T] → E [B, T, Emb] → h_T [B, H] (or [B, 2H] bidirectional) → p [B, 1].
  */
-import { dispose, registerWasmGatherKernel, registerWasmMatMulKernels, registerWasmSliceKernels, tensor2d, tidy } from '@rnnkit/tensor';
-import { bidirectional, dense, embedding, gru, lstm, sequential, simpleRnn } from '@rnnkit/models';
+import { dispose, registerWasmGatherKernel, registerWasmMatMulKernels, registerWasmSliceKernels, tensor1d, tensor2d, tidy } from '@rnnkit/tensor';
+import { bidirectional, dense, disposeState, embedding, gru, lstm, sequential, sequentialStepper, simpleRnn, timeDistributed } from '@rnnkit/models';
 import type { RecurrentSpec } from '@rnnkit/models';
 import { adam, binaryCrossentropy, fullBpttStep } from '@rnnkit/training';
 import type { BenchCase } from './cases';
@@ -24,10 +24,37 @@ function useRnnkitKernels(): void {
   registerWasmGatherKernel();
 }
 
+/** Token-by-token generation, batch 1: the streaming stepper carries the state; each step reads the logits back. */
+function prepareGenerator(c: BenchCase, data: BenchData): PreparedStep {
+  const model = sequential(
+    [embedding({ inputDim: c.vocabulary, outputDim: c.embed }), lstm({ units: c.units, returnSequences: true }), timeDistributed(dense({ units: c.vocabulary }))],
+    { seed: 1 },
+  );
+  const { stepper, initialState } = sequentialStepper(model);
+  let state = initialState(1);
+  let i = 0;
+  return {
+    async run() {
+      useRnnkitKernels();
+      const token = tensor1d([data.ids[0]![i++ % data.ids[0]!.length]!], 'int32');
+      const out = stepper.step(state, token);
+      await out.logits.data();
+      disposeState(state);
+      dispose([token, out.logits, ...(out.attention === undefined ? [] : [out.attention])]);
+      state = out.state;
+    },
+    dispose() {
+      disposeState(state);
+      model.dispose();
+    },
+  };
+}
+
 export const rnnkit: Contender = {
   name: 'rnnkit',
   prepare(c: BenchCase, data: BenchData): PreparedStep {
     useRnnkitKernels();
+    if (c.mode === 'generate') return prepareGenerator(c, data);
     const model = sequential(
       [embedding({ inputDim: c.vocabulary, outputDim: c.embed }), c.bidirectional ? bidirectional(recurrent(c)) : recurrent(c), dense({ units: 1, activation: 'sigmoid' })],
       { inputShape: [c.steps], seed: 1 },

@@ -18,7 +18,8 @@ function makeData(c: BenchCase, batches: number, seed: number): BenchData {
   const ids: Int32Array[] = [];
   const labels: Float32Array[] = [];
   for (let b = 0; b < batches; b++) {
-    ids.push(Int32Array.from({ length: c.batch * c.steps }, () => rng.int(c.vocabulary)));
+    const length = c.mode === 'generate' ? 256 : c.batch * c.steps; // generation cycles through a 256-token prompt
+    ids.push(Int32Array.from({ length }, () => rng.int(c.vocabulary)));
     labels.push(Float32Array.from({ length: c.batch }, () => rng.int(2)));
   }
   return { ids, labels };
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     results.push(result);
     console.log(formatRow(result));
   }
+  if (results.some((r) => r.case.mode === 'generate')) console.log('(generate rows: tokens per second, stateful, batch 1, logits read back after every token)');
   if (values.json !== undefined) {
     writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), backend: info, node: process.version, results }, null, 2));
     console.log(`wrote ${values.json}`);

@@ -17,6 +17,15 @@ function recurrentLayer(c: BenchCase): tfl.layers.Layer {
   return tfl.layers.lstm({ ...common, recurrentActivation: 'sigmoid' });
 }
 
+/** Stateful char model for token-by-token generation (batch 1): tfjs-layers keeps the state inside the layer. */
+function buildGenerator(c: BenchCase): tfl.Sequential {
+  const model = tfl.sequential();
+  model.add(tfl.layers.embedding({ inputDim: c.vocabulary, outputDim: c.embed, batchInputShape: [1, 1] }));
+  model.add(tfl.layers.lstm({ units: c.units, stateful: true, recurrentActivation: 'sigmoid' }));
+  model.add(tfl.layers.dense({ units: c.vocabulary }));
+  return model;
+}
+
 function buildModel(c: BenchCase): tfl.Sequential {
   const model = tfl.sequential();
   model.add(tfl.layers.embedding({ inputDim: c.vocabulary, outputDim: c.embed, inputLength: c.steps }));
@@ -33,18 +42,24 @@ export const tfjsLayers: Contender = {
     unregisterWasmSliceKernels();
     unregisterWasmMatMulKernels();
     unregisterWasmGatherKernel();
-    const model = buildModel(c);
-    const xs = data.ids.map((ids) => tf.tensor2d(ids, [c.batch, c.steps], 'int32'));
-    const ys = data.labels.map((labels) => tf.tensor2d(labels, [c.batch, 1]));
+    const model = c.mode === 'generate' ? buildGenerator(c) : buildModel(c);
+    const batches = c.mode === 'generate' ? [] : data.ids.map((_, k) => k);
+    const xs = batches.map((k) => tf.tensor2d(data.ids[k]!, [c.batch, c.steps], 'int32'));
+    const ys = batches.map((k) => tf.tensor2d(data.labels[k]!, [c.batch, 1]));
     let i = 0;
     return {
       async run() {
         unregisterWasmSliceKernels();
         unregisterWasmMatMulKernels();
         unregisterWasmGatherKernel();
-        const k = i++ % xs.length;
+        const k = i++ % Math.max(1, xs.length);
         if (c.mode === 'train') {
           await model.trainOnBatch(xs[k]!, ys[k]!);
+        } else if (c.mode === 'generate') {
+          const token = tf.tensor2d([[data.ids[0]![i % data.ids[0]!.length]!]], [1, 1], 'int32');
+          const logits = model.predict(token) as tf.Tensor;
+          await logits.data();
+          tf.dispose([token, logits]);
         } else {
           const out = model.predict(xs[k]!, { batchSize: c.batch }) as tf.Tensor;
           await out.data();
