@@ -128,6 +128,23 @@ try {
   );
   check('the positive sentence scores above the negative one', positive.p > negative.p, `${positive.p.toFixed(3)} > ${negative.p.toFixed(3)}`);
 
+  // 4. the trained model survives a reload through IndexedDB
+  const storage = async (testId, word) => {
+    await page.getByTestId(testId).click();
+    await page.waitForFunction((w) => (document.querySelector('[data-testid="model-storage"]')?.textContent ?? '').startsWith(w), word, { timeout: 30_000 });
+    return page.getByTestId('model-storage').textContent();
+  };
+  const savedNote = await storage('model-save', 'Saved');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  const loadedNote = await storage('model-load', 'Loaded');
+  const again = await classify('A wonderful film with a great story and brilliant acting. I loved it and highly recommend it.');
+  check(
+    'the model saved to IndexedDB scores the same after a reload',
+    again.p.toFixed(3) === positive.p.toFixed(3),
+    `${savedNote} → reload → ${loadedNote}; p = ${again.p.toFixed(3)} (before: ${positive.p.toFixed(3)})`,
+  );
+
   // 4. the heat-map (drawn after training and after each classification)
   await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-heatmap"]')?.width ?? 0) > 0, undefined, { timeout: 30_000 });
   const tabs = await page.locator('[data-testid="sentiment-inspector"] .series-tab').allTextContents();

@@ -69,7 +69,10 @@ export type ToWorker =
   | { readonly type: 'classify'; readonly id: number; readonly text: string }
   | { readonly type: 'generate'; readonly id: number; readonly prompt: string; readonly length: number; readonly temperature: number; readonly seed: number }
   | { readonly type: 'inspect'; readonly id: number; readonly task: TaskName; readonly text: string }
-  | { readonly type: 'review'; readonly id: number; readonly index: number };
+  | { readonly type: 'review'; readonly id: number; readonly index: number }
+  /** Keep the trained model in the browser's IndexedDB, or bring it back (after a reload, say). */
+  | { readonly type: 'save'; readonly id: number; readonly task: TaskName }
+  | { readonly type: 'load'; readonly id: number; readonly task: TaskName };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: BackendSummary; readonly data: DataSummary }
@@ -99,4 +102,6 @@ export type FromWorker =
   | { readonly type: 'generated'; readonly id: number; readonly prompt: string; readonly text: string; readonly skipped: string }
   | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[]; readonly readout: Readout }
   | { readonly type: 'review'; readonly id: number; readonly text: string; readonly label: number }
+  | { readonly type: 'saved'; readonly id: number; readonly task: TaskName; readonly params: number }
+  | { readonly type: 'loaded'; readonly id: number; readonly task: TaskName; readonly params: number }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

@@ -4,6 +4,7 @@
  * requests — also while training, between two updates.
  */
 import { initBackend } from '@rnnkit/tensor';
+import { loadModelFromIndexedDb, saveModelToIndexedDb } from '@rnnkit/models';
 import type { Sequential } from '@rnnkit/models';
 import { adam, binaryAccuracy, binaryCrossentropy, fit, sparseCategoricalAccuracy, sparseCategoricalCrossentropy } from '@rnnkit/training';
 import type { Callback, Loss, Metric } from '@rnnkit/training';
@@ -155,6 +156,27 @@ function needData(): Data {
   return data;
 }
 
+/** Where a task's model is kept in IndexedDB. */
+const storageKey = (task: TaskName): string => `rnnkit-demo/${task}`;
+
+async function saveModel(task: TaskName): Promise<number> {
+  const model = needModel(task);
+  await saveModelToIndexedDb(model, storageKey(task));
+  return model.countParams();
+}
+
+async function loadModel(task: TaskName): Promise<number> {
+  if (training) throw new Error('A training run is in progress; stop it first.');
+  const loaded = await loadModelFromIndexedDb(storageKey(task));
+  if (!('layers' in loaded)) {
+    loaded.dispose();
+    throw new Error(`The model saved for ${task} is not a sequential model.`);
+  }
+  models[task]?.dispose();
+  models[task] = loaded as Sequential;
+  return loaded.countParams();
+}
+
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'train': {
@@ -214,6 +236,14 @@ function handle(message: ToWorker): void {
         };
         post({ type: 'inspected', id: message.id, task: message.task, cell: cellOf(model), tokens: chars, series, readout });
       }
+      return;
+    }
+    case 'save':
+    case 'load': {
+      const { id, task } = message;
+      (message.type === 'save' ? saveModel(task) : loadModel(task))
+        .then((params) => post({ type: message.type === 'save' ? 'saved' : 'loaded', id, task, params }))
+        .catch((error: unknown) => post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) }));
       return;
     }
     case 'review': {

@@ -34,6 +34,9 @@ export function sentimentTools(client: WorkerClient, onScored: (text: string) =>
   const textarea = h('textarea', { rows: 4, 'data-testid': 'review-input', spellcheck: false }, EXAMPLES[0]![1]);
   const scoreButton = h('button', { class: 'primary', type: 'button', 'data-testid': 'review-score' }, 'Score it');
   const randomButton = h('button', { type: 'button', 'data-testid': 'review-random' }, 'A test review');
+  const saveButton = h('button', { type: 'button', 'data-testid': 'model-save', title: "Keep the trained model in this browser's storage (IndexedDB)" }, 'Save model');
+  const loadButton = h('button', { type: 'button', 'data-testid': 'model-load', title: 'Bring back the model saved in this browser' }, 'Load saved model');
+  const storageNote = h('span', { class: 'hint', 'data-testid': 'model-storage' });
   const note = h('p', { class: 'hint' });
   const meterFill = h('div', { class: 'meter-marker' });
   const verdict = h('div', { class: 'verdict', 'data-testid': 'review-verdict' });
@@ -79,6 +82,18 @@ export function sentimentTools(client: WorkerClient, onScored: (text: string) =>
   };
 
   scoreButton.addEventListener('click', () => void score(textarea.value));
+  const store = async (type: 'save' | 'load'): Promise<void> => {
+    try {
+      const answer = await client.ask({ type, task: 'sentiment' });
+      if (answer.type !== 'saved' && answer.type !== 'loaded') return;
+      storageNote.textContent = `${answer.type === 'saved' ? 'Saved' : 'Loaded'} (${answer.params.toLocaleString('en')} parameters, IndexedDB)`;
+      if (answer.type === 'loaded' && scoredText !== null) void score(textarea.value);
+    } catch (error) {
+      storageNote.textContent = (error as Error).message;
+    }
+  };
+  saveButton.addEventListener('click', () => void store('save'));
+  loadButton.addEventListener('click', () => void store('load'));
   randomButton.addEventListener('click', async () => {
     try {
       const answer = await client.ask({ type: 'review', index: reviewIndex++ * 37 });
@@ -105,6 +120,7 @@ export function sentimentTools(client: WorkerClient, onScored: (text: string) =>
     ),
     note,
     result,
+    h('div', { class: 'actions' }, saveButton, loadButton, storageNote),
   );
   return {
     element,
