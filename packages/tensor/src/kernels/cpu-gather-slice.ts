@@ -16,6 +16,9 @@ import { copyBlock } from './wasm-slice';
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 
+/** Rows at least this long are copied with `TypedArray.set`; shorter ones element by element. */
+const SHORT_ROW = 128;
+
 /** out[o, n, :] = x[o, ids[n], :] for x viewed as [outer, axisDim, inner]. Throws on an id outside [0, axisDim). */
 export function gatherRows(x: TypedArray, outer: number, axisDim: number, inner: number, ids: ArrayLike<number>, out: TypedArray): void {
   for (let n = 0; n < ids.length; n++) {
@@ -25,7 +28,13 @@ export function gatherRows(x: TypedArray, outer: number, axisDim: number, inner:
   for (let o = 0; o < outer; o++) {
     for (let n = 0; n < ids.length; n++) {
       const from = (o * axisDim + ids[n]!) * inner;
-      out.set(x.subarray(from, from + inner), (o * ids.length + n) * inner);
+      const to = (o * ids.length + n) * inner;
+      if (inner >= SHORT_ROW) {
+        out.set(x.subarray(from, from + inner), to);
+      } else {
+        // short rows (an embedding of width 32): a plain loop beats allocating a view per row
+        for (let j = 0; j < inner; j++) out[to + j] = x[from + j]!;
+      }
     }
   }
 }
