@@ -146,7 +146,8 @@ try {
   );
 
   // 4. the heat-map (drawn after training and after each classification)
-  await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-heatmap"]')?.width ?? 0) > 0, undefined, { timeout: 30_000 });
+  // (a canvas is 300 px wide before anything is drawn: wait for the series tabs, which come with a drawing)
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="sentiment-inspector"] .series-tab').length > 0, undefined, { timeout: 30_000 });
   const tabs = await page.locator('[data-testid="sentiment-inspector"] .series-tab').allTextContents();
   check('the hidden-state heat-map is drawn', tabs.join(',') === 'h,c,i,f,c̃,o', `series ${tabs.join(', ')}`);
   await page.screenshot({ path: join(outDir, 'sentiment.png'), fullPage: true });
