@@ -14,6 +14,7 @@ export function describeWithSharedData(dataset: string, name: string, fn: (dir: 
   if (existsSync(dir)) {
     describe(name, () => fn(dir));
   } else {
+    // skipped for a reason the run shows: the suite name and the warning say which data is missing and where
     describe.skip(`${name} (skipped: shared data not found at ${dir})`, () => fn(dir));
     console.warn(`skipped: shared data not found at ${dir} (set RNNKIT_SHARED_DATA to run "${name}")`);
   }
