@@ -22,7 +22,7 @@ export interface RecurrentLayer<C extends CellConfig = CellConfig> {
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
 
 /** Options of {@link bidirectional}: those of `scan`, an initial state per direction, and the merge mode. */
-export interface BidirectionalOptions<M extends MergeMode = MergeMode> {
+export interface BidirectionalOptions<M extends MergeMode = MergeMode> extends Pick<ScanOptions, 'training' | 'dropout' | 'recurrentDropout'> {
   /** How outputs merge ['concat']. */
   readonly mergeMode?: M;
   /** [B, T] validity mask, shared by both directions. */
@@ -33,9 +33,6 @@ export interface BidirectionalOptions<M extends MergeMode = MergeMode> {
   readonly returnSequences?: boolean;
   /** Zero outputs at masked steps [= returnSequences, as Keras' Bidirectional forces]. */
   readonly zeroOutputForMask?: boolean;
-  readonly training?: boolean;
-  readonly dropout?: number;
-  readonly recurrentDropout?: number;
   /** Dropout seed; the forward direction uses `seed`, the backward one `seed + 2`. */
   readonly seed?: number;
 }

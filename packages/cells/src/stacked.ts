@@ -10,7 +10,7 @@ import type { CellState } from './state';
 import { scoped } from './scoped';
 
 /** Options of {@link stacked}: a mask, one initial state per layer, and the `scan` options applied to every layer. */
-export interface StackedOptions {
+export interface StackedOptions extends Pick<ScanOptions, 'training' | 'dropout' | 'recurrentDropout'> {
   /** [B, T] validity mask, applied in every layer (Keras propagates it through return_sequences layers). */
   readonly mask?: Tensor;
   /** Initial state per layer (entries may be undefined for zeros). */
@@ -18,9 +18,6 @@ export interface StackedOptions {
   /** Return the last layer's whole sequence [B, T, H_L] rather than its last output [false]. */
   readonly returnSequences?: boolean;
   readonly zeroOutputForMask?: boolean;
-  readonly training?: boolean;
-  readonly dropout?: number;
-  readonly recurrentDropout?: number;
   /** Dropout seed; layer l uses `seed + 2·l`. */
   readonly seed?: number;
 }
