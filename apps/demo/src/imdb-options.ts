@@ -2,8 +2,8 @@
  * Options of the `imdb` command (the default): Keras' IMDB sentiment script, faithfully, with the
  * cell and sizes switchable.
  */
-import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
+import { BACKENDS, nonNegativeInteger, oneOf, parseFlags, positiveInteger, stringFlag } from './cli-options';
+import type { BackendChoice } from './cli-options';
 
 export const CELLS = ['simplernn', 'lstm', 'gru', 'bilstm'] as const;
 export type CellChoice = (typeof CELLS)[number];
@@ -17,7 +17,7 @@ export interface ImdbOptions {
   readonly maxlen: number;
   readonly numWords: number;
   readonly seed: number;
-  readonly backend: 'wasm' | 'cpu';
+  readonly backend: BackendChoice;
   readonly dataDir: string | undefined;
   readonly outDir: string;
   readonly resume: boolean;
@@ -47,67 +47,42 @@ Options:
   --help             this text
 `;
 
-function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
-function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
-/** Parses `imdb` flags; throws {@link UsageError} with one line for anything wrong. Returns null for --help. */
+/** Parses `imdb` flags; throws a one-line UsageError for anything wrong. Returns null for --help. */
 export function parseImdbOptions(argv: readonly string[]): ImdbOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        cell: { type: 'string' },
-        units: { type: 'string' },
-        embed: { type: 'string' },
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        maxlen: { type: 'string' },
-        'num-words': { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        'data-dir': { type: 'string' },
-        out: { type: 'string' },
-        resume: { type: 'boolean' },
-        limit: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const v = parsed.values;
-  if (v.help === true) return null;
-  const cell = oneOf('cell', v.cell, CELLS, 'simplernn');
-  const seedRaw = v.seed;
-  const seed = seedRaw === undefined ? 1 : Number(seedRaw);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${seedRaw}"`);
+  const flags = parseFlags(argv, {
+    cell: { type: 'string' },
+    units: { type: 'string' },
+    embed: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    maxlen: { type: 'string' },
+    'num-words': { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    'data-dir': { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'boolean' },
+    limit: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (flags.values['help'] === true) return null;
+  const v = (name: string): string | undefined => stringFlag(flags, name);
+  const cell = oneOf('cell', v('cell'), CELLS, 'simplernn');
+  const limit = v('limit');
   return {
     cell,
-    units: positiveInteger('units', v.units, 32),
-    embed: positiveInteger('embed', v.embed, 32),
-    epochs: positiveInteger('epochs', v.epochs, 5),
-    batchSize: positiveInteger('batch-size', v['batch-size'], 128),
-    maxlen: positiveInteger('maxlen', v.maxlen, 200),
-    numWords: positiveInteger('num-words', v['num-words'], 10_000),
-    seed,
-    backend: oneOf('backend', v.backend, ['wasm', 'cpu'] as const, 'wasm'),
-    dataDir: v['data-dir'],
-    outDir: v.out ?? `out/imdb-${cell}`,
-    resume: v.resume === true,
-    limit: v.limit === undefined ? undefined : positiveInteger('limit', v.limit, 0),
+    units: positiveInteger('units', v('units'), 32),
+    embed: positiveInteger('embed', v('embed'), 32),
+    epochs: positiveInteger('epochs', v('epochs'), 5),
+    batchSize: positiveInteger('batch-size', v('batch-size'), 128),
+    maxlen: positiveInteger('maxlen', v('maxlen'), 200),
+    numWords: positiveInteger('num-words', v('num-words'), 10_000),
+    seed: nonNegativeInteger('seed', v('seed'), 1),
+    backend: oneOf('backend', v('backend'), BACKENDS, 'wasm'),
+    dataDir: v('data-dir'),
+    outDir: v('out') ?? `out/imdb-${cell}`,
+    resume: flags.values['resume'] === true,
+    limit: limit === undefined ? undefined : positiveInteger('limit', limit, 0),
     validationSplit: 0.2,
   };
 }
