@@ -1,9 +1,11 @@
 /**
- * `pnpm bench [--quick] [--backend wasm|cpu] [--runs N] [--seconds S] [--cases a,b] [--json FILE]`
- * rnnkit against tfjs-layers on the same backend, side by side in one process.
+ * `pnpm bench [--quick] [--backend wasm|cpu] [--threads auto|N] [--runs N] [--seconds S] [--cases a,b] [--json FILE]`
+ * rnnkit against tfjs-layers on the same backend, side by side in one process. `--threads` is
+ * rnnkit's recurrence-kernel thread count (tfjs-layers runs on one thread either way).
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
+import { recurrenceThreads, setRecurrenceThreads } from '@rnnkit/cells';
 import { createRng, initBackend } from '@rnnkit/tensor';
 import { ALL_CASES, QUICK_CASES } from './cases';
 import type { BenchCase } from './cases';
@@ -50,11 +52,15 @@ async function main(): Promise<void> {
       seconds: { type: 'string' },
       cases: { type: 'string' },
       json: { type: 'string' },
+      threads: { type: 'string' },
     },
     strict: true,
   });
   const backend = values.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
+  const threads = values.threads ?? 'auto';
+  if (threads !== 'auto' && !/^[1-9][0-9]*$/.test(threads)) throw new Error(`--threads must be auto or a positive integer, got "${threads}"`);
+  setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
   const info = await initBackend({ backend });
   const wanted = values.cases?.split(',') ?? (values.quick === true ? QUICK_CASES : ALL_CASES.map((c) => c.name));
   const cases = ALL_CASES.filter((c) => wanted.includes(c.name));
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs ?? (values.quick === true ? 3 : 5));
   const secondsPerRun = Number(values.seconds ?? (values.quick === true ? 1 : 2));
   console.log(`rnnkit bench — backend ${info.backend} (simd ${info.simd}, threads ${info.threads}), node ${process.version}, ${runs} alternating runs per contender`);
+  console.log(`rnnkit recurrence kernel: ${recurrenceThreads()} thread(s) (--threads ${threads}); tfjs-layers: 1 thread`);
   console.log(`${'case'.padEnd(22)}  ${'rnnkit samples/s'.padStart(24)}  ${'tfjs-layers samples/s'.padStart(24)}  ${'ratio'.padStart(18)}  ${'peak RSS'.padStart(9)}`);
   const results: CaseResult[] = [];
   for (const c of cases) {
@@ -71,7 +78,7 @@ async function main(): Promise<void> {
   }
   if (results.some((r) => r.case.mode === 'generate')) console.log('(generate rows: tokens per second, stateful, batch 1, logits read back after every token)');
   if (values.json !== undefined) {
-    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), backend: info, node: process.version, results }, null, 2));
+    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), backend: info, kernelThreads: recurrenceThreads(), node: process.version, results }, null, 2));
     console.log(`wrote ${values.json}`);
   }
 }

@@ -1,6 +1,8 @@
-// Builds the fused recurrence kernel: AssemblyScript sources in assembly/ → one .wasm (f32x4 SIMD)
-// → src/kernel/recurrence-wasm.generated.ts, the bytes as base64 beside a hash of what produced
+// Builds the fused recurrence kernel: AssemblyScript sources in assembly/ → two .wasm modules (f32x4
+// SIMD) → src/kernel/recurrence-wasm.generated.ts, the bytes as base64 beside a hash of what produced
 // them, so tests, bundles, Node and browsers load the kernel with no build step and no file access.
+// The two modules are the same code: one with its own memory, one that imports a shared memory
+// (threads), which several threads' instances use at once (`src/kernel/kernel-threads.ts`).
 //
 //   node scripts/build-kernel.mjs           rebuild the generated module
 //   node scripts/build-kernel.mjs --check   exit 1 when the generated module is stale
@@ -15,6 +17,8 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(packageDir, 'assembly');
 const target = join(packageDir, 'src', 'kernel', 'recurrence-wasm.generated.ts');
 const flags = ['--enable', 'simd', '--runtime', 'stub', '--noAssert', '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge'];
+/** The shared-memory module's maximum: 32,768 pages of 64 KiB = 2 GiB, `KERNEL_MEMORY_LIMIT`. */
+const sharedFlags = [...flags, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '32768'];
 
 function compilerVersion() {
   return JSON.parse(readFileSync(join(packageDir, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')).version;
@@ -22,7 +26,7 @@ function compilerVersion() {
 
 function sourceHash() {
   const hash = createHash('sha256');
-  hash.update(`assemblyscript ${compilerVersion()}\n${flags.join(' ')}\n`);
+  hash.update(`assemblyscript ${compilerVersion()}\n${flags.join(' ')}\n${sharedFlags.join(' ')}\n`);
   for (const name of readdirSync(sourceDir).filter((n) => n.endsWith('.ts')).sort()) {
     hash.update(`${name}\n${readFileSync(join(sourceDir, name), 'utf8')}\n`);
   }
@@ -37,10 +41,10 @@ function recordedHash() {
   }
 }
 
-async function compile() {
+async function compile(variantFlags) {
   const asc = await import('assemblyscript/asc');
   let wasm;
-  const { error, stderr } = await asc.main([join(sourceDir, 'index.ts'), '--outFile', 'recurrence.wasm', ...flags], {
+  const { error, stderr } = await asc.main([join(sourceDir, 'index.ts'), '--outFile', 'recurrence.wasm', ...variantFlags], {
     writeFile(name, contents) {
       if (name.endsWith('.wasm')) wasm = contents;
     },
@@ -67,7 +71,8 @@ if (process.argv.includes('--check')) {
   }
   console.log('build-kernel: the generated kernel is up to date');
 } else {
-  const wasm = await compile();
+  const wasm = await compile(flags);
+  const shared = await compile(sharedFlags);
   const base64 = Buffer.from(wasm).toString('base64');
   writeFileSync(
     target,
@@ -77,8 +82,10 @@ if (process.argv.includes('--check')) {
       `export const SOURCE_HASH = '${hash}';`,
       `/** The kernel module (${wasm.length} bytes, f32x4 SIMD), base64. */`,
       `export const RECURRENCE_WASM_BASE64 =\n${lines(base64, 100)};`,
+      `/** The same kernel importing a shared memory (\`env.memory\`, at most 2 GiB) for threads (${shared.length} bytes), base64. */`,
+      `export const RECURRENCE_WASM_SHARED_BASE64 =\n${lines(Buffer.from(shared).toString('base64'), 100)};`,
       '',
     ].join('\n'),
   );
-  console.log(`build-kernel: ${wasm.length} bytes → ${target}`);
+  console.log(`build-kernel: ${wasm.length} + ${shared.length} bytes → ${target}`);
 }

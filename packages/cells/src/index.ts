@@ -10,6 +10,7 @@ export type { CellState, LstmState, RnnState, StateOf } from './state';
 export { cellStep } from './cell-step';
 export type { CellStepOptions } from './cell-step';
 export { scan } from './scan';
+export { recurrenceThreads, setRecurrenceThreads } from './kernel/kernel-threads';
 export { scanReference } from './scan-reference';
 export type { ScanOptions, ScanResult } from './scan-options';
 export { bidirectional } from './bidirectional';

@@ -2,7 +2,7 @@
 import type { GruConfig } from '../config';
 import { ACTIVATION_CODES } from './activation-codes';
 import type { KernelCell } from './kernel-cell';
-import { place, read, readOrNull, zerosOrNull } from './layout';
+import { place, zerosOrNull } from './layout';
 
 export function kernelGru(config: GruConfig): KernelCell {
   const act = ACTIVATION_CODES[config.activation];
@@ -23,13 +23,13 @@ export function kernelGru(config: GruConfig): KernelCell {
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
         return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pQh!, floats: rows * units }], end };
       },
-      backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }) {
+      backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }, base) {
         const rows = steps * batch;
         const n = 3 * units;
         const { pointers, end } = place(kernel, [
           h0, hSeq, gates!, qh!, w, n * units, mask, recMask, dHs, rows * n, rows * n, zerosOrNull(bRec),
           dhT, batch * units, batch * units, units * rows, units * n,
-        ]);
+        ], base);
         const [pH0, pHSeq, pGates, pQh, pW, pWT, pMask, pRec, pDHs, pDP, pDInner, pDb, pDh, pScratch, pDirect, pHInT, pDW] = pointers;
         kernel.transpose(pW!, units, n, pWT!);
         kernel.gruResetAfterBackward(
@@ -37,13 +37,7 @@ export function kernelGru(config: GruConfig): KernelCell {
         );
         kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
         kernel.weightGrad(steps, batch, units, n, pHInT!, pDInner!, n, pDW!, n);
-        return {
-          dP: { ptr: pDP!, end },
-          dh0: read(kernel, pDh!, batch * units),
-          dc0: null,
-          dW: read(kernel, pDW!, units * n),
-          dbRec: readOrNull(kernel, pDb!, n),
-        };
+        return { dP: { ptr: pDP!, end }, dh0: pDh!, dc0: 0, dW: pDW!, dbRec: pDb! };
       },
     };
   }
@@ -62,13 +56,13 @@ export function kernelGru(config: GruConfig): KernelCell {
       kernel.gruResetBeforeForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pGates!, pResetH!, pScratch!, pQ!, pU!);
       return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pResetH!, floats: rows * units }], end };
     },
-    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }) {
+    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq, saves: [gates, resetH] }, { dHs, dhT }, base) {
       const rows = steps * batch;
       const n = 3 * units;
       const { pointers, end } = place(kernel, [
         h0, hSeq, gates!, resetH!, w, n * units, mask, recMask, dHs, rows * n, dhT, batch * units, batch * units, batch * units,
         batch * units, units * rows, units * rows, units * n,
-      ]);
+      ], base);
       const [pH0, pHSeq, pGates, pResetH, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pDirect, pDResetH, pHIn, pHInT, pResetHT, pDW] = pointers;
       kernel.transpose(pW!, units, n, pWT!);
       kernel.gruResetBeforeBackward(
@@ -79,7 +73,7 @@ export function kernelGru(config: GruConfig): KernelCell {
       // the z, r blocks see hIn, the h block sees r ⊙ hIn
       kernel.weightGrad(steps, batch, units, 2 * units, pHInT!, pDP!, n, pDW!, n);
       kernel.weightGrad(steps, batch, units, units, pResetHT!, pDP! + 8 * units, n, pDW! + 8 * units, n);
-      return { dP: { ptr: pDP!, end }, dh0: read(kernel, pDh!, batch * units), dc0: null, dW: read(kernel, pDW!, units * n), dbRec: null };
+      return { dP: { ptr: pDP!, end }, dh0: pDh!, dc0: 0, dW: pDW!, dbRec: 0 };
     },
   };
 }

@@ -69,23 +69,30 @@ export interface KernelUpstream {
   readonly dcT: Float32Array | null;
 }
 
+/** Where the backward's calls will leave their results (byte addresses; 0 for an absent one). */
 export interface KernelBackward {
-  /** [T·B, N] ∂L/∂P, left in the kernel memory (with the end of the call's buffers). */
+  /** [T·B, N] ∂L/∂P (with the end of the call's buffers). */
   readonly dP: InMemory;
   /** [B, Hp]. */
-  readonly dh0: Float32Array;
-  /** [B, Hp] (LSTM), else null. */
-  readonly dc0: Float32Array | null;
+  readonly dh0: number;
+  /** [B, Hp] (LSTM), else 0. */
+  readonly dc0: number;
   /** [Hp, N] ∂L/∂Whh. */
-  readonly dW: Float32Array;
-  /** [N] ∂L/∂bRec (GRU reset-after with bias), else null. */
-  readonly dbRec: Float32Array | null;
+  readonly dW: number;
+  /** [N] ∂L/∂bRec (GRU reset-after with bias), else 0. */
+  readonly dbRec: number;
 }
 
+/**
+ * One cell type's kernel calls. Both passes lay out their buffers and make their calls, and return
+ * where the results will be: the kernel may be a recording one (`kernel-calls.ts`) whose calls run
+ * later, so neither pass reads results back.
+ */
 export interface KernelCell {
   readonly gates: number;
   readonly hasCellState: boolean;
   /** Runs the forward over P [T·B, N] (input bias included), placing its buffers after `p.end`. */
   forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, p: InMemory): ForwardInMemory;
-  backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream): KernelBackward;
+  /** Runs the BPTT, placing its buffers from byte address `base` up (0: the heap base). */
+  backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream, base: number): KernelBackward;
 }

@@ -8,9 +8,13 @@
  * {@link prepareRecurrenceKernel} at start-up) and `scan` uses the tfjs-op path until it is ready.
  *
  * The kernel has its own memory, grown as needed and reused by every call; a call lays out its
- * buffers from the heap base up ({@link reserve}), so nothing is freed and nothing leaks.
+ * buffers from the heap base up ({@link reserve}), so nothing is freed and nothing leaks. Where
+ * shared memory exists (Node; cross-origin-isolated pages), that memory is a shared
+ * `WebAssembly.Memory` and the module the variant that imports it, so helper threads can run
+ * their own instances over the same buffers (`kernel-threads.ts`); it runs exactly as fast on one
+ * thread. Elsewhere the module owns an ordinary memory.
  */
-import { RECURRENCE_WASM_BASE64 } from './recurrence-wasm.generated';
+import { RECURRENCE_WASM_BASE64, RECURRENCE_WASM_SHARED_BASE64 } from './recurrence-wasm.generated';
 
 /** The module's exports; pointers are byte addresses in `memory`, 0 for an absent optional input. */
 export interface KernelExports {
@@ -65,24 +69,55 @@ export interface KernelExports {
   ): void;
 }
 
-type State = { readonly status: 'unloaded' | 'loading' | 'unavailable' } | { readonly status: 'ready'; readonly kernel: KernelExports };
+/** The compiled shared-memory module and its memory: what a helper thread instantiates. */
+export interface SharedKernelModule {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
+
+type State =
+  | { readonly status: 'unloaded' | 'loading' | 'unavailable' }
+  | { readonly status: 'ready'; readonly kernel: KernelExports; readonly shared: SharedKernelModule | null };
 
 let state: State = { status: 'unloaded' };
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(RECURRENCE_WASM_BASE64);
+/** 2 GiB in 64 KiB pages: the shared module's declared maximum ({@link KERNEL_MEMORY_LIMIT}). */
+const SHARED_MAXIMUM_PAGES = 32768;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
-function supported(bytes: Uint8Array<ArrayBuffer>): boolean {
-  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(bytes);
+/** A shared memory for the threaded module, or null where this engine or page has none. */
+function sharedMemory(): WebAssembly.Memory | null {
+  if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return null;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  } catch {
+    return null;
+  }
 }
 
-function ready(instance: WebAssembly.Instance): KernelExports {
+/** The module to load: the shared-memory variant where it validates and a shared memory exists. */
+function choose(): { bytes: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory | null } | null {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return null;
+  const sharedBytes = decode(RECURRENCE_WASM_SHARED_BASE64);
+  const memory = WebAssembly.validate(sharedBytes) ? sharedMemory() : null;
+  if (memory !== null) return { bytes: sharedBytes, memory };
+  const bytes = decode(RECURRENCE_WASM_BASE64);
+  return WebAssembly.validate(bytes) ? { bytes, memory: null } : null;
+}
+
+function imports(memory: WebAssembly.Memory | null): WebAssembly.Imports {
+  return memory === null ? {} : { env: { memory } };
+}
+
+function ready(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory | null): KernelExports {
   const kernel = instance.exports as unknown as KernelExports;
-  state = { status: 'ready', kernel };
+  state = { status: 'ready', kernel, shared: memory === null ? null : { module, memory } };
   return kernel;
 }
 
@@ -93,13 +128,14 @@ function ready(instance: WebAssembly.Instance): KernelExports {
 export function recurrenceKernel(): KernelExports | null {
   if (state.status === 'ready') return state.kernel;
   if (state.status !== 'unloaded') return null;
-  const bytes = moduleBytes();
-  if (!supported(bytes)) {
+  const chosen = choose();
+  if (chosen === null) {
     state = { status: 'unavailable' };
     return null;
   }
   try {
-    return ready(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+    const module = new WebAssembly.Module(chosen.bytes);
+    return ready(module, new WebAssembly.Instance(module, imports(chosen.memory)), chosen.memory);
   } catch {
     // synchronous compilation refused (a browser's main thread): compile asynchronously for later calls
     void prepareRecurrenceKernel();
@@ -114,20 +150,28 @@ export function recurrenceKernel(): KernelExports | null {
 export async function prepareRecurrenceKernel(): Promise<boolean> {
   if (state.status === 'ready') return true;
   if (state.status === 'unavailable') return false;
-  const bytes = moduleBytes();
-  if (!supported(bytes)) {
+  const chosen = choose();
+  if (chosen === null) {
     state = { status: 'unavailable' };
     return false;
   }
   state = { status: 'loading' };
   try {
-    const { instance } = await WebAssembly.instantiate(bytes, {});
-    ready(instance);
+    const { module, instance } = await WebAssembly.instantiate(chosen.bytes, imports(chosen.memory));
+    ready(module, instance, chosen.memory);
     return true;
   } catch {
     state = { status: 'unavailable' };
     return false;
   }
+}
+
+/**
+ * The loaded kernel's module and shared memory, for helper threads; null when the kernel is not
+ * loaded or runs on an ordinary (unshared) memory.
+ */
+export function sharedKernelModule(): SharedKernelModule | null {
+  return state.status === 'ready' ? state.shared : null;
 }
 
 /**

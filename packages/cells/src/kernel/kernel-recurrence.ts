@@ -19,11 +19,19 @@
  * its right operand on every call with a fresh tensor, and at these shapes (K = T·B) the packing
  * costs more than the product (Xᵀ·dP for [25600, 32]ᵀ·[25600, 128]: 24–31 ms there, 7–8 ms step
  * by step here); tfjs-backend-cpu's transpose of a [128, 200, 32] sequence takes ~100 ms.
+ *
+ * Batch parts: every call is independent per batch row except the weight and bias gradients (sums
+ * over rows). A large layer runs as `kernelParts` sub-problems of contiguous batch rows, each with
+ * its own buffers, projection, recurrence and BPTT, laid out one after the other; their calls are
+ * recorded, then run at once on several threads (`kernel-threads.ts`), and the parts' partial
+ * weight gradients are added here. One part is the same code path with nothing to add.
  */
 import { customGrad, engine, tensor1d, tensor2d, tensor3d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
-import type { KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
+import { recordingKernel } from './kernel-calls';
+import type { KernelBackward, KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
+import { kernelParts, runParts } from './kernel-threads';
 import { hold, padBlocks, paddedUnits, place, read, release, toTimeMajor, unpadBlocks, zerosOrNull } from './layout';
 import type { Held } from './layout';
 
@@ -48,16 +56,45 @@ export interface KernelLayer {
   readonly hasInputBias: boolean;
 }
 
-/** What the backward keeps from the forward: host arrays in the padded layout, or held results. */
-interface Kept {
-  /** [T·B, Ip] time-major, processing order. */
+/** A run of contiguous batch rows [row0, row0 + batch) computed as its own sub-problem. */
+interface Part {
+  readonly row0: number;
+  readonly batch: number;
+}
+
+/** `count` parts of near-equal size covering [0, batch). */
+function splitBatch(batch: number, count: number): Part[] {
+  return Array.from({ length: count }, (_, i) => {
+    const row0 = Math.floor((batch * i) / count);
+    return { row0, batch: Math.floor((batch * (i + 1)) / count) - row0 };
+  });
+}
+
+/** Rows [row0, row0 + batch) of a row-major array with `width` floats per batch row. */
+function rowsOf(x: Float32Array, { row0, batch }: Part, width: number): Float32Array {
+  return x.subarray(row0 * width, (row0 + batch) * width);
+}
+
+/** What a part's backward keeps from its forward: host arrays in the padded layout, or held results. */
+interface KeptPart {
+  readonly part: Part;
+  /** [T·b, Ip] time-major, processing order. */
   readonly x: Held;
-  readonly wxh: Float32Array;
-  readonly bIn: Float32Array | null;
   readonly inputs: KernelInputs;
   readonly forward: KernelForward;
+}
+
+interface Kept {
+  readonly parts: readonly KeptPart[];
+  readonly wxh: Float32Array;
+  readonly bIn: Float32Array | null;
   /** Every held buffer, released after the backward. */
   readonly held: readonly Held[];
+}
+
+/** Adds `x` into `sum` elementwise (the parts' partial weight gradients). */
+function addInto(sum: Float32Array, x: Float32Array): void {
+  for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + x[j]!;
 }
 
 /**
@@ -72,8 +109,9 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
   const n = gates * hp;
   const [batch, steps] = inputs[0]!.shape as [number, number, number];
   const rows = steps * batch;
-  const dims: KernelDims = { batch, steps, units: hp };
   const seqRows = sequence ? rows : 0;
+  const parts = splitBatch(batch, kernelParts(batch, rows * n));
+  const dimsOf = (part: Part): KernelDims => ({ batch: part.batch, steps, units: hp });
 
   const fused = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     args.pop(); // nothing is saved as tensors: the backward keeps host arrays and held results
@@ -86,87 +124,140 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
     const whh = list[i++]!;
     const bRec = hasRecurrentBias ? list[i++]! : null;
     const bIn = hasInputBias ? list[i++]! : null;
-    const host: KernelInputs = {
-      h0: padBlocks(hostData(h0), batch, 1, units),
-      c0: c0 === null ? null : padBlocks(hostData(c0), batch, 1, units),
-      w: padBlocks(hostData(whh), units, gates, units, hp),
-      bRec: bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units),
-      mask: layer.mask === null ? null : toTimeMajor(hostData(layer.mask), batch, steps, 1, goBackwards, 1),
-      recMask: layer.recurrentMask === null ? null : padBlocks(hostData(layer.recurrentMask), batch, 1, units),
-    };
+    const h0Host = hostData(h0);
+    const c0Host = c0 === null ? null : hostData(c0);
+    const maskHost = layer.mask === null ? null : hostData(layer.mask);
+    const recMaskHost = layer.recurrentMask === null ? null : hostData(layer.recurrentMask);
+    const w = padBlocks(hostData(whh), units, gates, units, hp);
+    const bRecHost = bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units);
     const xsHost = hostData(xs);
     const wxhHost = padBlocks(hostData(wxh), inputSize, gates, units, ip);
     const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
 
-    const { pointers, end } = place(kernel, [rows * ip, wxhHost, bInHost, rows * n, xsHost]);
-    const [pX, pWxh, pBIn, pP, pXs] = pointers;
-    kernel.batchToTimeMajor(pXs!, batch, steps, inputSize, goBackwards ? 1 : 0, ip, pX!);
-    kernel.gemm(rows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
-    const results = cell.forward(kernel, dims, host, { ptr: pP!, end });
-    const seqOut = sequence ? place(kernel, [rows * units], results.end).pointers[0]! : 0;
-    if (sequence) kernel.timeToBatchMajor(results.hSeq, batch, steps, hp, 0, units, seqOut);
+    // lay out and record every part's calls, one part's buffers after the other's
+    let base = 0;
+    const planned = parts.map((part) => {
+      const partRows = steps * part.batch;
+      const host: KernelInputs = {
+        h0: padBlocks(rowsOf(h0Host, part, units), part.batch, 1, units),
+        c0: c0Host === null ? null : padBlocks(rowsOf(c0Host, part, units), part.batch, 1, units),
+        w,
+        bRec: bRecHost,
+        mask: maskHost === null ? null : toTimeMajor(rowsOf(maskHost, part, steps), part.batch, steps, 1, goBackwards, 1),
+        recMask: recMaskHost === null ? null : padBlocks(rowsOf(recMaskHost, part, units), part.batch, 1, units),
+      };
+      const recording = recordingKernel(kernel);
+      const k = recording.kernel;
+      const { pointers, end } = place(k, [partRows * ip, wxhHost, bInHost, partRows * n, rowsOf(xsHost, part, steps * inputSize)], base);
+      const [pX, pWxh, pBIn, pP, pXs] = pointers;
+      k.batchToTimeMajor(pXs!, part.batch, steps, inputSize, goBackwards ? 1 : 0, ip, pX!);
+      k.gemm(partRows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
+      const results = cell.forward(k, dimsOf(part), host, { ptr: pP!, end });
+      const placedSeq = sequence ? place(k, [partRows * units], results.end) : null;
+      if (placedSeq !== null) k.timeToBatchMajor(results.hSeq, part.batch, steps, hp, 0, units, placedSeq.pointers[0]!);
+      base = placedSeq?.end ?? results.end;
+      return { part, host, pX: pX!, results, seqOut: placedSeq?.pointers[0] ?? 0, calls: recording.calls };
+    });
+    runParts(kernel, planned.map((p) => p.calls));
 
-    const lastBlock = (ptr: number): Float32Array => unpadBlocks(read(kernel, ptr + (rows - batch) * hp * 4, batch * hp), batch, 1, units);
+    // packed rows: [hs (B·T, batch-major); h_T (B); c_T (B)], each part's rows in place
     const packed = new Float32Array((seqRows + (cell.hasCellState ? 2 : 1) * batch) * units);
-    if (sequence) packed.set(read(kernel, seqOut, rows * units));
-    packed.set(lastBlock(results.hSeq), seqRows * units);
-    if (cell.hasCellState) packed.set(lastBlock(results.cSeq), (seqRows + batch) * units);
+    for (const { part, results, seqOut } of planned) {
+      const partRows = steps * part.batch;
+      const lastBlock = (ptr: number): Float32Array =>
+        unpadBlocks(read(kernel, ptr + (partRows - part.batch) * hp * 4, part.batch * hp), part.batch, 1, units);
+      if (sequence) packed.set(read(kernel, seqOut, partRows * units), part.row0 * steps * units);
+      packed.set(lastBlock(results.hSeq), (seqRows + part.row0) * units);
+      if (cell.hasCellState) packed.set(lastBlock(results.cSeq), (seqRows + batch + part.row0) * units);
+    }
     const value = tensor2d(packed, [packed.length / units, units]);
 
     // what the backward needs stays in the kernel memory until another call needs the space
     if (engine().state.gradientDepth === 0) return { value, gradFunc: () => [] };
-    const held = hold(kernel, pX!, results.end, [
-      { ptr: pX!, floats: rows * ip },
-      { ptr: results.hSeq, floats: rows * hp },
-      ...(cell.hasCellState ? [{ ptr: results.cSeq, floats: rows * hp }] : []),
-      ...results.saves,
-    ]);
-    const [xHeld, hSeqHeld, ...rest] = held;
-    const forward: KernelForward = {
-      hSeq: hSeqHeld!,
-      cSeq: cell.hasCellState ? rest[0]! : null,
-      saves: cell.hasCellState ? rest.slice(1) : rest,
-    };
-    const kept: Kept = { x: xHeld!, wxh: wxhHost, bIn: bInHost, inputs: host, forward, held };
+    const buffers = planned.map(({ part, pX, results }) => {
+      const partRows = steps * part.batch;
+      return [
+        { ptr: pX, floats: partRows * ip },
+        { ptr: results.hSeq, floats: partRows * hp },
+        ...(cell.hasCellState ? [{ ptr: results.cSeq, floats: partRows * hp }] : []),
+        ...results.saves,
+      ];
+    });
+    const held = hold(kernel, planned[0]!.pX, base, buffers.flat());
+    let next = 0;
+    const keptParts = planned.map(({ part, host }, p): KeptPart => {
+      const [x, hSeq, ...rest] = held.slice(next, (next += buffers[p]!.length));
+      const forward: KernelForward = {
+        hSeq: hSeq!,
+        cSeq: cell.hasCellState ? rest[0]! : null,
+        saves: cell.hasCellState ? rest.slice(1) : rest,
+      };
+      return { part, x: x!, inputs: host, forward };
+    });
+    const kept: Kept = { parts: keptParts, wxh: wxhHost, bIn: bInHost, held };
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };
   });
 
-  function backward(dy: Tensor, { x, wxh, bIn, inputs: host, forward, held }: Kept): Tensor[] {
+  function backward(dy: Tensor, { parts: keptParts, wxh, bIn, held }: Kept): Tensor[] {
     const upstream = hostData(dy);
-    const dHs = sequence ? toTimeMajor(upstream, batch, steps, units, false, hp) : null;
-    const dhT = padBlocks(upstream.subarray(seqRows * units, (seqRows + batch) * units), batch, 1, units).slice();
-    if (dHs !== null) {
-      const last = dHs.subarray((rows - batch) * hp);
-      for (let j = 0; j < dhT.length; j++) dhT[j] = dhT[j]! + last[j]!;
-    }
-    const dcT = cell.hasCellState ? padBlocks(upstream.subarray((seqRows + batch) * units), batch, 1, units) : null;
-    const back = cell.backward(kernel, dims, host, forward, { dHs, dhT, dcT });
+    let base = 0;
+    const planned = keptParts.map(({ part, x, inputs: host, forward }) => {
+      const partRows = steps * part.batch;
+      const dHs = sequence ? toTimeMajor(rowsOf(upstream, part, steps * units), part.batch, steps, units, false, hp) : null;
+      const dhT = padBlocks(rowsOf(upstream.subarray(seqRows * units), part, units), part.batch, 1, units).slice();
+      if (dHs !== null) addInto(dhT, dHs.subarray((partRows - part.batch) * hp));
+      const dcT = cell.hasCellState ? padBlocks(rowsOf(upstream.subarray((seqRows + batch) * units), part, units), part.batch, 1, units) : null;
+      const recording = recordingKernel(kernel);
+      const k = recording.kernel;
+      const back: KernelBackward = cell.backward(k, dimsOf(part), host, forward, { dHs, dhT, dcT }, base);
 
-    // the projection's gradients, from dP where the cell's backward left it
-    const dP = back.dP.ptr;
-    const [pX, pXT, pWxh, pWxhT, pDX, pDWxh, pDbIn, pDxs] = place(
-      kernel,
-      [x, ip * rows, wxh, n * ip, rows * ip, ip * n, zerosOrNull(bIn), rows * inputSize],
-      back.dP.end,
-    ).pointers;
-    kernel.transpose(pX!, rows, ip, pXT!);
-    kernel.weightGrad(steps, batch, ip, n, pXT!, dP, n, pDWxh!, n);
-    kernel.transpose(pWxh!, ip, n, pWxhT!);
-    kernel.gemm(rows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
-    if (pDbIn !== 0) kernel.addColumnSums(dP, rows, n, pDbIn!);
-    kernel.timeToBatchMajor(pDX!, batch, steps, ip, goBackwards ? 1 : 0, inputSize, pDxs!);
+      // the projection's gradients, from dP where the cell's backward leaves it
+      const dP = back.dP.ptr;
+      const { pointers, end } = place(
+        k,
+        [x, ip * partRows, wxh, n * ip, partRows * ip, ip * n, zerosOrNull(bIn), partRows * inputSize],
+        back.dP.end,
+      );
+      const [pX, pXT, pWxh, pWxhT, pDX, pDWxh, pDbIn, pDxs] = pointers;
+      k.transpose(pX!, partRows, ip, pXT!);
+      k.weightGrad(steps, part.batch, ip, n, pXT!, dP, n, pDWxh!, n);
+      k.transpose(pWxh!, ip, n, pWxhT!);
+      k.gemm(partRows, ip, n, dP, n, pWxhT!, ip, 0, 0, pDX!, ip);
+      if (pDbIn !== 0) k.addColumnSums(dP, partRows, n, pDbIn!);
+      k.timeToBatchMajor(pDX!, part.batch, steps, ip, goBackwards ? 1 : 0, inputSize, pDxs!);
+      base = end;
+      return { part, back, pDWxh: pDWxh!, pDbIn: pDbIn!, pDxs: pDxs!, calls: recording.calls };
+    });
+    runParts(kernel, planned.map((p) => p.calls));
     release(held);
 
-    const firstRows = (a: Float32Array, count: number): Float32Array => a.subarray(0, count * n);
+    // per-row results into their rows, weight and bias gradients summed over the parts
+    const dxs = new Float32Array(rows * inputSize);
+    const dh0 = new Float32Array(batch * hp);
+    const dc0 = cell.hasCellState ? new Float32Array(batch * hp) : null;
+    const dWxh = new Float32Array(inputSize * n);
+    const dW = new Float32Array(units * n);
+    const dbRec = hasRecurrentBias ? new Float32Array(n) : null;
+    const dbIn = hasInputBias ? new Float32Array(n) : null;
+    for (const { part, back, pDWxh, pDbIn, pDxs } of planned) {
+      dxs.set(read(kernel, pDxs, steps * part.batch * inputSize), part.row0 * steps * inputSize);
+      dh0.set(read(kernel, back.dh0, part.batch * hp), part.row0 * hp);
+      if (dc0 !== null) dc0.set(read(kernel, back.dc0, part.batch * hp), part.row0 * hp);
+      addInto(dWxh, read(kernel, pDWxh, inputSize * n));
+      addInto(dW, read(kernel, back.dW, units * n));
+      if (dbRec !== null) addInto(dbRec, read(kernel, back.dbRec, n));
+      if (dbIn !== null) addInto(dbIn, read(kernel, pDbIn, n));
+    }
+
     const grads: Tensor[] = [
-      tensor3d(read(kernel, pDxs!, rows * inputSize), [batch, steps, inputSize]),
-      tensor2d(unpadBlocks(firstRows(read(kernel, pDWxh!, ip * n), inputSize), inputSize, gates, units), [inputSize, gates * units]),
-      tensor2d(unpadBlocks(back.dh0, batch, 1, units), [batch, units]),
+      tensor3d(dxs, [batch, steps, inputSize]),
+      tensor2d(unpadBlocks(dWxh, inputSize, gates, units), [inputSize, gates * units]),
+      tensor2d(unpadBlocks(dh0, batch, 1, units), [batch, units]),
     ];
-    if (back.dc0 !== null) grads.push(tensor2d(unpadBlocks(back.dc0, batch, 1, units), [batch, units]));
-    grads.push(tensor2d(unpadBlocks(firstRows(back.dW, units), units, gates, units), [units, gates * units]));
-    if (hasRecurrentBias) grads.push(tensor1d(unpadBlocks(back.dbRec!, 1, gates, units)));
-    if (hasInputBias) grads.push(tensor1d(unpadBlocks(read(kernel, pDbIn!, n), 1, gates, units)));
+    if (dc0 !== null) grads.push(tensor2d(unpadBlocks(dc0, batch, 1, units), [batch, units]));
+    grads.push(tensor2d(unpadBlocks(dW, units, gates, units), [units, gates * units]));
+    if (dbRec !== null) grads.push(tensor1d(unpadBlocks(dbRec, 1, gates, units)));
+    if (dbIn !== null) grads.push(tensor1d(unpadBlocks(dbIn, 1, gates, units)));
     return grads;
   }
 

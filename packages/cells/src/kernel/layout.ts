@@ -121,11 +121,6 @@ export function read(kernel: KernelExports, ptr: number, floats: number): Float3
   return view(kernel, ptr, floats).slice();
 }
 
-/** A copy of `floats` floats at `ptr`, or null for an absent slot (pointer 0). */
-export function readOrNull(kernel: KernelExports, ptr: number, floats: number): Float32Array | null {
-  return ptr === 0 ? null : read(kernel, ptr, floats);
-}
-
 /** A zeroed accumulator the size of `like`, or an absent slot. */
 export function zerosOrNull(like: Float32Array | null): Float32Array | null {
   return like === null ? null : new Float32Array(like.length);

@@ -2,7 +2,7 @@
 import type { SimpleRnnConfig } from '../config';
 import { ACTIVATION_CODES } from './activation-codes';
 import type { KernelCell } from './kernel-cell';
-import { place, read } from './layout';
+import { place } from './layout';
 
 export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
   const act = ACTIVATION_CODES[config.activation];
@@ -16,17 +16,17 @@ export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
       kernel.simpleRnnForward(batch, steps, units, act, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pScratch!);
       return { hSeq: pHSeq!, cSeq: 0, saves: [], end };
     },
-    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq }, { dHs, dhT }) {
+    backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq }, { dHs, dhT }, base) {
       const rows = steps * batch;
       const { pointers, end } = place(kernel, [
         hSeq, h0, w, units * units, mask, recMask, dHs, rows * units, dhT, batch * units, units * rows, units * units,
-      ]);
+      ], base);
       const [pHSeq, pH0, pW, pWT, pMask, pRec, pDHs, pDP, pDh, pScratch, pHInT, pDW] = pointers;
       kernel.transpose(pW!, units, units, pWT!);
       kernel.simpleRnnBackward(batch, steps, units, act, pHSeq!, pWT!, pMask!, pRec!, pDHs!, pDP!, pDh!, pScratch!);
       kernel.recurrentInputsTransposed(batch, steps, units, pH0!, pHSeq!, pRec!, pHInT!);
       kernel.weightGrad(steps, batch, units, units, pHInT!, pDP!, units, pDW!, units);
-      return { dP: { ptr: pDP!, end }, dh0: read(kernel, pDh!, batch * units), dc0: null, dW: read(kernel, pDW!, units * units), dbRec: null };
+      return { dP: { ptr: pDP!, end }, dh0: pDh!, dc0: 0, dW: pDW!, dbRec: 0 };
     },
   };
 }
