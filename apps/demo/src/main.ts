@@ -1,6 +1,7 @@
 /**
  * `pnpm demo [command] [options]` — the rnnkit demo. With no command: Keras' IMDB sentiment script.
  */
+import { recurrenceThreads } from '@rnnkit/cells';
 import type { BackendInfo } from '@rnnkit/tensor';
 import { formatSeconds } from './progress-bar';
 import { IMDB_HELP, parseImdbOptions } from './imdb-options';
@@ -31,8 +32,13 @@ Commands:
   video       which way does the digit move? CNN per frame → LSTM on Moving-MNIST-style clips
 `;
 
+function threadsText(n: number): string {
+  return `${n} thread${n === 1 ? '' : 's'}`;
+}
+
 function backendText(b: BackendInfo): string {
-  return `${b.backend}${b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, ${b.threads} thread${b.threads === 1 ? '' : 's'})` : ''}`;
+  const tfjs = b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, ${threadsText(b.threads)})` : '';
+  return `${b.backend}${tfjs}; recurrence kernel: up to ${threadsText(recurrenceThreads())}`;
 }
 
 async function imdb(argv: readonly string[]): Promise<void> {

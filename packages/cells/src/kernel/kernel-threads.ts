@@ -143,8 +143,7 @@ function spawnHelper(shared: SharedKernelModule): Helper | null {
   return helper;
 }
 
-type ThreadsSetting = number | 'auto';
-let setting: ThreadsSetting = 'auto';
+let setting: number | 'auto' = 'auto';
 const helpers: Array<Helper | null> = [];
 
 /** Threads the 'auto' setting uses: this machine's cores, at most 4; 1 where helpers cannot run. */
@@ -161,7 +160,7 @@ function autoThreads(): number {
  * Gradients then sum per-part partial sums: they can differ from one thread's in the last bits
  * (≤ 3e-7 relative), and are the same from run to run for the same setting.
  */
-export function setRecurrenceThreads(threads: ThreadsSetting): void {
+export function setRecurrenceThreads(threads: number | 'auto'): void {
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) {
     throw new Error(`setRecurrenceThreads: threads must be 'auto' or an integer ≥ 1, got ${String(threads)}`);
   }
