@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const packages = ['tensor', 'cells', 'models', 'training', 'datasets'];
+/**
+ * Cross-origin isolation: with it the page and its workers get SharedArrayBuffer and shared
+ * WebAssembly memory, so @rnnkit/cells' recurrence kernel runs large layers on helper threads
+ * (and tfjs-backend-wasm loads its threaded build). A static host must send the same headers.
+ */
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const source = (name: string): string => fileURLToPath(new URL(`../../packages/${name}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
@@ -23,6 +29,6 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
   },
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
+  server: { host: '127.0.0.1', port: 5173, headers: isolation },
+  preview: { host: '127.0.0.1', port: 4173, headers: isolation },
 });

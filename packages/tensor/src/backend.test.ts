@@ -1,3 +1,4 @@
+import { env } from '@tensorflow/tfjs-core';
 import { getBackend, initBackend, matMul, tensor2d } from './index';
 
 describe('initBackend', () => {
@@ -8,6 +9,12 @@ describe('initBackend', () => {
     const product = matMul(tensor2d([[1, 2]]), tensor2d([[3], [4]]));
     expect(Array.from(product.dataSync())).toEqual([11]);
     product.dispose();
+  });
+
+  it('threads: 1 keeps tfjs on its single-threaded build (where its threaded one could load)', async () => {
+    env().set('WASM_HAS_MULTITHREAD_SUPPORT', true); // what a cross-origin-isolated page reports
+    expect(await initBackend({ threads: 1 })).toEqual({ backend: 'wasm', simd: true, threads: 1 });
+    expect(env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
   });
 
   it('switches to the cpu backend on request', async () => {

@@ -14,7 +14,10 @@ export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs
 export interface BackendOptions {
   /** Which backend to run; default `'wasm'`. */
   readonly backend?: BackendName;
-  /** Threads for the wasm backend where the platform supports them (browsers with cross-origin isolation). */
+  /**
+   * Threads for the wasm backend where the platform supports them (browsers with cross-origin
+   * isolation); 1 keeps tfjs on its single-threaded build even there.
+   */
   readonly threads?: number;
   /**
    * Where the `.wasm` files are, for bundled browser pages: a URL prefix, or a map from file name to
@@ -49,6 +52,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   if (backend === 'wasm') {
     if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
     if (options.threads !== undefined) setThreadsCount(options.threads);
+    // one thread: tfjs' single-threaded build, even where its threaded build could load
+    if (options.threads === 1) env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (!(await setBackend(backend))) throw new Error(`initBackend: the ${backend} backend failed to initialise`);
   await ready();

@@ -5,7 +5,8 @@
 //
 // Builds the page with Vite, serves it with `vite preview` on 127.0.0.1, and checks that:
 //   1. the worker starts on the wasm backend, and Stop ends a run between two updates;
-//   2. a short sentiment run (LSTM, 2 epochs) trains: the loss falls and the test accuracy beats chance;
+//   2. a short sentiment run (LSTM, 2 epochs) trains: the loss falls and the test accuracy beats chance,
+//      with the recurrence kernel's large layers split over helper threads (the page is cross-origin isolated);
 //   3. a positive and a negative sentence are classified (p in [0, 1], positive > negative,
 //      one coloured chip per word);
 //   4. the hidden-state heat-map is drawn;
@@ -101,6 +102,14 @@ try {
   check('the sentiment loss falls', recent < first - 0.1, `${first.toFixed(3)} → ${recent.toFixed(3)} over ${steps} updates`);
   const testAccuracy = await num('sentiment-train-card', 'data-test-accuracy');
   check('test accuracy beats chance', testAccuracy > 0.6, `test accuracy ${testAccuracy.toFixed(3)} on 500 held-out reviews`);
+  const isolated = await page.evaluate(() => globalThis.crossOriginIsolated === true);
+  const kernelThreads = await num('backend', 'data-kernel-threads');
+  const kernelHelpers = await num('backend', 'data-kernel-helpers');
+  check(
+    'the recurrence kernel trained on helper threads (cross-origin isolated page)',
+    isolated && kernelThreads >= 2 && kernelHelpers >= 1,
+    `crossOriginIsolated ${isolated}; kernel threads ${kernelThreads}, helpers running ${kernelHelpers}`,
+  );
 
   // 3. classify two sentences
   const classify = async (text) => {

@@ -4,7 +4,7 @@
  */
 import { connectWorker } from './client';
 import { formatInt, h } from './dom';
-import type { FromWorker, TaskName, TrainSettings } from './protocol';
+import type { BackendSummary, FromWorker, TaskName, TrainSettings } from './protocol';
 import { charsTools } from './ui/chars-tools';
 import { inspector } from './ui/inspector';
 import { sentimentTools } from './ui/sentiment-tools';
@@ -32,6 +32,13 @@ const CHARS: TaskInfo = {
 const client = connectWorker();
 const app = document.getElementById('app')!;
 const badge = document.getElementById('backend')!;
+
+/** The recurrence kernel's threads and running helpers, as data attributes of the badge (its title says them). */
+function showKernel(kernel: BackendSummary['kernel']): void {
+  badge.dataset['kernelThreads'] = String(kernel.threads);
+  badge.dataset['kernelHelpers'] = String(kernel.helpers);
+  badge.title = `@rnnkit/cells' recurrence kernel: large layers split over ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}; ${kernel.helpers} helper thread${kernel.helpers === 1 ? '' : 's'} running`;
+}
 const banner = h('div', { class: 'banner', role: 'alert', hidden: true, 'data-testid': 'error' });
 app.before(banner);
 
@@ -77,7 +84,8 @@ client.onEvent((event) => {
   switch (event.type) {
     case 'ready': {
       const b = event.backend;
-      badge.textContent = `${b.backend}${b.simd ? ' · SIMD' : ''} · ${b.threads} thread${b.threads === 1 ? '' : 's'} · in a Web Worker`;
+      badge.textContent = `${b.backend}${b.simd ? ' · SIMD' : ''} · ${b.threads} thread${b.threads === 1 ? '' : 's'} · recurrence kernel ${b.kernel.threads} thread${b.kernel.threads === 1 ? '' : 's'} · in a Web Worker`;
+      showKernel(b.kernel);
       badge.classList.add('ok');
       const d = event.data;
       sentimentTrain.setReady(
@@ -105,6 +113,7 @@ client.onEvent((event) => {
   if (task === 'chars') chars.handle(event);
   if (event.type === 'epoch' && task === 'sentiment') sentiment.refresh();
   if (event.type === 'finished') {
+    showKernel(event.kernel);
     training = null;
     for (const p of panels) p.setBusy(false);
     if (task === 'sentiment') void sentimentInspector.show();

@@ -21,6 +21,8 @@ export interface BackendSummary {
   readonly backend: string;
   readonly simd: boolean;
   readonly threads: number;
+  /** @rnnkit/cells' recurrence kernel: the threads large layers split over, and helpers running now. */
+  readonly kernel: { readonly threads: number; readonly helpers: number };
 }
 
 export interface DataSummary {
@@ -97,7 +99,7 @@ export type FromWorker =
       readonly samplesPerSecond: number;
     }
   | { readonly type: 'epoch'; readonly task: TaskName; readonly epoch: number; readonly globalStep: number; readonly logs: Readonly<Record<string, number>>; readonly sample?: string }
-  | { readonly type: 'finished'; readonly task: TaskName; readonly reason: 'done' | 'stopped'; readonly seconds: number }
+  | { readonly type: 'finished'; readonly task: TaskName; readonly reason: 'done' | 'stopped'; readonly seconds: number; readonly kernel: BackendSummary['kernel'] }
   | { readonly type: 'classified'; readonly id: number; readonly score: number; readonly words: readonly WordScore[] }
   | { readonly type: 'generated'; readonly id: number; readonly prompt: string; readonly text: string; readonly skipped: string }
   | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[]; readonly readout: Readout }

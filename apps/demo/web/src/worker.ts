@@ -3,6 +3,7 @@
  * It loads the data, trains with @rnnkit/training's `fit`, and answers classify / generate / inspect
  * requests — also while training, between two updates.
  */
+import { recurrenceKernelInfo } from '@rnnkit/cells';
 import { initBackend } from '@rnnkit/tensor';
 import { loadModelFromIndexedDb, saveModelToIndexedDb } from '@rnnkit/models';
 import type { Sequential } from '@rnnkit/models';
@@ -18,7 +19,7 @@ import { decodeImdbSlice } from './imdb-slice';
 import type { ImdbSlice } from './imdb-slice';
 import { denseReadout, inspectRecurrent } from './inspect';
 import { charModel, sentimentModel } from './models';
-import type { FromWorker, Readout, StateSeries, TaskName, ToWorker, TrainSettings } from './protocol';
+import type { BackendSummary, FromWorker, Readout, StateSeries, TaskName, ToWorker, TrainSettings } from './protocol';
 import { classifyReview, lexicon, readTokens, reviewText, splitData } from './sentiment';
 import type { Lexicon } from './sentiment';
 
@@ -142,7 +143,7 @@ async function train(settings: TrainSettings, d: Data): Promise<void> {
     if (!(error instanceof TrainingStopped)) throw error;
     reason = 'stopped';
   }
-  post({ type: 'finished', task: settings.task, reason, seconds: (performance.now() - started) / 1000 });
+  post({ type: 'finished', task: settings.task, reason, seconds: (performance.now() - started) / 1000, kernel: kernelSummary() });
 }
 
 function needModel(task: TaskName): Sequential {
@@ -186,7 +187,7 @@ function handle(message: ToWorker): void {
       train(message.settings, needData())
         .catch((error: unknown) => {
           post({ type: 'error', message: `Training failed: ${error instanceof Error ? error.message : String(error)}` });
-          post({ type: 'finished', task: message.settings.task, reason: 'stopped', seconds: 0 });
+          post({ type: 'finished', task: message.settings.task, reason: 'stopped', seconds: 0, kernel: kernelSummary() });
         })
         .finally(() => {
           training = false;
@@ -266,11 +267,17 @@ function cellOf(model: Sequential): 'simplernn' | 'lstm' | 'gru' {
   return kind === 'simpleRnn' ? 'simplernn' : kind;
 }
 
+function kernelSummary(): BackendSummary['kernel'] {
+  const { threads, helpers } = recurrenceKernelInfo();
+  return { threads, helpers };
+}
+
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'init') {
     initBackend({
       backend: 'wasm',
+      threads: 1, // tfjs' threaded build fails to start its workers from this bundled module worker; the recurrence kernel has its own threads
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -282,7 +289,7 @@ scope.onmessage = (event) => {
         const d = data;
         post({
           type: 'ready',
-          backend,
+          backend: { ...backend, kernel: kernelSummary() },
           data: {
             imdbTrain: d.imdb.train.sequences.length,
             imdbTest: d.imdb.test.sequences.length,

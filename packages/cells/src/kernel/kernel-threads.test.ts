@@ -14,7 +14,7 @@ import type { ScanOptions } from '../scan-options';
 import type { CellState } from '../state';
 import { allCellVariants, disposeParams, lengthsMask, randomParams, stateTensors, uniform } from '../test-utils';
 import { recurrenceKernel, sharedKernelModule } from './kernel-module';
-import { helperStates, kernelParts, recurrenceThreads, runParts, setHelperIdleMs, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
+import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, runParts, setHelperIdleMs, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
 
 const T = 6;
 const I = 3;
@@ -60,6 +60,7 @@ afterAll(() => {
 test('under Node the kernel runs on a shared memory and the auto setting uses the cores', () => {
   expect(recurrenceKernel()).not.toBeNull();
   expect(sharedKernelModule()).not.toBeNull();
+  expect(recurrenceKernelInfo()).toMatchObject({ loaded: true, sharedMemory: true });
   expect(recurrenceThreads()).toBeGreaterThanOrEqual(1);
   setRecurrenceThreads(1);
   expect(kernelParts(128, 1e9)).toBe(1);
@@ -99,6 +100,7 @@ describe.each([
       await helpersIdle(threads - 1);
       const split = tidy(() => probeResults(config, params, xs, opts, init));
       expect(helperStates().slice(0, threads - 1)).toEqual(Array(threads - 1).fill('idle'));
+      expect(recurrenceKernelInfo()).toMatchObject({ threads, helpers: threads - 1 });
       const forwardCount = config.kind === 'lstm' ? 3 : 2;
       split.forEach((t, i) => {
         if (i < forwardCount) expect(Array.from(t.dataSync())).toEqual(Array.from(one[i]!.dataSync()));

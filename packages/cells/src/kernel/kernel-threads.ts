@@ -3,20 +3,21 @@
  * (`kernel-recurrence.ts`), this thread runs the first part's kernel calls and each helper thread
  * one other part's, all at once, over the kernel's shared memory (`kernel-module.ts`).
  *
- * A helper is a `worker_threads` worker with its own instance of the shared-memory module. Each
+ * A helper is a worker (`worker_threads` under Node; a Blob-URL Web Worker in a cross-origin-
+ * isolated page or its workers) with its own instance of the shared-memory module. Each
  * has a control block (Int32Array over a SharedArrayBuffer) and a command buffer (the encoded calls,
  * `kernel-calls.ts`); this thread writes the commands, bumps SEQ and notifies, runs its own part,
  * then waits (`Atomics.wait`) until the helper's DONE equals SEQ. Splitting, not timing, decides
  * which rows a part has, so results do not depend on which thread ran what — a part whose helper
  * is busy or not started yet runs here, on the same rows.
  *
- * Helpers are Node-only for now (browsers would need a Blob-URL worker and a page that is
- * cross-origin isolated); they are unref'd, so they never keep a process alive, and a helper idle
- * for 10 s exits (a later split starts a new one).
+ * Under Node helpers are unref'd, so they never keep a process alive. A helper idle for 10 s exits
+ * (a later split starts a new one). Where `Atomics.wait` is refused (a page's main thread), this
+ * thread spins on `Atomics.load` for the helpers' last microseconds instead.
  */
 import { KERNEL_FUNCTIONS, encodeCalls, runCalls } from './kernel-calls';
 import type { KernelCall } from './kernel-calls';
-import { sharedKernelModule } from './kernel-module';
+import { recurrenceKernel, sharedKernelModule } from './kernel-module';
 import type { KernelExports, SharedKernelModule } from './kernel-module';
 
 /** Control block slots. */
@@ -38,9 +39,8 @@ let helperIdleMs = 10_000;
 const COMMAND_SLOTS = 4096;
 const MESSAGE_BYTES = 1024;
 
-/** The helper's program (a CommonJS script run by `new Worker(source, { eval: true })`). */
-const HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+/** The helper's loop, given `workerData` (both platforms). */
+const HELPER_LOOP = `
 const { module, memory, control, commands, message, functions } = workerData;
 const [STATE, SEQ, DONE, FAILED_CALL, IDLE_MS] = [${STATE}, ${SEQ}, ${DONE}, ${FAILED_CALL}, ${IDLE_MS}];
 const [IDLE, EXITED, BROKEN] = [${IDLE}, ${EXITED}, ${BROKEN}];
@@ -88,6 +88,12 @@ if (kernel !== undefined) {
 }
 `;
 
+/** The helper under Node: a CommonJS script run by `new Worker(source, { eval: true, workerData })`. */
+const NODE_HELPER_SOURCE = `const { workerData } = require('node:worker_threads');\n${HELPER_LOOP}`;
+
+/** The helper in browsers: a classic worker script that gets `workerData` as its first message, and closes after its loop. */
+const WEB_HELPER_SOURCE = `self.onmessage = (event) => {\nself.onmessage = null;\nconst workerData = event.data;\n${HELPER_LOOP}\nself.close();\n};`;
+
 /** What this module uses of Node's `worker_threads` (reached without an import, so bundles for browsers stay clean). */
 interface NodeWorker {
   unref(): void;
@@ -101,6 +107,20 @@ interface NodeOs {
 }
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
+}
+/** What this module uses of a browser's globals (declared here: the package's types are Node's). */
+interface WebGlobals {
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  Worker?: new (url: string) => { postMessage(message: unknown): void; onerror: ((event: unknown) => void) | null };
+  Blob?: new (parts: string[], options: { type: string }) => object;
+  URL?: { createObjectURL?(blob: object): string };
+}
+
+function webGlobals(): WebGlobals | null {
+  const g = globalThis as WebGlobals;
+  const usable = g.crossOriginIsolated === true && typeof g.Worker === 'function' && typeof g.Blob === 'function' && typeof g.URL?.createObjectURL === 'function';
+  return usable ? g : null;
 }
 
 function nodeBuiltin<T>(id: string): T | null {
@@ -120,9 +140,25 @@ interface Helper {
   readonly memory: WebAssembly.Memory;
 }
 
-function spawnHelper(shared: SharedKernelModule): Helper | null {
+/** Starts a helper worker with `workerData` (Node first, then a browser's); false where none can start. */
+function startWorker(workerData: object, onError: () => void): boolean {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
-  if (threads === null) return null;
+  if (threads !== null) {
+    const worker = new threads.Worker(NODE_HELPER_SOURCE, { eval: true, workerData });
+    worker.on('error', onError);
+    worker.unref();
+    return true;
+  }
+  const web = webGlobals();
+  if (web === null) return false;
+  const url = web.URL!.createObjectURL!(new web.Blob!([WEB_HELPER_SOURCE], { type: 'text/javascript' }));
+  const worker = new web.Worker!(url);
+  worker.onerror = onError;
+  worker.postMessage(workerData);
+  return true;
+}
+
+function spawnHelper(shared: SharedKernelModule): Helper | null {
   const helper: Helper = {
     control: new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4)),
     commands: new Float64Array(new SharedArrayBuffer(COMMAND_SLOTS * 8)),
@@ -130,17 +166,12 @@ function spawnHelper(shared: SharedKernelModule): Helper | null {
     memory: shared.memory,
   };
   Atomics.store(helper.control, IDLE_MS, helperIdleMs);
+  const workerData = { ...shared, control: helper.control, commands: helper.commands, message: helper.message, functions: KERNEL_FUNCTIONS };
   try {
-    const worker = new threads.Worker(HELPER_SOURCE, {
-      eval: true,
-      workerData: { ...shared, control: helper.control, commands: helper.commands, message: helper.message, functions: KERNEL_FUNCTIONS },
-    });
-    worker.on('error', () => Atomics.store(helper.control, STATE, BROKEN));
-    worker.unref();
+    return startWorker(workerData, () => Atomics.store(helper.control, STATE, BROKEN)) ? helper : null;
   } catch {
     return null;
   }
-  return helper;
 }
 
 let setting: number | 'auto' = 'auto';
@@ -149,13 +180,15 @@ const helpers: Array<Helper | null> = [];
 /** Threads the 'auto' setting uses: this machine's cores, at most 4; 1 where helpers cannot run. */
 function autoThreads(): number {
   const os = nodeBuiltin<NodeOs>('node:os');
-  if (os === null || nodeBuiltin<NodeWorkerThreads>('node:worker_threads') === null) return 1;
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+  const cores =
+    os !== null && nodeBuiltin<NodeWorkerThreads>('node:worker_threads') !== null ? os.availableParallelism() : (webGlobals()?.navigator?.hardwareConcurrency ?? 1);
+  return Math.max(1, Math.min(4, cores));
 }
 
 /**
  * Sets how many threads the recurrence kernel may use for one layer: `'auto'` (the default: the
- * machine's cores, at most 4, under Node; 1 in browsers) or a count ≥ 1 (1: this thread only).
+ * machine's cores, at most 4, under Node and in cross-origin-isolated pages; else 1) or a count
+ * ≥ 1 (1: this thread only).
  * Large layers (see {@link kernelParts}) split their batch into that many parts, run at once.
  * Gradients then sum per-part partial sums: they can differ from one thread's in the last bits
  * (≤ 3e-7 relative), and are the same from run to run for the same setting.
@@ -204,6 +237,22 @@ function helperFor(i: number, shared: SharedKernelModule): Helper | null {
   return helper;
 }
 
+let canWait = true;
+
+/** Blocks while control[index] is `value` (at most 1 s, then returns); spins where blocking is refused. */
+function waitWhile(control: Int32Array, index: number, value: number): void {
+  if (canWait) {
+    try {
+      Atomics.wait(control, index, value, 1000);
+      return;
+    } catch {
+      canWait = false; // a page's main thread may not block
+    }
+  }
+  const until = performance.now() + 1000;
+  while (Atomics.load(control, index) === value && performance.now() < until);
+}
+
 function failure(helper: Helper): string {
   const end = helper.message.indexOf(0);
   return new TextDecoder().decode(helper.message.slice(0, end < 0 ? helper.message.length : end));
@@ -237,10 +286,36 @@ export function runParts(kernel: KernelExports, parts: ReadonlyArray<readonly Ke
       const done = Atomics.load(helper.control, DONE);
       if (done === seq) break;
       if (Atomics.load(helper.control, STATE) === BROKEN) throw new Error(`scan: a kernel helper thread stopped: ${failure(helper)}`);
-      Atomics.wait(helper.control, DONE, done, 1000);
+      waitWhile(helper.control, DONE, done);
     }
     if (Atomics.load(helper.control, FAILED_CALL) !== 0) throw new Error(`scan: a kernel call failed on a helper thread: ${failure(helper)}`);
   }
+}
+
+/** What the recurrence kernel runs on here ({@link recurrenceKernelInfo}). */
+export interface RecurrenceKernelInfo {
+  /** The WebAssembly SIMD kernel is loaded (else `scan` runs its tfjs-op recurrence). */
+  readonly loaded: boolean;
+  /** Its memory is shared, so large layers can split over threads. */
+  readonly sharedMemory: boolean;
+  /** The thread count large layers split over ({@link recurrenceThreads}). */
+  readonly threads: number;
+  /** Helper threads running now (they start on the first large layer and exit after 10 s idle). */
+  readonly helpers: number;
+}
+
+/**
+ * What the recurrence kernel runs on here — loaded or not, shared memory, threads, running helpers
+ * — loading the kernel if it is not yet (where it can load synchronously).
+ *
+ * @example
+ * const { threads, helpers } = recurrenceKernelInfo(); // e.g. { …, threads: 2, helpers: 1 } after a large layer
+ */
+export function recurrenceKernelInfo(): RecurrenceKernelInfo {
+  const loaded = recurrenceKernel() !== null;
+  const sharedMemory = sharedKernelModule() !== null;
+  const running = helpers.filter((h) => h !== null && [IDLE, BUSY].includes(Atomics.load(h.control, STATE))).length;
+  return { loaded, sharedMemory, threads: sharedMemory ? recurrenceThreads() : 1, helpers: running };
 }
 
 const STATE_NAMES = ['starting', 'idle', 'busy', 'exited', 'broken'] as const;
