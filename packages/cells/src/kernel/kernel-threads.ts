@@ -189,7 +189,7 @@ function autoThreads(): number {
  * Sets how many threads the recurrence kernel may use for one layer: `'auto'` (the default: the
  * machine's cores, at most 4, under Node and in cross-origin-isolated pages; else 1) or a count
  * ≥ 1 (1: this thread only).
- * Large layers (see {@link kernelParts}) split their batch into that many parts, run at once.
+ * Large layers (B·T·G·H ≥ 262,144) split their batch into that many parts, run at once.
  * Gradients then sum per-part partial sums: they can differ from one thread's in the last bits
  * (≤ 3e-7 relative), and are the same from run to run for the same setting.
  */
