@@ -11,6 +11,7 @@ export { cellStep } from './cell-step';
 export type { CellStepOptions } from './cell-step';
 export { scan } from './scan';
 export { recurrenceKernelInfo, recurrenceThreads, setRecurrenceThreads } from './kernel/kernel-threads';
+export { releaseRecurrenceKernel } from './kernel/kernel-release';
 export type { RecurrenceKernelInfo } from './kernel/kernel-threads';
 export { scanReference } from './scan-reference';
 export type { ScanOptions, ScanResult } from './scan-options';

@@ -167,6 +167,15 @@ export async function prepareRecurrenceKernel(): Promise<boolean> {
 }
 
 /**
+ * Forgets the loaded kernel: its instance and memory go to the garbage collector once nothing else
+ * holds them, and the next {@link recurrenceKernel} call loads a fresh one. `kernel-release.ts`
+ * copies resident results out and stops the helpers first.
+ */
+export function unloadRecurrenceKernel(): void {
+  if (state.status === 'ready') state = { status: 'unloaded' };
+}
+
+/**
  * The loaded kernel's module and shared memory, for helper threads; null when the kernel is not
  * loaded or runs on an ordinary (unshared) memory.
  */

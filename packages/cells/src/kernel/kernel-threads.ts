@@ -57,9 +57,9 @@ try {
   Atomics.store(control, STATE, BROKEN);
   Atomics.notify(control, STATE);
 }
-if (kernel !== undefined) {
-  let seen = Atomics.load(control, SEQ);
-  Atomics.store(control, STATE, IDLE);
+let seen = Atomics.load(control, SEQ);
+// a helper told to stop while it was starting (STATE no longer 0) never enters its loop
+if (kernel !== undefined && Atomics.compareExchange(control, STATE, 0, IDLE) === 0) {
   Atomics.notify(control, STATE);
   for (;;) {
     if (Atomics.wait(control, SEQ, seen, Atomics.load(control, IDLE_MS)) === 'timed-out') {
@@ -67,6 +67,7 @@ if (kernel !== undefined) {
       continue;
     }
     seen = Atomics.load(control, SEQ);
+    if (Atomics.load(control, STATE) === EXITED) break; // told to stop
     let failed = 0;
     try {
       let at = 1;
@@ -264,7 +265,10 @@ function failure(helper: Helper): string {
  * Returns when every part is done; throws what a helper's call threw.
  */
 export function runParts(kernel: KernelExports, parts: ReadonlyArray<readonly KernelCall[]>): void {
-  const shared = sharedKernelModule();
+  // helpers run over the current kernel's memory: parts of a kernel released since (a backward
+  // after `releaseRecurrenceKernel`) run here
+  const current = sharedKernelModule();
+  const shared = current !== null && current.memory === kernel.memory ? current : null;
   const dispatched: Array<{ helper: Helper; seq: number }> = [];
   const local: Array<readonly KernelCall[]> = [];
   parts.forEach((calls, p) => {
@@ -319,6 +323,20 @@ export function recurrenceKernelInfo(): RecurrenceKernelInfo {
 }
 
 const STATE_NAMES = ['starting', 'idle', 'busy', 'exited', 'broken'] as const;
+
+/**
+ * Stops every helper: an idle one exits at once, a starting one as soon as it starts (this thread
+ * never leaves one busy: `runParts` returns only when its parts are done). Later splits start new ones.
+ */
+export function stopHelpers(): void {
+  for (const h of helpers) {
+    if (h === null) continue;
+    Atomics.store(h.control, STATE, EXITED);
+    Atomics.add(h.control, SEQ, 1);
+    Atomics.notify(h.control, SEQ);
+  }
+  helpers.length = 0;
+}
 
 /** Package-internal (tests, bench): each helper slot's state, null for a slot never started. */
 export function helperStates(): Array<(typeof STATE_NAMES)[number] | null> {

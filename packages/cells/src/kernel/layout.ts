@@ -55,6 +55,8 @@ export interface Held {
 }
 
 interface Residency {
+  /** The kernel whose memory holds them (a released kernel's results were copied out on release). */
+  readonly kernel: KernelExports;
   readonly start: number;
   readonly end: number;
   readonly held: readonly Held[];
@@ -62,10 +64,16 @@ interface Residency {
 
 let resident: Residency | null = null;
 
-function evict(kernel: KernelExports): void {
+/** Copies every resident result out of the kernel memory (before a call overwrites it, or that memory goes away). */
+export function evictResident(): void {
   if (resident === null) return;
-  for (const h of resident.held) if (h.data === null) h.data = read(kernel, h.ptr, h.floats);
+  for (const h of resident.held) if (h.data === null) h.data = read(resident.kernel, h.ptr, h.floats);
   resident = null;
+}
+
+/** The resident results when they live in `kernel`'s memory (`kernel` may be a recording view of it). */
+function residentIn(kernel: KernelExports): Residency | null {
+  return resident !== null && resident.kernel.memory === kernel.memory ? resident : null;
 }
 
 /**
@@ -73,9 +81,9 @@ function evict(kernel: KernelExports): void {
  * returns their handles; the previous resident results are evicted first.
  */
 export function hold(kernel: KernelExports, start: number, end: number, buffers: ReadonlyArray<{ readonly ptr: number; readonly floats: number }>): Held[] {
-  evict(kernel);
+  evictResident();
   const held = buffers.map(({ ptr, floats }) => ({ data: null, ptr, floats }));
-  resident = { start, end, held };
+  resident = { kernel, start, end, held };
   return held;
 }
 
@@ -99,11 +107,12 @@ export type Slot = Float32Array | number | Held | null;
  */
 export function place(kernel: KernelExports, slots: readonly Slot[], base = 0): { pointers: number[]; end: number } {
   const inPlace = (s: Slot): boolean => isHeld(s) && s.data === null;
-  const usesResident = resident !== null && slots.some(inPlace);
-  const from = usesResident ? Math.max(base, resident!.end) : base;
+  const here = residentIn(kernel);
+  const usesResident = here !== null && slots.some(inPlace);
+  const from = usesResident ? Math.max(base, here.end) : base;
   const sizes = slots.map((s) => (s === null || inPlace(s) ? 0 : typeof s === 'number' ? s : isHeld(s) ? s.floats : s.length));
   const { pointers, end } = reserve(kernel, sizes, from);
-  if (!usesResident && resident !== null && pointers[0]! < resident.end && end > resident.start) evict(kernel);
+  if (!usesResident && here !== null && pointers[0]! < here.end && end > here.start) evictResident();
   return {
     pointers: slots.map((s, i) => {
       if (s === null) return 0;
