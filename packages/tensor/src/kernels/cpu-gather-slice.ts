@@ -19,12 +19,17 @@ type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedA
 /** Rows at least this long are copied with `TypedArray.set`; shorter ones element by element. */
 const SHORT_ROW = 128;
 
-/** out[o, n, :] = x[o, ids[n], :] for x viewed as [outer, axisDim, inner]. Throws on an id outside [0, axisDim). */
-export function gatherRows(x: TypedArray, outer: number, axisDim: number, inner: number, ids: ArrayLike<number>, out: TypedArray): void {
+/** Throws, naming the value, when an index is outside [0, axisDim). */
+export function checkIds(ids: ArrayLike<number>, axisDim: number): void {
   for (let n = 0; n < ids.length; n++) {
     const id = ids[n]!;
     if (!(id >= 0 && id < axisDim)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${axisDim - 1}]`);
   }
+}
+
+/** out[o, n, :] = x[o, ids[n], :] for x viewed as [outer, axisDim, inner]. Throws on an id outside [0, axisDim). */
+export function gatherRows(x: TypedArray, outer: number, axisDim: number, inner: number, ids: ArrayLike<number>, out: TypedArray): void {
+  checkIds(ids, axisDim);
   for (let o = 0; o < outer; o++) {
     for (let n = 0; n < ids.length; n++) {
       const from = (o * axisDim + ids[n]!) * inner;
