@@ -141,6 +141,9 @@ interface Helper {
   readonly memory: WebAssembly.Memory;
 }
 
+/** The browser helper's script as a Blob URL, made once for the page's life. */
+let webHelperUrl: string | undefined;
+
 /** Starts a helper worker with `workerData` (Node first, then a browser's); false where none can start. */
 function startWorker(workerData: object, onError: () => void): boolean {
   const threads = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
@@ -152,8 +155,8 @@ function startWorker(workerData: object, onError: () => void): boolean {
   }
   const web = webGlobals();
   if (web === null) return false;
-  const url = web.URL!.createObjectURL!(new web.Blob!([WEB_HELPER_SOURCE], { type: 'text/javascript' }));
-  const worker = new web.Worker!(url);
+  webHelperUrl ??= web.URL!.createObjectURL!(new web.Blob!([WEB_HELPER_SOURCE], { type: 'text/javascript' }));
+  const worker = new web.Worker!(webHelperUrl);
   worker.onerror = onError;
   worker.postMessage(workerData);
   return true;
@@ -191,8 +194,9 @@ function autoThreads(): number {
  * machine's cores, at most 4, under Node and in cross-origin-isolated pages; else 1) or a count
  * ≥ 1 (1: this thread only).
  * Large layers (B·T·G·H ≥ 262,144) split their batch into that many parts, run at once.
- * Gradients then sum per-part partial sums: they can differ from one thread's in the last bits
- * (≤ 3e-7 relative), and are the same from run to run for the same setting.
+ * Gradients then add per-part partial sums: they can differ from one thread's by float32 rounding
+ * (the order of the sums over batch rows), and are the same from run to run for the same thread
+ * count.
  */
 export function setRecurrenceThreads(threads: number | 'auto'): void {
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) {
