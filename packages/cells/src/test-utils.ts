@@ -1,8 +1,10 @@
 /** Helpers for this package's tests (not built, not exported). */
-import { createRng, dispose, tensor, tensor2d } from '@rnnkit/tensor';
+import { createRng, dispose, grads, mul, sum, tensor, tensor2d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { gruCell, initCellParams, lstmCell, simpleRnnCell } from './index';
-import type { CellConfig, CellParams, CellState } from './index';
+import type { CellConfig, CellParams, CellState, ScanOptions } from './index';
+import { scanWith } from './scan';
+import type { Recurrence } from './scan';
 
 /** Seeded uniform values in [lo, hi) as a float32 tensor. */
 export function uniform(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
@@ -46,4 +48,31 @@ export function allCellVariants(inputSize: number, units: number): Array<[string
     ['gru resetBefore', gruCell({ inputSize, units, resetAfter: false })],
     ['gru resetAfter hardSigmoidKeras3 no bias', gruCell({ inputSize, units, recurrentActivation: 'hardSigmoidKeras3', useBias: false })],
   ];
+}
+
+function paramList(params: CellParams): Tensor[] {
+  return [params.wxh, params.whh, ...(params.bh === undefined ? [] : [params.bh])];
+}
+
+/**
+ * `scanWith(recurrence, …)`'s outputs and states, then the gradients of a seeded probe loss
+ * (Σ_i Σ result_i ⊙ U_i) with respect to xs, the initial state (when given) and the params.
+ */
+export function scanProbe(recurrence: Recurrence, config: CellConfig, params: CellParams, xs: Tensor, options: ScanOptions, init: CellState | null): Tensor[] {
+  const stateCount = init === null ? 0 : stateTensors(init).length;
+  const run = (args: Tensor[]): Tensor[] => {
+    const [x, ...rest] = args;
+    const s = rest.slice(0, stateCount);
+    const ps = rest.slice(stateCount);
+    const p: CellParams = ps.length === 3 ? { wxh: ps[0]!, whh: ps[1]!, bh: ps[2]! } : { wxh: ps[0]!, whh: ps[1]! };
+    const opts = s.length === 0 ? options : { ...options, initialState: s.length === 2 ? { h: s[0]!, c: s[1]! } : { h: s[0]! } };
+    const r = scanWith(recurrence, config, p, x!, opts as ScanOptions<never>);
+    return [r.outputs, ...stateTensors(r.state)];
+  };
+  const args = [xs, ...(init === null ? [] : stateTensors(init)), ...paramList(params)];
+  const probe = (a: Tensor[]): Tensor =>
+    run(a)
+      .map((o, i) => sum(mul(o, uniform(o.shape, 100 + i))))
+      .reduce((x, y) => x.add(y));
+  return [...run(args), ...grads((...a: Tensor[]) => probe(a))(args)];
 }

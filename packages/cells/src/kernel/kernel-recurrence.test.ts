@@ -8,12 +8,11 @@ import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit
 import { ACTIVATION_NAMES } from '../activations';
 import { gruCell, lstmCell, simpleRnnCell } from '../config';
 import type { CellConfig } from '../config';
-import type { CellParams } from '../params';
 import { defaultRecurrence, scanWith } from '../scan';
 import type { Recurrence } from '../scan';
 import type { ScanOptions } from '../scan-options';
 import type { CellState } from '../state';
-import { allCellVariants, disposeParams, lengthsMask, randomParams, stateTensors, uniform } from '../test-utils';
+import { allCellVariants, disposeParams, lengthsMask, randomParams, scanProbe, uniform } from '../test-utils';
 import { recurrenceKernel } from './kernel-module';
 
 const T = 7;
@@ -56,30 +55,6 @@ function activationVariants(units: number): Array<[string, CellConfig]> {
   return list;
 }
 
-function paramList(params: CellParams): Tensor[] {
-  return [params.wxh, params.whh, ...(params.bh === undefined ? [] : [params.bh])];
-}
-
-/** outputs, states, and gradients of a probe loss with respect to xs, the initial state and the params. */
-function evaluate(recurrence: Recurrence, config: CellConfig, params: CellParams, xs: Tensor, options: ScanOptions, init: CellState | null): Tensor[] {
-  const stateCount = init === null ? 0 : stateTensors(init).length;
-  const run = (args: Tensor[]): Tensor[] => {
-    const [x, ...rest] = args;
-    const s = rest.slice(0, stateCount);
-    const ps = rest.slice(stateCount);
-    const p: CellParams = ps.length === 3 ? { wxh: ps[0]!, whh: ps[1]!, bh: ps[2]! } : { wxh: ps[0]!, whh: ps[1]! };
-    const opts = s.length === 0 ? options : { ...options, initialState: s.length === 2 ? { h: s[0]!, c: s[1]! } : { h: s[0]! } };
-    const r = scanWith(recurrence, config, p, x!, opts as ScanOptions<never>);
-    return [r.outputs, ...stateTensors(r.state)];
-  };
-  const args = [xs, ...(init === null ? [] : stateTensors(init)), ...paramList(params)];
-  const probe = (a: Tensor[]): Tensor =>
-    run(a)
-      .map((o, i) => sum(mul(o, uniform(o.shape, 100 + i))))
-      .reduce((x, y) => x.add(y));
-  return [...run(args), ...grads((...a: Tensor[]) => probe(a))(args)];
-}
-
 test('the kernel loads here (Node has WebAssembly SIMD), and scan uses it; oversized layers go to the tfjs-op recurrence', () => {
   expect(recurrenceKernel()).not.toBeNull();
   const config = lstmCell({ inputSize: 3, units: 4 });
@@ -108,8 +83,8 @@ describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recur
                 ? { h: uniform([batch, units], 33, -0.5, 0.5), c: uniform([batch, units], 34, -0.5, 0.5) }
                 : { h: uniform([batch, units], 33, -0.5, 0.5) };
             const options = set.options(batch);
-            const kernel = evaluate('kernel', config, params, xs, options, init);
-            const ops = evaluate('ops', config, params, xs, options, init);
+            const kernel = scanProbe('kernel', config, params, xs, options, init);
+            const ops = scanProbe('ops', config, params, xs, options, init);
             const forwardCount = config.kind === 'lstm' ? 3 : 2;
             expect(kernel.length).toBe(ops.length);
             kernel.forEach((t, i) => expectClose(t, ops[i]!, i < forwardCount ? forwardTol : gradTol, `result ${i}`));
@@ -125,8 +100,8 @@ describeEachBackend(['cpu', 'wasm'], 'recurrence kernel equals the tfjs-op recur
       const params = randomParams(config, 61);
       tidy(() => {
         const xs = uniform([1, 1, 1], 62);
-        const kernel = evaluate('kernel', config, params, xs, { returnSequences: true }, null);
-        const ops = evaluate('ops', config, params, xs, { returnSequences: true }, null);
+        const kernel = scanProbe('kernel', config, params, xs, { returnSequences: true }, null);
+        const ops = scanProbe('ops', config, params, xs, { returnSequences: true }, null);
         kernel.forEach((t, i) => expectClose(t, ops[i]!, i < 2 ? forwardTol : gradTol, `${config.kind} result ${i}`));
         const empty = scanWith('kernel', config, params, uniform([0, 3, 1], 63), { returnSequences: true });
         expect(empty.outputs.shape).toEqual([0, 3, 1]);

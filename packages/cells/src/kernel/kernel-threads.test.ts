@@ -3,16 +3,14 @@
  * bit, gradients up to the order of the float32 sums over rows) for every cell variant and option set, with the parts
  * really running on helper threads; helpers report failures, exit when idle and restart.
  */
-import { grads, mul, sum, tidy } from '@rnnkit/tensor';
+import { grads, sum, tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit';
 import { lstmCell } from '../config';
-import type { CellConfig } from '../config';
-import type { CellParams } from '../params';
 import { scanWith } from '../scan';
 import type { ScanOptions } from '../scan-options';
 import type { CellState } from '../state';
-import { allCellVariants, disposeParams, lengthsMask, randomParams, stateTensors, uniform } from '../test-utils';
+import { allCellVariants, disposeParams, lengthsMask, randomParams, scanProbe, stateTensors, uniform } from '../test-utils';
 import { recurrenceKernel, sharedKernelModule } from './kernel-module';
 import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, runParts, setHelperIdleMs, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
 
@@ -27,25 +25,6 @@ async function helpersIdle(count: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`helpers did not become idle: ${JSON.stringify(helperStates())}`);
-}
-
-function probeResults(config: CellConfig, params: CellParams, xs: Tensor, options: ScanOptions, init: CellState | null): Tensor[] {
-  const stateCount = init === null ? 0 : stateTensors(init).length;
-  const run = (args: Tensor[]): Tensor[] => {
-    const [x, ...rest] = args;
-    const s = rest.slice(0, stateCount);
-    const ps = rest.slice(stateCount);
-    const p: CellParams = ps.length === 3 ? { wxh: ps[0]!, whh: ps[1]!, bh: ps[2]! } : { wxh: ps[0]!, whh: ps[1]! };
-    const opts = s.length === 0 ? options : { ...options, initialState: s.length === 2 ? { h: s[0]!, c: s[1]! } : { h: s[0]! } };
-    const r = scanWith('kernel', config, p, x!, opts as ScanOptions<never>);
-    return [r.outputs, ...stateTensors(r.state)];
-  };
-  const args = [xs, ...(init === null ? [] : stateTensors(init)), params.wxh, params.whh, ...(params.bh === undefined ? [] : [params.bh])];
-  const probe = (a: Tensor[]): Tensor =>
-    run(a)
-      .map((o, i) => sum(mul(o, uniform(o.shape, 200 + i))))
-      .reduce((x, y) => x.add(y));
-  return [...run(args), ...grads((...a: Tensor[]) => probe(a))(args)];
 }
 
 let previousWork = 0;
@@ -93,12 +72,12 @@ describe.each([
           ? { h: uniform([batch, 6], 73, -0.5, 0.5), c: uniform([batch, 6], 74, -0.5, 0.5) }
           : { h: uniform([batch, 6], 73, -0.5, 0.5) };
       const opts = makeOptions(batch);
-      const one = tidy(() => probeResults(config, params, xs, opts, init));
+      const one = tidy(() => scanProbe('kernel', config, params, xs, opts, init));
       setRecurrenceThreads(threads);
       expect(kernelParts(batch, 1)).toBe(Math.min(threads, Math.floor(batch / 4)));
-      tidy(() => probeResults(config, params, xs, opts, init)); // starts the helpers
+      tidy(() => scanProbe('kernel', config, params, xs, opts, init)); // starts the helpers
       await helpersIdle(threads - 1);
-      const split = tidy(() => probeResults(config, params, xs, opts, init));
+      const split = tidy(() => scanProbe('kernel', config, params, xs, opts, init));
       expect(helperStates().slice(0, threads - 1)).toEqual(Array(threads - 1).fill('idle'));
       expect(recurrenceKernelInfo()).toMatchObject({ threads, helpers: threads - 1 });
       const forwardCount = config.kind === 'lstm' ? 3 : 2;
