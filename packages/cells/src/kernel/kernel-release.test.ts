@@ -37,7 +37,7 @@ describeEachBackend(['wasm'], 'releaseRecurrenceKernel', () => {
     const before = recurrenceKernel()!;
     const grown = before.memory.buffer.byteLength;
     expect(grown).toBeGreaterThan(8 * 2 ** 20);
-    for (let i = 0; i < 100 && recurrenceKernelInfo().helpers === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && recurrenceKernelInfo().helpers === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(recurrenceKernelInfo().helpers).toBe(1);
 
     releaseRecurrenceKernel();

@@ -17,9 +17,9 @@ import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, run
 const T = 6;
 const I = 3;
 
-/** Waits until every started helper is idle (helpers start asynchronously). */
+/** Waits (up to 10 s, for a loaded CI machine) until every started helper is idle (helpers start asynchronously). */
 async function helpersIdle(count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     const states = helperStates();
     if (states.length >= count && states.slice(0, count).every((s) => s === 'idle')) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
