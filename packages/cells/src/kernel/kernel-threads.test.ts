@@ -11,7 +11,8 @@ import { scanWith } from '../scan';
 import type { ScanOptions } from '../scan-options';
 import type { CellState } from '../state';
 import { allCellVariants, disposeParams, lengthsMask, randomParams, scanProbe, stateTensors, uniform } from '../test-utils';
-import { recurrenceKernel, sharedKernelModule } from './kernel-module';
+import { recurrenceKernel, reserve, sharedKernelModule } from './kernel-module';
+import type { KernelCall } from './kernel-calls';
 import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, runParts, setHelperIdleMs, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
 
 const T = 6;
@@ -116,6 +117,19 @@ test("a call that fails on a helper throws here with the helper's message", asyn
   expect(() => runParts(kernel, [[], [{ fn: 'transpose', args: [outOfBounds, 64, 64, 0] }]])).toThrow(/failed on a helper thread: RuntimeError: memory access out of bounds/);
   // the helper carries on
   expect(() => runParts(kernel, [[], []])).not.toThrow();
+});
+
+test("a call that fails on this thread throws only after the helpers' parts have ended", async () => {
+  setRecurrenceThreads(2);
+  const kernel = recurrenceKernel()!;
+  runParts(kernel, [[], []]);
+  await helpersIdle(1);
+  const floats = 2048 * 2048;
+  const { pointers } = reserve(kernel, [floats, floats]);
+  const slow: KernelCall = { fn: 'transpose', args: [pointers[0]!, 2048, 2048, pointers[1]!] }; // some milliseconds
+  const outOfBounds: KernelCall = { fn: 'transpose', args: [kernel.memory.buffer.byteLength + 1024, 64, 64, 0] };
+  expect(() => runParts(kernel, [[outOfBounds], [slow, slow]])).toThrow(/memory access out of bounds/);
+  expect(helperStates()[0]).toBe('idle'); // not 'busy': the memory is nobody's when the error arrives
 });
 
 test('an idle helper exits, and the next split starts a new one', async () => {

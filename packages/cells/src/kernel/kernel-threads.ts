@@ -287,17 +287,30 @@ export function runParts(kernel: KernelExports, parts: ReadonlyArray<readonly Ke
     Atomics.notify(helper.control, SEQ);
     dispatched.push({ helper, seq });
   });
-  runCalls(kernel, parts[0] ?? []);
-  for (const calls of local) runCalls(kernel, calls);
-  for (const { helper, seq } of dispatched) {
-    for (;;) {
-      const done = Atomics.load(helper.control, DONE);
-      if (done === seq) break;
-      if (Atomics.load(helper.control, STATE) === BROKEN) throw new Error(`scan: a kernel helper thread stopped: ${failure(helper)}`);
-      waitWhile(helper.control, DONE, done);
-    }
-    if (Atomics.load(helper.control, FAILED_CALL) !== 0) throw new Error(`scan: a kernel call failed on a helper thread: ${failure(helper)}`);
+  let failed: Error | null = null;
+  try {
+    runCalls(kernel, parts[0] ?? []);
+    for (const calls of local) runCalls(kernel, calls);
+  } catch (error) {
+    failed = error instanceof Error ? error : new Error(String(error));
   }
+  // every dispatched part ends before anything else touches the memory, even after a failure here
+  for (const { helper, seq } of dispatched) {
+    const problem = finish(helper, seq); // always waits: `failed ??= finish(…)` would skip it
+    failed ??= problem;
+  }
+  if (failed !== null) throw failed;
+}
+
+/** Waits until the helper has run command `seq`; what went wrong there, or null. */
+function finish(helper: Helper, seq: number): Error | null {
+  for (;;) {
+    const done = Atomics.load(helper.control, DONE);
+    if (done === seq) break;
+    if (Atomics.load(helper.control, STATE) === BROKEN) return new Error(`scan: a kernel helper thread stopped: ${failure(helper)}`);
+    waitWhile(helper.control, DONE, done);
+  }
+  return Atomics.load(helper.control, FAILED_CALL) === 0 ? null : new Error(`scan: a kernel call failed on a helper thread: ${failure(helper)}`);
 }
 
 /** What the recurrence kernel runs on here ({@link recurrenceKernelInfo}). */
