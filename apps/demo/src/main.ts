@@ -37,7 +37,7 @@ function threadsText(n: number): string {
 }
 
 function backendText(b: BackendInfo): string {
-  const tfjs = b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, ${threadsText(b.threads)})` : '';
+  const tfjs = b.backend === 'wasm' ? ` (SIMD ${b.simd ? 'on' : 'off'}, tfjs on ${threadsText(b.threads)})` : '';
   return `${b.backend}${tfjs}; recurrence kernel: up to ${threadsText(recurrenceThreads())}`;
 }
 
