@@ -33,8 +33,8 @@ export interface TranslateOptions {
 
 export const TRANSLATE_HELP = `rnnkit demo translate ["english sentence" …] — English → French, an encoder–decoder with attention
 
-  Encoder: Embedding → <cell>(units) over the English words; decoder: Embedding → <cell>(units), Luong
-  attention over the encoder outputs, Dense(French vocabulary). Trained with teacher forcing (the
+  Encoder: Embedding → <cell>(units) over the English words; decoder: Embedding → <cell>(units),
+  attention over the encoder outputs (Bahdanau's additive score by default), Dense(French vocabulary). Trained with teacher forcing (the
   decoder reads the true previous word), masked cross-entropy. Afterwards: greedy and beam-search
   translations of held-out sentences and of any sentences given as arguments, and an attention
   heat-map (SVG) of the first one.
@@ -44,7 +44,7 @@ Options:
   --max-length N       keep pairs of at most N tokens a side, punctuation included (default 6)
   --held-out X         fraction of the pairs held out for testing (default 0.05)
   --cell lstm|gru      recurrent layer (default gru)
-  --attention general|dot|bahdanau   score function (default general)
+  --attention bahdanau|general|dot   score function (default bahdanau)
   --units N            encoder and decoder units (default 128)
   --embed N            embedding width (default 64)
   --epochs N           epochs (default 12)
@@ -90,7 +90,7 @@ export function parseTranslateOptions(argv: readonly string[]): TranslateOptions
     maxLength: positiveInteger('max-length', s('max-length'), 6),
     heldOut: fraction('held-out', s('held-out'), 0.05, 0, 1),
     cell: oneOf('cell', s('cell'), TRANSLATE_CELLS, 'gru'),
-    attention: oneOf('attention', s('attention'), ATTENTIONS, 'general'),
+    attention: oneOf('attention', s('attention'), ATTENTIONS, 'bahdanau'),
     units: positiveInteger('units', s('units'), 128),
     embed: positiveInteger('embed', s('embed'), 64),
     epochs: positiveInteger('epochs', s('epochs'), 12),

@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 describe('translate options', () => {
   it('default to a small, short-sentence run; positionals are sentences to translate', () => {
-    expect(parseTranslateOptions([])).toMatchObject({ sentences: [], pairs: 5000, maxLength: 6, learningRate: 0.01, cell: 'gru', attention: 'general', beamWidth: 4 });
+    expect(parseTranslateOptions([])).toMatchObject({ sentences: [], pairs: 5000, maxLength: 6, learningRate: 0.01, cell: 'gru', attention: 'bahdanau', beamWidth: 4 });
     expect(parseTranslateOptions(['i am cold .', '--attention', 'bahdanau', 'we won .'])).toMatchObject({ sentences: ['i am cold .', 'we won .'], attention: 'bahdanau' });
     expect(parseTranslateOptions(['--help'])).toBeNull();
   });
