@@ -12,22 +12,38 @@ import { getKernel, registerKernel, slice_util, unregisterKernel, util } from '@
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-/** Copies the block `begin`…`begin+size` of a row-major array `x` of shape `shape` into `out`. */
+/** Runs shorter than this are copied element by element: a view per run costs more than the copy. */
+const SHORT_RUN = 64;
+
+/**
+ * Copies the block `begin`…`begin+size` of a row-major array `x` of shape `shape` into `out`, as
+ * contiguous runs: the trailing dimensions taken whole are merged into one run (slicing one clip
+ * of [B, 16, 64, 64, 1] frames is a single run of 65,536 values, not 65,536 runs of 1).
+ */
 export function copyBlock(x: TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: TypedArray): void {
   const rank = shape.length;
   if (rank === 0) {
     out[0] = x[0]!;
     return;
   }
+  // the block is contiguous from dimension `k` on when every later dimension is taken whole
+  let k = rank - 1;
+  while (k > 0 && size[k] === shape[k]) k--; // a dimension taken whole starts at 0
   const strides = util.computeStrides([...shape]);
-  const inner = size[rank - 1]!;
-  const rows = util.sizeFromShape([...size]) / Math.max(1, inner);
-  const index = new Array<number>(rank - 1).fill(0); // position among the outer dimensions of `size`
-  for (let row = 0; row < rows; row++) {
-    let from = begin[rank - 1]!;
-    for (let d = 0; d < rank - 1; d++) from += (begin[d]! + index[d]!) * strides[d]!;
-    out.set(x.subarray(from, from + inner), row * inner);
-    for (let d = rank - 2; d >= 0; d--) {
+  const run = util.sizeFromShape(size.slice(k));
+  const runs = util.sizeFromShape([...size]) / Math.max(1, run);
+  const index = new Array<number>(k).fill(0); // position among the dimensions before `k`
+  const stride = (d: number): number => (d === rank - 1 ? 1 : strides[d]!);
+  for (let r = 0; r < runs; r++) {
+    let from = begin[k]! * stride(k);
+    for (let d = 0; d < k; d++) from += (begin[d]! + index[d]!) * stride(d);
+    const to = r * run;
+    if (run >= SHORT_RUN) {
+      out.set(x.subarray(from, from + run), to);
+    } else {
+      for (let j = 0; j < run; j++) out[to + j] = x[from + j]!;
+    }
+    for (let d = k - 1; d >= 0; d--) {
       if (++index[d]! < size[d]!) break;
       index[d] = 0;
     }
