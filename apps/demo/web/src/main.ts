@@ -84,7 +84,7 @@ client.onEvent((event) => {
   switch (event.type) {
     case 'ready': {
       const b = event.backend;
-      badge.textContent = `${b.backend}${b.simd ? ' · SIMD' : ''} · ${b.threads} thread${b.threads === 1 ? '' : 's'} · recurrence kernel ${b.kernel.threads} thread${b.kernel.threads === 1 ? '' : 's'} · in a Web Worker`;
+      badge.textContent = `${b.backend}${b.simd ? ' · SIMD' : ''} · tfjs ${b.threads} thread${b.threads === 1 ? '' : 's'} · recurrence kernel ${b.kernel.threads} thread${b.kernel.threads === 1 ? '' : 's'} · in a Web Worker`;
       showKernel(b.kernel);
       badge.classList.add('ok');
       const d = event.data;
