@@ -5,7 +5,7 @@
  */
 import type { Sequential } from '../sequential';
 import { fromLayersArtifacts, toLayersArtifacts } from './tfjs-layers';
-import type { LayersWeightSpec } from './tfjs-layers';
+import type { FromLayersOptions, LayersWeightSpec } from './tfjs-layers';
 
 interface ModelJson {
   readonly modelTopology: object;
@@ -16,28 +16,54 @@ interface ModelJson {
 }
 
 /**
- * Loads `model.json` and its weight shards (concatenated in manifest order) into an rnnkit model.
+ * Loads `model.json` and its weight shards (every group's, concatenated in manifest order, whatever
+ * their file names) into an rnnkit model. Errors name the file they are about.
  *
  * @example const model = await loadLayersModelFiles('./converted/model.json');
  */
-export async function loadLayersModelFiles(modelJsonPath: string): Promise<Sequential> {
+export async function loadLayersModelFiles(modelJsonPath: string, options: FromLayersOptions = {}): Promise<Sequential> {
   const { readFile } = await import('node:fs/promises');
   const { dirname, join } = await import('node:path');
-  const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
+  const who = `loadLayersModelFiles: ${modelJsonPath}`;
+  let json: ModelJson;
+  try {
+    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
+  } catch (e) {
+    throw new Error(`${who}: cannot read the model JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
+    throw new Error(`${who}: not a tfjs-layers model.json (no 'modelTopology' object)`);
+  }
   const groups = json.weightsManifest ?? [];
+  if (!Array.isArray(groups) || groups.some((g) => !Array.isArray(g?.paths) || !Array.isArray(g?.weights))) {
+    throw new Error(`${who}: 'weightsManifest' must be a list of { paths, weights }`);
+  }
   const buffers: ArrayBuffer[] = [];
   for (const group of groups) {
     for (const path of group.paths) {
-      const bytes = await readFile(join(dirname(modelJsonPath), path));
+      const file = join(dirname(modelJsonPath), path);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (e) {
+        throw new Error(`${who}: cannot read weight shard '${path}' (${(e as Error).message})`);
+      }
       buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     }
   }
-  return fromLayersArtifacts({
-    modelTopology: json.modelTopology,
-    weightSpecs: groups.flatMap((g) => g.weights),
-    weightData: buffers,
-    ...(json.generatedBy === undefined ? {} : { generatedBy: json.generatedBy }),
-  });
+  try {
+    return fromLayersArtifacts(
+      {
+        modelTopology: json.modelTopology,
+        weightSpecs: groups.flatMap((g) => g.weights),
+        weightData: buffers,
+        ...(json.generatedBy === undefined ? {} : { generatedBy: json.generatedBy }),
+      },
+      options,
+    );
+  } catch (e) {
+    throw new Error(`${modelJsonPath}: ${(e as Error).message}`);
+  }
 }
 
 /** Writes `model.json` and `weights.bin` into `dir`, in the layout tfjs-layers `loadLayersModel('file://…/model.json')` reads. */

@@ -151,12 +151,14 @@ describeEachBackend(['cpu', 'wasm'], 'tfjs-layers interop', () => {
     theirs.dispose();
     const before = numTensors();
     const top = artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
-    const conv = { ...artifacts, modelTopology: { ...top, config: { ...top.config, layers: [...top.config.layers, { class_name: 'Conv1D', config: { name: 'conv1d_7' } }] } } };
-    expect(() => fromLayersArtifacts(conv)).toThrow(/layer 'conv1d_7' \(Conv1D\): unsupported layer class 'Conv1D'/);
+    const conv = { ...artifacts, modelTopology: { ...top, config: { ...top.config, layers: [...top.config.layers, { class_name: 'ConvLSTM2D', config: { name: 'conv_lstm2d_7' } }] } } };
+    expect(() => fromLayersArtifacts(conv)).toThrow(/layer 'conv_lstm2d_7' \(ConvLSTM2D\): unsupported layer class 'ConvLSTM2D'/);
+    const badConv = { ...artifacts, modelTopology: { ...top, config: { ...top.config, layers: [...top.config.layers, { class_name: 'Conv1D', config: { name: 'conv1d_7' } }] } } };
+    expect(() => fromLayersArtifacts(badConv)).toThrow(/layer 'conv1d_7' \(Conv1D\): .*filters must be a positive integer/);
     const specs = artifacts.weightSpecs!.map((s) => (s.name.endsWith('recurrent_kernel') ? { ...s, shape: [3, 4] } : s));
     expect(() => fromLayersArtifacts({ ...artifacts, weightSpecs: specs })).toThrow(/weight '.*recurrent_kernel' \(.*\/whh\) has shape \[3, 4\], expected \[3, 3\]/);
     const data = (artifacts.weightData as ArrayBuffer).slice(0, 40);
-    expect(() => fromLayersArtifacts({ ...artifacts, weightData: data })).toThrow(/need \d+ bytes, the weight data has 40 \(truncated\)/);
+    expect(() => fromLayersArtifacts({ ...artifacts, weightData: data })).toThrow(/need \d+ bytes, the weight data has 40 \(truncated; weight .* is the first that does not fit\)/);
     expect(numTensors()).toBe(before);
   });
 

@@ -3,10 +3,11 @@
  * one weights buffer, as `model.save` of tfjs-layers writes them (see `tf.io.withSaveHandler`) and as
  * the Keras→tfjs converter writes `model.json` (its weight shards concatenated).
  *
- * Supported: Sequential models of Embedding, SimpleRNN, LSTM, GRU (reset_after true and false),
- * Bidirectional, Dense, Dropout, Masking, TimeDistributed (and InputLayer).
- * `hard_sigmoid` means clip(0.2x + 0.5) in files from tfjs-layers and Keras 2, and clip(x/6 + 0.5)
- * in files from Keras 3 (read from `keras_version`).
+ * Read: Sequential models (also Keras < 2.2.3's bare list of layers) and functional models that are a
+ * chain of layers, from tfjs-layers and from the converter of Keras 2 and Keras 3 (model-name prefixed
+ * weights, `batch_shape`, dtype policies, Bidirectional with `backward_layer`), Keras 2's CuDNNLSTM and
+ * CuDNNGRU, quantised weights. `hard_sigmoid` means clip(0.2x + 0.5) in files from tfjs-layers and
+ * Keras 2, and clip(x/6 + 0.5) in files from Keras 3 (read from `keras_version`).
  */
 import { dispose, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
@@ -14,17 +15,18 @@ import { defaultLayerName, layerImpl } from '../layers/registry';
 import type { LayerSpec } from '../layers/registry';
 import { placeLayers, resolveInputShape, sequentialFromTopology } from '../sequential';
 import type { BuiltLayer, Sequential } from '../sequential';
-import { readFloat32 } from '../io/weights-blob';
+import { cudnnWeightShape, fromCudnnWeight } from './cudnn-weights';
+import type { CudnnKind } from './cudnn-weights';
 import { declaredInputShape, layerFromKeras, layerToKeras } from './keras-config';
-import type { KerasLayerJson } from './keras-config';
+import type { FromKerasOptions, KerasLayerJson } from './keras-config';
+import { functionalChain } from './keras-functional-chain';
+import { decodeLayersWeights } from './tfjs-weights-decode';
+import type { LayersWeightSpec } from './tfjs-weights-decode';
+import { matchWeights, tfjsWeightPath, weightsByLayer } from './tfjs-weight-names';
+import type { NamedLayer } from './tfjs-weight-names';
 import type { Shape } from '../shape';
 
-/** One weight's entry in the artifacts, in buffer order. */
-export interface LayersWeightSpec {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly dtype: string;
-}
+export type { LayersWeightSpec, WeightQuantization } from './tfjs-weights-decode';
 
 /** The subset of tfjs' `ModelArtifacts` that Layers models use. */
 export interface LayersModelArtifacts {
@@ -34,6 +36,15 @@ export interface LayersModelArtifacts {
   readonly format?: string;
   readonly generatedBy?: string;
   readonly convertedBy?: string | null;
+}
+
+/** Options of {@link fromLayersArtifacts}. */
+export interface FromLayersOptions {
+  /**
+   * Receives what rnnkit computes differently from the file's declaration (a float16 dtype policy is
+   * computed in float32). Default `console.warn`.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 const WHO = 'fromLayersArtifacts';
@@ -56,34 +67,65 @@ function concatBuffers(data: ArrayBuffer | readonly ArrayBuffer[] | undefined): 
   return out;
 }
 
-/** The Keras weight names of one of our weight names (`wxh` → kernel, …), for matching by suffix. */
-function kerasSuffix(ours: string): string {
-  const last = ours.split('/').at(-1)!;
-  return { wxh: 'kernel', whh: 'recurrent_kernel', bh: 'bias' }[last] ?? last;
+/** The model's name and its layers in order, from a Sequential config (a list, or `{ name, layers }`) or a functional chain. */
+function modelLayers(modelConfig: Readonly<Record<string, unknown>>): { name: string | null; layers: KerasLayerJson[] } {
+  const className = modelConfig['class_name'];
+  const config = modelConfig['config'];
+  if (className === 'Sequential') {
+    if (Array.isArray(config)) return { name: null, layers: config as KerasLayerJson[] };
+    const c = asRecord(config, 'the Sequential config');
+    if (!Array.isArray(c['layers'])) throw new Error(`${WHO}: the Sequential config has no 'layers' array`);
+    return { name: typeof c['name'] === 'string' ? c['name'] : null, layers: c['layers'] as KerasLayerJson[] };
+  }
+  if (className === 'Model' || className === 'Functional') {
+    const c = asRecord(config, `the ${className} config`);
+    return { name: typeof c['name'] === 'string' ? c['name'] : null, layers: functionalChain(c, WHO) };
+  }
+  throw new Error(`${WHO}: only Sequential models and functional models that are a chain of layers are supported, got class '${String(className)}'`);
 }
 
-/**
- * Picks, for each weight of `layer` (our names, Keras order), the file's weight: among the specs under
- * `<keras layer name>/`, by direction (forward_/backward_) and suffix, else by order.
- */
-function matchLayerWeights(layer: BuiltLayer, specs: readonly (LayersWeightSpec & { readonly index: number })[]): (LayersWeightSpec & { index: number })[] {
-  const expected = layerImpl(layer.spec).weights(layer.spec, layer.inputShape);
-  const mine = specs.filter((s) => s.name.startsWith(`${layer.name}/`));
-  if (mine.length !== expected.length) {
-    throw new Error(
-      `${WHO}: layer '${layer.name}' needs ${expected.length} weights (${expected.map((w) => w.name).join(', ') || 'none'}), ` +
-        `the file has ${mine.length} under '${layer.name}/'${mine.length > 0 ? ` (${mine.map((s) => s.name).join(', ')})` : ''}`,
-    );
+/** The dtype policy a layer declares when it computes in another float than float32 (`mixed_float16`, `bfloat16`, `float64`, …). */
+function reducedPrecisionPolicy(layer: KerasLayerJson): string | null {
+  const dtype = layer.config['dtype'];
+  const name = typeof dtype === 'string' ? dtype : typeof dtype === 'object' && dtype !== null ? (dtype as { config?: { name?: unknown } }).config?.name : undefined;
+  return typeof name === 'string' && /float(16|64)/.test(name) ? name : null;
+}
+
+/** The Keras layer that owns a built layer's weights as the file stores them (the wrapped one, for Bidirectional). */
+function weightOwner(raw: KerasLayerJson): KerasLayerJson {
+  return raw.class_name === 'Bidirectional' ? (raw.config['layer'] as KerasLayerJson) : raw;
+}
+
+/** The units of a recurrent or bidirectional layer (a CuDNN layer's weights are converted by them). */
+function recurrentUnits(spec: LayerSpec): number {
+  if (spec.kind === 'rnn') return spec.cell.units;
+  if (spec.kind === 'bidirectional') return spec.layer.cell.units;
+  throw new Error(`${WHO}: a CuDNN layer became a '${spec.kind}' layer`);
+}
+
+function cudnnKind(raw: KerasLayerJson): CudnnKind | null {
+  const owner = weightOwner(raw).class_name;
+  return owner === 'CuDNNLSTM' ? 'lstm' : owner === 'CuDNNGRU' ? 'gru' : null;
+}
+
+/** The first parts of weight paths that stand for this layer: Keras 3 names a Bidirectional's wrapped layers alone. */
+function aliasesOf(raw: KerasLayerJson): string[] {
+  if (raw.class_name !== 'Bidirectional') return [];
+  const names = [raw.config['layer'], raw.config['backward_layer']]
+    .map((l) => (l as KerasLayerJson | undefined)?.config?.['name'])
+    .filter((n): n is string => typeof n === 'string');
+  return names.flatMap((n) => [n, `forward_${n}`, `backward_${n}`]);
+}
+
+/** Runs `read`; an error that does not yet say which layer it is about gets the layer's name and class in front. */
+function namingTheLayer<T>(raw: KerasLayerJson, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    const message = (e as Error).message;
+    const name = String(raw.config['name']);
+    throw new Error(message.includes(`layer '${name}'`) ? message : `${WHO}: layer '${name}' (${raw.class_name}): ${message}`);
   }
-  const used = new Set<number>();
-  return expected.map((w, i) => {
-    const direction = w.name.startsWith('forward/') ? '/forward_' : w.name.startsWith('backward/') ? '/backward_' : '';
-    const suffix = `/${kerasSuffix(w.name)}`;
-    const candidates = mine.filter((s) => !used.has(s.index) && s.name.endsWith(suffix) && (direction === '' || s.name.includes(direction)));
-    const pick = candidates.find((s) => !(suffix === '/kernel' && s.name.endsWith('recurrent_kernel'))) ?? mine[i]!;
-    used.add(pick.index);
-    return { ...pick };
-  });
 }
 
 /**
@@ -95,74 +137,93 @@ function matchLayerWeights(layer: BuiltLayer, specs: readonly (LayersWeightSpec 
  * await tfjsModel.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: … }; }));
  * const model = fromLayersArtifacts(artifacts);
  */
-export function fromLayersArtifacts(artifacts: LayersModelArtifacts): Sequential {
+export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: FromLayersOptions = {}): Sequential {
   const top = asRecord(artifacts?.modelTopology, 'modelTopology');
-  const modelConfig = asRecord(top['model_config'] ?? top, 'modelTopology.model_config');
-  if (modelConfig['class_name'] !== 'Sequential') {
-    throw new Error(`${WHO}: only Sequential models are supported, got class '${String(modelConfig['class_name'])}'`);
-  }
-  const config = asRecord(modelConfig['config'], 'the Sequential config');
-  const rawLayers = config['layers'];
-  if (!Array.isArray(rawLayers)) throw new Error(`${WHO}: the Sequential config has no 'layers' array`);
+  const { name: modelName, layers: rawLayers } = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'));
   const version = String(top['keras_version'] ?? artifacts.generatedBy ?? '');
   const fromTfjs = version.startsWith('tfjs') || (artifacts.generatedBy ?? '').includes('tfjs-layers');
-  const options = { hardSigmoid: /^3\./.test(version) || /keras v?3\./i.test(artifacts.generatedBy ?? '') ? 'keras3' : 'keras2', gruDefaultResetAfter: !fromTfjs } as const;
+  const kerasOptions: FromKerasOptions = {
+    hardSigmoid: /^3\./.test(version) || /keras v?3\./i.test(artifacts.generatedBy ?? '') ? 'keras3' : 'keras2',
+    gruDefaultResetAfter: !fromTfjs,
+  };
 
   let inputShape: Shape | null = null;
   const specs: LayerSpec[] = [];
-  for (const raw of rawLayers as KerasLayerJson[]) {
+  const sources: KerasLayerJson[] = [];
+  const policies = new Map<string, string[]>();
+  for (const raw of rawLayers) {
+    if (typeof raw !== 'object' || raw === null || typeof raw.class_name !== 'string' || typeof raw.config !== 'object' || raw.config === null) {
+      throw new Error(`${WHO}: a layer entry must be { class_name, config }, got ${JSON.stringify(raw)?.slice(0, 200)}`);
+    }
     inputShape ??= declaredInputShape(raw);
+    const policy = reducedPrecisionPolicy(raw);
+    if (policy !== null) policies.set(policy, [...(policies.get(policy) ?? []), String(raw.config['name'])]);
     if (raw.class_name === 'InputLayer') continue;
-    specs.push(layerFromKeras(raw, options));
+    specs.push(namingTheLayer(raw, () => layerFromKeras(raw, kerasOptions)));
+    sources.push(raw);
   }
   const input = resolveInputShape(specs, inputShape ?? undefined);
   const built = placeLayers(specs, input);
 
-  const weightSpecs = (artifacts.weightSpecs ?? []).map((s, index) => ({ ...s, index }));
-  const data = concatBuffers(artifacts.weightData as ArrayBuffer | readonly ArrayBuffer[] | undefined);
-  const offsets: number[] = [];
-  let offset = 0;
-  for (const s of weightSpecs) {
-    if (s.dtype !== 'float32') throw new Error(`${WHO}: weight '${s.name}' has dtype ${s.dtype}; only float32 weights are supported (no quantisation)`);
-    offsets.push(offset);
-    offset += 4 * s.shape.reduce((a, b) => a * b, 1);
+  const fileSpecs = artifacts.weightSpecs ?? [];
+  const named: NamedLayer[] = built.map((layer, i) => ({ name: layer.name, aliases: aliasesOf(sources[i]!) }));
+  const paths = fileSpecs.map((s) => s.name);
+  const { byLayer, unclaimed } = weightsByLayer(paths, named);
+  const strays = unclaimed.filter((path) => fileSpecs.find((s) => s.name === path)?.group !== 'optimizer');
+  if (strays.length > 0) {
+    throw new Error(`${WHO}: the file has weights that belong to no layer of the model: ${strays.slice(0, 8).join(', ')}${strays.length > 8 ? ', …' : ''} (layers: ${built.map((l) => l.name).join(', ')})`);
   }
-  const plan: { name: string; file: LayersWeightSpec & { index: number }; shape: readonly number[] }[] = [];
-  for (const layer of built) {
+  // which file weight becomes which of ours, every shape checked before a byte is decoded
+  const plan: { name: string; index: number; cudnn: { kind: CudnnKind; local: 'wxh' | 'whh' | 'bh'; units: number } | null }[] = [];
+  built.forEach((layer, i) => {
     const expected = layerImpl(layer.spec).weights(layer.spec, layer.inputShape);
-    matchLayerWeights(layer, weightSpecs).forEach((file, i) => {
-      const w = expected[i]!;
-      if (file.shape.length !== w.shape.length || file.shape.some((d, k) => d !== w.shape[k])) {
+    const mine = byLayer[i]!;
+    if (mine.length !== expected.length) {
+      throw new Error(
+        `${WHO}: layer '${layer.name}' needs ${expected.length} weights (${expected.map((w) => w.name).join(', ') || 'none'}), ` +
+          `the file has ${mine.length} for it${mine.length > 0 ? ` (${mine.map((k) => paths[k]).join(', ')})` : ''}`,
+      );
+    }
+    const kind = cudnnKind(sources[i]!);
+    matchWeights(
+      expected.map((w) => w.name),
+      paths,
+      mine,
+    ).forEach((index, k) => {
+      const w = expected[k]!;
+      const file = fileSpecs[index!]!;
+      const cudnn = kind === null ? null : { kind, local: w.name.split('/').at(-1) as 'wxh' | 'whh' | 'bh', units: recurrentUnits(layer.spec) };
+      const shape = cudnn === null ? file.shape : cudnnWeightShape(cudnn.kind, cudnn.local, file.shape, cudnn.units, `${WHO}: layer '${layer.name}'`);
+      if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
         throw new Error(`${WHO}: weight '${file.name}' (${layer.name}/${w.name}) has shape [${file.shape.join(', ')}], expected [${w.shape.join(', ')}]`);
       }
-      plan.push({ name: `${layer.name}/${w.name}`, file, shape: w.shape });
+      plan.push({ name: `${layer.name}/${w.name}`, index: index!, cudnn });
     });
+  });
+  const values = decodeLayersWeights(fileSpecs, concatBuffers(artifacts.weightData as ArrayBuffer | readonly ArrayBuffer[] | undefined), WHO);
+  if (policies.size > 0) {
+    const said = [...policies].map(([policy, layers]) => `'${policy}' (${layers.map((l) => `'${l}'`).join(', ')})`).join('; ');
+    (options.onWarning ?? console.warn)(`${WHO}: the file declares the dtype policy ${said}; rnnkit computes in float32, so results can differ from the file's model by its rounding`);
   }
-  if (offset > data.byteLength) throw new Error(`${WHO}: the weight specs need ${offset} bytes, the weight data has ${data.byteLength} (truncated)`);
-  const weights: Record<string, Tensor> = {};
-  for (const p of plan) weights[p.name] = tensor(readFloat32(data, offsets[p.file.index]!, p.shape.reduce((a, b) => a * b, 1)), [...p.shape], 'float32');
+  const tensors: Record<string, Tensor> = {};
   try {
-    const name = typeof config['name'] === 'string' ? config['name'] : 'sequential';
-    return sequentialFromTopology({ kind: 'sequential', name, inputShape: input, layers: built.map((l) => l.spec) }, { weights });
+    for (const p of plan) {
+      const file = fileSpecs[p.index]!;
+      const raw = values[p.index]!;
+      tensors[p.name] =
+        p.cudnn === null
+          ? tensor(raw, [...file.shape], 'float32')
+          : tensor(fromCudnnWeight(p.cudnn.kind, p.cudnn.local, raw, file.shape, p.cudnn.units), cudnnWeightShape(p.cudnn.kind, p.cudnn.local, file.shape, p.cudnn.units, WHO), 'float32');
+    }
+    return sequentialFromTopology({ kind: 'sequential', name: modelName ?? 'sequential', inputShape: input, layers: built.map((l) => l.spec) }, { weights: tensors });
   } finally {
-    dispose(Object.values(weights));
+    dispose(Object.values(tensors));
   }
 }
 
 /** The name we give the layer a Bidirectional wraps: Keras' default stem, `lstm`, `gru`, `simple_rnn`. */
 function innerName(spec: LayerSpec): string {
   return defaultLayerName(spec);
-}
-
-/** tfjs-layers' name of one of our weights, under layer `layer`: `lstm/kernel`, `bidirectional/forward_lstm/kernel`. */
-function tfjsWeightName(layer: BuiltLayer, ours: string): string {
-  const local = ours.slice(layer.name.length + 1);
-  const [first, rest] = local.includes('/') ? [local.split('/')[0]!, local.split('/').slice(1).join('/')] : ['', local];
-  const suffix = kerasSuffix(rest);
-  if (layer.spec.kind === 'bidirectional' && (first === 'forward' || first === 'backward')) {
-    return `${layer.name}/${first}_${innerName(layer.spec.layer)}/${suffix}`;
-  }
-  return `${layer.name}/${suffix}`;
 }
 
 /**
@@ -185,7 +246,7 @@ export function toLayersArtifacts(model: Sequential): Required<Omit<LayersModelA
   for (const layer of model.layers) {
     for (const full of layer.weightNames) {
       const v = model.params[full]!;
-      weightSpecs.push({ name: tfjsWeightName(layer, full), shape: [...v.shape], dtype: 'float32' });
+      weightSpecs.push({ name: tfjsWeightPath(layer.name, full.slice(layer.name.length + 1), layer.spec.kind === 'bidirectional' ? innerName(layer.spec.layer) : null), shape: [...v.shape], dtype: 'float32' });
       parts.push(v.dataSync() as Float32Array);
     }
   }
