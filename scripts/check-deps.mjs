@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 const allowedRnnkit = {
   '@rnnkit/tensor': [],
   '@rnnkit/cells': ['@rnnkit/tensor'],
-  '@rnnkit/models': ['@rnnkit/tensor', '@rnnkit/cells'],
+  '@rnnkit/models': ['@rnnkit/tensor', '@rnnkit/cells', '@rnnkit/training'],
   '@rnnkit/training': ['@rnnkit/tensor'],
   '@rnnkit/datasets': [],
   '@rnnkit/testkit': ['@rnnkit/tensor'],

@@ -16,7 +16,7 @@ export function fitProgress(print: (line: string) => void, metric = 'accuracy', 
       started = performance.now();
       seen = 0;
     },
-    onBatchEnd(logs, context) {
+    onBatchEnd(_batch, logs, context) {
       seen += logs.size;
       const seconds = (performance.now() - started) / 1000;
       const rate = seen / Math.max(seconds, 1e-9);

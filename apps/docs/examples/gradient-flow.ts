@@ -119,7 +119,7 @@ async function clippingRun(v: Variant, xs: Tensor, ys: Tensor, clip: number | un
     callbacks: [
       {
         name: 'record',
-        onBatchEnd(logs) {
+        onBatchEnd(_batch, logs) {
           const after = clip === undefined ? logs.gradientNorm : Math.min(logs.gradientNorm, clip);
           lines.push(`  step ${String(logs.epoch + 1).padStart(2)}: ‖g‖ before ${format(logs.gradientNorm)}, after ${format(after)}, loss ${format(logs.loss)}`);
         },

@@ -16,8 +16,36 @@ export { conv2d } from './layers/conv2d';
 export type { Conv2dOptions, Conv2dSpec, Padding } from './layers/conv2d';
 export { maxPool2d } from './layers/max-pool2d';
 export type { MaxPool2dOptions, MaxPool2dSpec } from './layers/max-pool2d';
+export { conv1d } from './layers/conv1d';
+export type { Conv1dOptions, Conv1dPadding, Conv1dSpec } from './layers/conv1d';
+export { averagePool1d, maxPool1d } from './layers/pool1d';
+export type { Pool1dOptions, Pool1dSpec } from './layers/pool1d';
+export { globalAveragePool1d, globalMaxPool1d } from './layers/global-pool1d';
+export type { GlobalPool1dOptions, GlobalPool1dSpec } from './layers/global-pool1d';
 export { flatten } from './layers/flatten';
 export type { FlattenSpec } from './layers/flatten';
+export { layerNormalization } from './layers/layer-normalization';
+export type { LayerNormalizationOptions, LayerNormalizationSpec } from './layers/layer-normalization';
+export { batchNormalization } from './layers/batch-normalization';
+export type { BatchNormalizationOptions, BatchNormalizationSpec } from './layers/batch-normalization';
+export { activation } from './layers/activation';
+export type { ActivationSpec } from './layers/activation';
+export { repeatVector } from './layers/repeat-vector';
+export type { RepeatVectorSpec } from './layers/repeat-vector';
+export { reshape } from './layers/reshape';
+export type { ReshapeSpec } from './layers/reshape';
+export { permute } from './layers/permute';
+export type { PermuteSpec } from './layers/permute';
+export { spatialDropout1d } from './layers/spatial-dropout1d';
+export type { SpatialDropout1dSpec } from './layers/spatial-dropout1d';
+export { gaussianNoise } from './layers/gaussian-noise';
+export type { GaussianNoiseSpec } from './layers/gaussian-noise';
+export { zeroPadding1d } from './layers/zero-padding1d';
+export type { ZeroPadding1dSpec } from './layers/zero-padding1d';
+export { cropping1d } from './layers/cropping1d';
+export type { Cropping1dSpec } from './layers/cropping1d';
+export { upSampling1d } from './layers/up-sampling1d';
+export type { UpSampling1dSpec } from './layers/up-sampling1d';
 export { gru, lstm, runRecurrent, simpleRnn } from './layers/recurrent';
 export type { CellOptions, GruOptions, LstmOptions, RecurrentOptions, RecurrentSpec, RunRecurrentOptions } from './layers/recurrent';
 export { bidirectional, runBidirectional } from './layers/bidirectional';
@@ -27,6 +55,18 @@ export type { DenseActivation } from './activations';
 export { sequential, sequentialFromTopology } from './sequential';
 export type { BuiltLayer, ModelOutput, Sequential, SequentialOptions, SequentialTopology } from './sequential';
 export type { ApplyOptions, Model } from './model';
+export type {
+  ModelCompileArgs,
+  ModelEvaluateArgs,
+  ModelFitArgs,
+  ModelPredictArgs,
+  ModelTraining,
+  ValidationData,
+} from './training/args';
+export type { ClassWeight } from './training/class-weight';
+export type { Verbosity } from './training/fit-callbacks';
+export type { FitParams, History } from './training/history';
+export type { NestedArray, TensorLike } from './training/inputs';
 export type { WeightSource } from './params';
 export type { Shape } from './shape';
 export type { ModelTopology, SaveableModel } from './topology';
@@ -52,7 +92,7 @@ export type { SequenceModelOptions } from './structures/classifier-tagger';
 export { conditionalGenerator, packGeneratorInput } from './structures/generator';
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
 export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
-export type { LayersModelArtifacts, LayersWeightSpec } from './interop/tfjs-layers';
+export type { FromLayersOptions, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
 export { fromTorchStateDict, parseSafetensors, tensorFromJson, toTorchStateDict } from './interop/torch';
 export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
 export { loadLayersModelFiles, saveLayersModelFiles } from './interop/tfjs-layers-files';

@@ -22,12 +22,19 @@ export interface LayerContext {
 export interface LayerOutput {
   readonly y: Tensor;
   readonly mask: Tensor | null;
+  /**
+   * New values of the layer's non-trainable weights by local name (batch normalisation's
+   * `moving_mean`), returned only in training; the model assigns them after the forward pass.
+   */
+  readonly updates?: Readonly<Record<string, Tensor>>;
 }
 
 /** Name and shape of one weight, in the order Keras lists a layer's weights. */
 export interface WeightShape {
   readonly name: string;
   readonly shape: readonly number[];
+  /** `false` for state that training updates without gradients (moving statistics); absent = trainable. */
+  readonly trainable?: false;
 }
 
 /** The functions behind one kind of layer. `S` is its JSON spec. */
@@ -51,11 +58,11 @@ export function weight(params: Readonly<Record<string, Tensor>>, name: string, w
   return w;
 }
 
-/** Runs `fn` in `tidy`, keeping its output and mask (which may be null). */
+/** Runs `fn` in `tidy`, keeping its output, mask (which may be null) and updates (if any). */
 export function tidyOutput(fn: () => LayerOutput): LayerOutput {
   const kept = tidy(() => {
     const out = fn();
-    return out.mask === null ? { y: out.y } : { y: out.y, mask: out.mask };
+    return { y: out.y, ...(out.mask !== null && { mask: out.mask }), ...(out.updates !== undefined && { updates: out.updates }) };
   });
-  return { y: kept.y, mask: kept.mask ?? null };
+  return { y: kept.y, mask: kept.mask ?? null, ...(kept.updates !== undefined && { updates: kept.updates }) };
 }

@@ -18,7 +18,11 @@ export interface ApplyOptions {
 /** A model: parameters with stable unique names, and a pure forward function. */
 export interface Model {
   readonly name: string;
-  /** Trainable variables by stable, unique names such as `embedding/embeddings`, `simple_rnn/wxh`, `dense/kernel`. */
+  /**
+   * All the model's variables by stable, unique names such as `embedding/embeddings`, `simple_rnn/wxh`,
+   * `dense/kernel`: the trainable ones and state that training updates without gradients
+   * (`batch_normalization/moving_mean`, with `trainable` false). Train only those with `v.trainable`.
+   */
   readonly params: Readonly<Record<string, Variable>>;
   /** The forward pass on a batch-major input. The caller owns the returned tensor. */
   apply(x: Tensor, options: ApplyOptions): Tensor;

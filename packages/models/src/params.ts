@@ -64,7 +64,7 @@ export function createVariables(
       const name = `${group.prefix}/${w.name}`;
       const value = fresh === null ? (source as { weights: Readonly<Record<string, Tensor>> }).weights[name]! : fresh[w.name];
       if (value === undefined) throw new Error(`${who}: layer initialiser gave no '${w.name}' for '${group.prefix}'`);
-      params[name] = variable(value, true);
+      params[name] = variable(value, w.trainable !== false);
     }
     if (fresh !== null) dispose(Object.values(fresh));
   });

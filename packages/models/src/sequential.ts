@@ -16,6 +16,8 @@ import { checkSeed, deriveSeed } from './seeds';
 import { formatShape } from './shape';
 import type { Shape } from './shape';
 import { formatSummary } from './summary';
+import type { ModelTraining } from './training/args';
+import { withTraining } from './training/with-training';
 
 /** Options of {@link sequential}: the input shape (needed unless the first layer is an embedding), the seed and the model name. */
 export interface SequentialOptions {
@@ -54,7 +56,7 @@ export interface ModelOutput {
 }
 
 /** A built sequential model. */
-export interface Sequential extends Model {
+export interface Sequential extends Model, ModelTraining {
   readonly kind: 'sequential';
   readonly layers: readonly BuiltLayer[];
   /** Input shape with the batch axis (`null` first). */
@@ -175,20 +177,29 @@ function buildSequential(layers: readonly LayerSpec[], options: SequentialOption
     const callSeed = options.seed ?? (options.training ? deriveSeed(seed, 2, dropoutCalls++) : 0);
     const out = tidy(() => {
       let current: LayerOutput = { y: x, mask: null };
+      const updates: [Variable, Tensor][] = [];
       built.forEach((layer, i) => {
         current = layerImpl(layer.spec).apply(layer.spec, layerParams[i]!, current.y, {
           training: options.training,
           mask: current.mask,
           seed: deriveSeed(callSeed, i),
         });
+        for (const [local, value] of Object.entries(current.updates ?? {})) {
+          const target = layerParams[i]![local];
+          if (target === undefined || target.trainable) throw new Error(`sequential: layer '${layer.name}' returned an update of '${local}', which is not one of its non-trainable weights`);
+          updates.push([target, value]);
+        }
       });
+      // the moving statistics change after the whole forward pass; a variable shares the new value's
+      // buffer, so this tidy disposing the value leaves the variable intact (and non-trainable: no gradient)
+      for (const [target, value] of updates) target.assign(value);
       const result: LayerOutput = current;
       return result.mask === null ? { y: result.y } : { y: result.y, mask: result.mask };
     });
     return { y: out.y, mask: out.mask ?? null };
   };
 
-  return {
+  return withTraining<Sequential>({
     kind: 'sequential',
     name,
     layers: built,
@@ -210,9 +221,10 @@ function buildSequential(layers: readonly LayerSpec[], options: SequentialOption
           className: layerImpl(layer.spec).className(layer.spec),
           outputShape: layer.outputShape,
           params: layer.weightNames.reduce((a, n) => a + params[n]!.size, 0),
+          nonTrainableParams: layer.weightNames.reduce((a, n) => a + (params[n]!.trainable ? 0 : params[n]!.size), 0),
         })),
       ),
     topology: () => ({ kind: 'sequential', name, inputShape, layers: built.map((l) => l.spec) }),
     dispose: () => dispose(Object.values(params)),
-  };
+  });
 }

@@ -10,6 +10,8 @@ export interface SummaryRow {
   readonly className: string;
   readonly outputShape: Shape | string;
   readonly params: number;
+  /** How many of `params` are non-trainable (moving statistics). Default 0. */
+  readonly nonTrainableParams?: number;
 }
 
 /** `1,288,452` → with thousands separators. */
@@ -42,6 +44,7 @@ export function formatSummary(modelName: string, rows: readonly SummaryRow[]): s
   const row = (c: readonly string[], edge: string): string =>
     edge + c.map((text, i) => (i === 2 ? ` ${text.padStart(widths[i]! - 2)} ` : ` ${text.padEnd(widths[i]! - 2)} `)).join(edge) + edge;
   const total = rows.reduce((a, r) => a + r.params, 0);
+  const frozen = rows.reduce((a, r) => a + (r.nonTrainableParams ?? 0), 0);
   const out = [`Model: "${modelName}"`, line('┏', '━', '┳', '┓'), row(header, '┃'), line('┡', '━', '╇', '┩')];
   cells.forEach((c, i) => {
     if (i > 0) out.push(line('├', '─', '┼', '┤'));
@@ -49,7 +52,7 @@ export function formatSummary(modelName: string, rows: readonly SummaryRow[]): s
   });
   out.push(line('└', '─', '┴', '┘'));
   out.push(` Total params: ${formatCount(total)} (${formatBytes(total * 4)})`);
-  out.push(` Trainable params: ${formatCount(total)} (${formatBytes(total * 4)})`);
-  out.push(` Non-trainable params: 0 (${formatBytes(0)})`);
+  out.push(` Trainable params: ${formatCount(total - frozen)} (${formatBytes((total - frozen) * 4)})`);
+  out.push(` Non-trainable params: ${formatCount(frozen)} (${formatBytes(frozen * 4)})`);
   return out.join('\n');
 }

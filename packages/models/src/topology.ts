@@ -9,12 +9,13 @@ import { buildGenerator } from './structures/generator';
 import type { GeneratorTopology } from './structures/generator';
 import { buildSeq2seq } from './structures/seq2seq';
 import type { Seq2seqTopology } from './structures/seq2seq';
+import type { ModelTraining } from './training/args';
 
 /** The JSON description of any saveable model. */
 export type ModelTopology = SequentialTopology | Seq2seqTopology | GeneratorTopology;
 
-/** A model that can describe itself as JSON, and so can be saved and loaded. */
-export interface SaveableModel extends Model {
+/** A model that can describe itself as JSON, and so can be saved and loaded; it trains with `compile`/`fit`. */
+export interface SaveableModel extends Model, ModelTraining {
   /** The description saved with the weights; {@link modelFromTopology} rebuilds the model from it. */
   topology(): ModelTopology;
 }

@@ -28,4 +28,5 @@ export { embeddingLookup } from './embedding-lookup';
 export { registerWasmSliceKernels, unregisterWasmSliceKernels } from './kernels/wasm-slice';
 export { registerWasmMatMulKernels, unregisterWasmMatMulKernels } from './kernels/wasm-matmul';
 export { registerWasmGatherKernel, unregisterWasmGatherKernel } from './kernels/wasm-gather';
+export { registerWasmMaxPoolGradKernel, unregisterWasmMaxPoolGradKernel } from './kernels/wasm-max-pool-grad';
 export * from './ops';

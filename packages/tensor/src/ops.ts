@@ -61,6 +61,11 @@ export {
   softmax,
   logSoftmax,
   softplus,
+  selu,
+  leakyRelu,
+  erf,
+  step,
+  cumsum,
   // linear algebra
   matMul,
   dot,

@@ -12,6 +12,8 @@
  *   transposes first.
  * - cpu's `GatherV2` and `Slice` go element by element through index arithmetic, and wasm's
  *   `GatherV2` computes an index per element; ours copy rows.
+ * - wasm's `MaxPoolGrad` starts its running maximum at FLT_MIN (> 0), losing every window whose
+ *   maximum is ≤ 0; ours routes each window's gradient to its first maximum, as TensorFlow.
  */
 // tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
 // handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
@@ -25,10 +27,12 @@ import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
 import { registerCpuGatherSliceKernels } from './kernels/cpu-gather-slice';
 import { registerWasmGatherKernel } from './kernels/wasm-gather';
 import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
+import { registerWasmMaxPoolGradKernel } from './kernels/wasm-max-pool-grad';
 import { registerWasmSliceKernels } from './kernels/wasm-slice';
 
 registerScatterAddKernels();
 registerWasmSliceKernels();
 registerWasmMatMulKernels();
 registerWasmGatherKernel();
+registerWasmMaxPoolGradKernel();
 registerCpuGatherSliceKernels();

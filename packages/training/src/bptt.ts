@@ -16,9 +16,13 @@ import type { GradientClipping } from './clipping';
 import type { LossWeights, Loss } from './losses/reduce';
 import type { Optimizer, Params } from './optimizers/optimizer';
 
-/** The value of `f` and its gradients with respect to `params`, keyed by parameter name. */
+/**
+ * The value of `f` and its gradients with respect to the trainable `params`, keyed by parameter name.
+ * Non-trainable variables (moving statistics, which the forward pass updates itself) get no gradient.
+ */
 export function lossAndGradients(params: Params, f: () => Scalar): { loss: number; grads: Record<string, Tensor> } {
-  const names = Object.keys(params);
+  const names = Object.keys(params).filter((n) => params[n]!.trainable);
+  if (names.length === 0) throw new Error(`lossAndGradients: none of the ${Object.keys(params).length} params is trainable`);
   const variables = names.map((n) => params[n]!);
   const paramOf = new Map(variables.map((v, i) => [v.name, names[i]!]));
   const { value, grads } = variableGrads(f, variables);

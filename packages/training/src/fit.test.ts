@@ -133,7 +133,7 @@ describeEachBackend(['cpu', 'wasm'], 'fit', () => {
       clipping: { globalNorm: 0.01 },
       callbacks: [
         progressLogger({ print: (l) => lines.push(l), every: 2, now: () => (clock += 100) }),
-        { name: 'spy', onBatchEnd: (logs) => void norms.push(logs.gradientNorm) },
+        { name: 'spy', onBatchEnd: (_batch, logs) => void norms.push(logs.gradientNorm) },
       ],
     });
     expect(norms).toHaveLength(8);

@@ -23,7 +23,10 @@ import type { Optimizer, Params } from './optimizers/optimizer';
 
 /** Options of {@link fit}: the model (params and forward), loss, optimiser, data, and Keras' training settings. */
 export interface FitOptions {
-  /** The trainable variables by name (what the optimiser updates and checkpoints save). */
+  /**
+   * The model's variables by name (`model.params`): the trainable ones are differentiated and updated by
+   * the optimiser; all of them, non-trainable state such as moving statistics included, are checkpointed.
+   */
   readonly params: Params;
   readonly forward: Forward;
   readonly loss: Loss;
@@ -33,8 +36,10 @@ export interface FitOptions {
   readonly sampleWeight?: Data;
   /** Per-step mask for loss and metrics, from each batch (e.g. non-padding tokens). */
   readonly mask?: MaskFn;
-  /** Default 1. */
+  /** The epoch to train up to (exclusive, as in Keras: `epochs − initialEpoch` epochs run). Default 1. */
   readonly epochs?: number;
+  /** The index of the first epoch (Keras `initial_epoch`); a checkpoint's epoch takes precedence. Default 0. */
+  readonly initialEpoch?: number;
   /** Default 32. The last batch of an epoch may be smaller. */
   readonly batchSize?: number;
   /** Hold out the LAST fraction of x/y (taken before shuffling, as Keras does). In (0, 1). */
@@ -143,10 +148,14 @@ export async function fit(options: FitOptions): Promise<History> {
   const callbacks = options.callbacks ?? [];
   checkBatchSize(batchSize, 'fit');
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!(Number.isInteger(initialEpoch) && initialEpoch >= 0)) throw new Error(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
   if (Object.keys(options.params).length === 0) throw new Error('fit: params is empty; there is nothing to train');
   const names = new Set<string>();
   for (const c of callbacks) {
-    if (c.getState !== undefined && names.has(c.name)) throw new Error(`fit: two callbacks with state are both named "${c.name}"`);
+    if (c.getState === undefined) continue;
+    if (c.name === undefined) throw new Error('fit: a callback with state (getState) needs a name, which keys its state in checkpoints');
+    if (names.has(c.name)) throw new Error(`fit: two callbacks with state are both named "${c.name}"`);
     names.add(c.name);
   }
   const { train, validation } = split(options);
@@ -154,7 +163,7 @@ export async function fit(options: FitOptions): Promise<History> {
   const every = options.checkpoint?.every ?? 1;
 
   let rng = createRng(seed);
-  let startEpoch = 0;
+  let startEpoch = initialEpoch;
   let globalStep = 0;
   const history: History = { epochs: [], history: {} };
   const resumed = await loadCheckpoint(options.resumeFrom);
@@ -163,7 +172,7 @@ export async function fit(options: FitOptions): Promise<History> {
     restoreParams(options.params, c.params);
     options.optimizer.setState(c.optimizer);
     for (const callback of callbacks) {
-      const state = c.callbacks[callback.name];
+      const state = callback.name === undefined ? undefined : c.callbacks[callback.name];
       if (state !== undefined) callback.setState?.(state);
     }
     rng = createRng(c.rngState);
@@ -187,15 +196,19 @@ export async function fit(options: FitOptions): Promise<History> {
     },
   };
 
-  for (const c of callbacks) await c.onTrainBegin?.(context);
+  let lastLogs: Record<string, number> = {};
+  for (const c of callbacks) await c.onTrainBegin?.({}, context);
   for (let epoch = startEpoch; epoch < epochs && !stopRequested; epoch++) {
-    for (const c of callbacks) await c.onEpochBegin?.(epoch, context);
+    for (const c of callbacks) await c.onEpochBegin?.(epoch, {}, context);
+    if (stopRequested) break;
     const order = options.shuffle === false ? range(0, train.x.length) : permutation(train.x.length, rng);
     const accumulators = metrics.map((m) => m.create());
     let lossSum = 0;
     let seen = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
+    // a stop asked for during the epoch ends it after the current batch (Keras, tfjs-layers)
+    for (let step = 0; step < stepsPerEpoch && !stopRequested; step++) {
       const indices = order.slice(step * batchSize, (step + 1) * batchSize);
+      for (const c of callbacks) await c.onBatchBegin?.(step, { epoch, step, size: indices.length }, context);
       // the whole step lives in one tidy: batch, predictions, gradients; only the weights persist
       const result = tidy(() => {
         const batch = { x: train.x.take(indices), y: train.y.take(indices), sampleWeight: train.sampleWeight?.take(indices) };
@@ -221,6 +234,7 @@ export async function fit(options: FitOptions): Promise<History> {
       metrics.forEach((m, i) => (running[m.name] = accumulators[i]!.result()));
       for (const c of callbacks) {
         await c.onBatchEnd?.(
+          step,
           { epoch, step, size: indices.length, loss: result.loss, gradientNorm: result.gradientNorm, learningRate: result.learningRate, running },
           context,
         );
@@ -236,12 +250,13 @@ export async function fit(options: FitOptions): Promise<History> {
     history.epochs.push(epoch);
     for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
     for (const c of callbacks) await c.onEpochEnd?.(epoch, logs, context);
+    lastLogs = logs;
 
     if (store !== null && ((epoch + 1) % every === 0 || epoch === epochs - 1 || stopRequested)) {
       await saveCheckpoint(store, options, callbacks, { epoch: epoch + 1, globalStep, seed, rng, history });
     }
   }
-  for (const c of callbacks) await c.onTrainEnd?.(context);
+  for (const c of callbacks) await c.onTrainEnd?.(lastLogs, context);
   return history;
 }
 
@@ -259,7 +274,7 @@ async function saveCheckpoint(
     history: at.history,
     params: options.params,
     optimizer: options.optimizer.getState(),
-    callbacks: Object.fromEntries(callbacks.flatMap((c) => (c.getState === undefined ? [] : [[c.name, c.getState()]]))),
+    callbacks: Object.fromEntries(callbacks.flatMap((c) => (c.getState === undefined || c.name === undefined ? [] : [[c.name, c.getState()]]))),
   };
   let bytes: Uint8Array;
   try {

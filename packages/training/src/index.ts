@@ -42,6 +42,7 @@ export { auc, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } f
 export type { Metric, MetricAccumulator } from './metrics';
 export { earlyStopping, progressLogger, reduceLearningRateOnPlateau } from './callbacks/index';
 export type {
+  BatchBeginLogs,
   BatchLogs,
   Callback,
   CallbackState,

@@ -69,7 +69,7 @@ function liveReport(task: TaskName, accuracyName: string): Callback {
       seen = 0;
       correctSoFar = 0;
     },
-    async onBatchEnd(logs) {
+    async onBatchEnd(_batch, logs) {
       seen += logs.size;
       globalStep++;
       // fit reports the epoch's running mean; this batch's own accuracy is the difference of the sums

@@ -47,8 +47,9 @@ function inboundOf(node: unknown, who: string): Inbound[] {
   throw new Error(`${who}: unreadable inbound node ${JSON.stringify(node)}`);
 }
 
-/** `[["input_1", 0, 0]]` or `["input_1", 0, 0]` → the layer names. */
+/** `[["input_1", 0, 0]]`, `["input_1", 0, 0]` or, for named outputs, `{ "step": ["step", 0, 0] }` → the layer names. */
 function endpointNames(value: unknown): string[] {
+  if (isRecord(value)) return Object.values(value).flatMap(endpointNames);
   if (!Array.isArray(value)) return [];
   if (typeof value[0] === 'string') return [value[0]];
   return value.flatMap((v: unknown) => (Array.isArray(v) && typeof v[0] === 'string' ? [v[0]] : []));

@@ -23,7 +23,7 @@ interface ModelJson {
  */
 export async function loadLayersModelFiles(modelJsonPath: string, options: FromLayersOptions = {}): Promise<Sequential> {
   const { readFile } = await import('node:fs/promises');
-  const { dirname, join } = await import('node:path');
+  const { dirname, isAbsolute, join, relative } = await import('node:path');
   const who = `loadLayersModelFiles: ${modelJsonPath}`;
   let json: ModelJson;
   try {
@@ -41,7 +41,11 @@ export async function loadLayersModelFiles(modelJsonPath: string, options: FromL
   const buffers: ArrayBuffer[] = [];
   for (const group of groups) {
     for (const path of group.paths) {
-      const file = join(dirname(modelJsonPath), path);
+      const file = join(dirname(modelJsonPath), String(path));
+      const inside = relative(dirname(modelJsonPath), file);
+      if (typeof path !== 'string' || isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) {
+        throw new Error(`${who}: weight shard path ${JSON.stringify(path)} leaves the model's folder; shards must lie in model.json's folder or below it`);
+      }
       let bytes: Buffer;
       try {
         bytes = await readFile(file);

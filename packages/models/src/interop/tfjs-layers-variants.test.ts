@@ -315,6 +315,11 @@ describeEachBackend(['cpu', 'wasm'], 'tfjs-layers file variants', () => {
       ours.dispose();
       await rm(join(dir, 'group2-shard1of1'));
       await expect(loadLayersModelFiles(join(dir, 'model.json'))).rejects.toThrow(/model\.json: cannot read weight shard 'group2-shard1of1'/);
+      for (const outside of ['../../../../etc/hostname', '/etc/hostname']) {
+        const escaping = [manifest[0]!, { ...manifest[1]!, paths: [outside] }];
+        await writeFile(join(dir, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: escaping }));
+        await expect(loadLayersModelFiles(join(dir, 'model.json'))).rejects.toThrow(/weight shard path ".*etc\/hostname" leaves the model's folder/);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
       theirs.dispose();

@@ -3,6 +3,9 @@
  * one weights buffer, as `model.save` of tfjs-layers writes them (see `tf.io.withSaveHandler`) and as
  * the Keras→tfjs converter writes `model.json` (its weight shards concatenated).
  *
+ * Layers: every class `layerFromKeras` reads (recurrent, Bidirectional, TimeDistributed, Embedding,
+ * Dense, Activation, Dropout and noise, Masking, convolutions and pooling, normalisation, shape layers;
+ * its error lists them all).
  * Read: Sequential models (also Keras < 2.2.3's bare list of layers) and functional models that are a
  * chain of layers, from tfjs-layers and from the converter of Keras 2 and Keras 3 (model-name prefixed
  * weights, `batch_shape`, dtype policies, Bidirectional with `backward_layer`), Keras 2's CuDNNLSTM and
@@ -14,7 +17,7 @@ import type { Tensor } from '@rnnkit/tensor';
 import { defaultLayerName, layerImpl } from '../layers/registry';
 import type { LayerSpec } from '../layers/registry';
 import { placeLayers, resolveInputShape, sequentialFromTopology } from '../sequential';
-import type { BuiltLayer, Sequential } from '../sequential';
+import type { Sequential } from '../sequential';
 import { cudnnWeightShape, fromCudnnWeight } from './cudnn-weights';
 import type { CudnnKind } from './cudnn-weights';
 import { declaredInputShape, layerFromKeras, layerToKeras } from './keras-config';
@@ -141,10 +144,11 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
   const top = asRecord(artifacts?.modelTopology, 'modelTopology');
   const { name: modelName, layers: rawLayers } = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'));
   const version = String(top['keras_version'] ?? artifacts.generatedBy ?? '');
-  const fromTfjs = version.startsWith('tfjs') || (artifacts.generatedBy ?? '').includes('tfjs-layers');
   const kerasOptions: FromKerasOptions = {
     hardSigmoid: /^3\./.test(version) || /keras v?3\./i.test(artifacts.generatedBy ?? '') ? 'keras3' : 'keras2',
-    gruDefaultResetAfter: !fromTfjs,
+    // Keras has written `reset_after` into every GRU config since it added the option (2.1.3), and tfjs-layers,
+    // which has only the reset-before GRU, never writes it: a config without it is reset-before
+    gruDefaultResetAfter: false,
   };
 
   let inputShape: Shape | null = null;

@@ -10,10 +10,16 @@
  * `embeddings`, `gamma`, …); a bidirectional layer's are `forward/…` and `backward/…`.
  */
 
+const KERAS_CELL_NAMES = new Map([
+  ['wxh', 'kernel'],
+  ['whh', 'recurrent_kernel'],
+  ['bh', 'bias'],
+]);
+
 /** Keras' name for one of our weight names, matched against the last part of a file's path. */
 export function kerasWeightName(ours: string): string {
   const last = ours.split('/').at(-1)!;
-  return { wxh: 'kernel', whh: 'recurrent_kernel', bh: 'bias' }[last] ?? last;
+  return KERAS_CELL_NAMES.get(last) ?? last;
 }
 
 /** A file's weight path split into parts, ':0' dropped. */

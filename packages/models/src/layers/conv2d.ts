@@ -7,23 +7,22 @@
  * where x̃ is x zero-padded for `'same'` (top/left get ⌊pad/2⌋, as Keras/TensorFlow), unpadded for `'valid'`:
  *   valid: Ho = ⌊(H − kh)/sh⌋ + 1;   same: Ho = ⌈H/sh⌉.
  *
- * The forward pass is tfjs' Conv2D kernel. Its backward is written here (customGrad) because the wasm
- * backend has no Conv2DBackpropFilter kernel:
- *   ∂L/∂x = conv2dTranspose(∂L/∂y, K)                                   (Conv2DBackpropInput, on every backend)
- *   ∂L/∂K[i, j] = x̃[:, i :: sh, j :: sw]ᵀ · ∂L/∂y    (one [C, F] matMul over all B·Ho·Wo positions per offset)
+ * The convolution is `convolve2d` (convolve.ts): tfjs' Conv2D kernel forward, and a backward written there
+ * because the wasm backend has no Conv2DBackpropFilter kernel.
  * Default initialisers are Keras': kernel glorotUniform (fans kh·kw·C and kh·kw·F), bias zeros.
  */
-import { add, conv2d as conv2dOp, conv2dTranspose, customGrad, glorotUniform, matMul, pad, reshape, slice, stack, zeros } from '@rnnkit/tensor';
-import type { GradSaveFunc, Tensor, Tensor4D } from '@rnnkit/tensor';
+import { add, glorotUniform, zeros } from '@rnnkit/tensor';
+import type { Tensor, Tensor4D } from '@rnnkit/tensor';
 import { applyDenseActivation, assertDenseActivation } from '../activations';
 import type { DenseActivation } from '../activations';
 import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
+import { convolve2d } from './convolve';
+import type { Padding } from './convolve';
 
-/** Keras' padding modes: `'valid'` (no padding, the output shrinks) or `'same'` (zero padding so that stride 1 keeps the size). */
-export type Padding = 'valid' | 'same';
+export type { Padding } from './convolve';
 
 /** A 2-D convolution layer over `[B, H, W, C]` inputs (channels last, as Keras). */
 export interface Conv2dSpec {
@@ -92,59 +91,11 @@ export function convOutputSize(size: number | null, kernel: number, stride: numb
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
 }
 
-/** Zero padding (before, after) of one axis for `'same'` — TensorFlow's rule, extra on the after side. */
-function samePadding(size: number, kernel: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
 function channels(input: Shape, who: string): number {
   if (input.length !== 4) throw new Error(`${who}: input must have rank 4 ([B, H, W, C]), got ${formatShape(input)}`);
   const c = input[3];
   if (c === null || c === undefined) throw new Error(`${who}: the channel axis must have a known size, got ${formatShape(input)}`);
   return c;
-}
-
-/** conv2d(x, K) with the backward pass described at the top of this file. */
-function convolve(x: Tensor4D, kernel: Tensor4D, strides: readonly [number, number], padding: Padding): Tensor4D {
-  const run = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const [input, filter, save] = args as [Tensor4D, Tensor4D, GradSaveFunc];
-    const value = conv2dOp(input, filter, [strides[0], strides[1]], padding);
-    // the tape keeps saved tensors alive until the backward pass (the caller's tidy may dispose the inputs)
-    save([input, filter]);
-    return {
-      value,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, ks] = saved as [Tensor4D, Tensor4D];
-        const [kh, kw, C, F] = ks.shape;
-        const dy4 = dy as Tensor4D;
-        const [B, Ho, Wo] = dy4.shape;
-        const dx = conv2dTranspose(dy4, ks, xs.shape, [strides[0], strides[1]], padding);
-        const [, H, W] = xs.shape;
-        const [sh, sw] = strides;
-        // x̃, then zeros below and right so that every offset's window of Ho·sh × Wo·sw fits
-        const [top, bottom] = padding === 'same' ? samePadding(H, kh, sh) : [0, 0];
-        const [left, right] = padding === 'same' ? samePadding(W, kw, sw) : [0, 0];
-        const extraH = Math.max(0, kh - 1 + Ho * sh - (H + top + bottom));
-        const extraW = Math.max(0, kw - 1 + Wo * sw - (W + left + right));
-        const padded = pad(xs, [[0, 0], [top, bottom + extraH], [left, right + extraW], [0, 0]]);
-        const dyFlat = reshape(dy4, [B * Ho * Wo, F]);
-        const offsets: Tensor[] = [];
-        for (let i = 0; i < kh; i++) {
-          for (let j = 0; j < kw; j++) {
-            // x̃[:, i + p·sh, j + q·sw, :] for p < Ho, q < Wo, by slice and reshape (no strided slice: its
-            // wasm kernel fails on some inputs)
-            let window: Tensor = slice(padded, [0, i, j, 0], [B, Ho * sh, Wo * sw, C]);
-            if (sh > 1 || sw > 1) window = slice(reshape(window, [B, Ho, sh, Wo, sw, C]), [0, 0, 0, 0, 0, 0], [B, Ho, 1, Wo, 1, C]);
-            offsets.push(matMul(reshape(window, [B * Ho * Wo, C]), dyFlat, true, false));
-          }
-        }
-        return [dx, reshape(stack(offsets), [kh, kw, C, F])];
-      },
-    };
-  });
-  return run(x, kernel) as Tensor4D;
 }
 
 export const conv2dLayer: LayerImpl<Conv2dSpec> = {
@@ -173,7 +124,7 @@ export const conv2dLayer: LayerImpl<Conv2dSpec> = {
       if (x.rank !== 4 || x.shape[3] !== kernel.shape[2]) {
         throw new Error(`conv2d: input must be [B, H, W, ${kernel.shape[2]}], got shape [${x.shape.join(', ')}]`);
       }
-      let z: Tensor = convolve(x as Tensor4D, kernel, spec.strides, spec.padding);
+      let z: Tensor = convolve2d(x as Tensor4D, kernel, spec.strides, spec.padding);
       if (spec.useBias) z = add(z, weight(params, 'bias', 'conv2d'));
       return { y: applyDenseActivation(spec.activation, z), mask: context.mask };
     }),

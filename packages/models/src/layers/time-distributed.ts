@@ -3,10 +3,14 @@
  *
  * Shapes: B batch, T time.  x [B, T, ...F] → reshaped [B·T, ...F] → layer → [B·T, ...U] → y [B, T, ...U]
  * The inner layer's weights are this layer's weights (shared by all steps). A mask passes through.
+ * An inner layer with non-trainable state (batch normalisation) runs step by step in training, as
+ * Keras 3 and tfjs-layers run every wrapped layer: step t sees x[:, t] and its mask [B], and the state
+ * it updates is the state step t + 1 starts from (so the moving averages advance T times per call).
  */
-import { reshape } from '@rnnkit/tensor';
+import { reshape, stack, unstack } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
-import type { LayerImpl } from '../layer';
+import type { LayerContext, LayerImpl, LayerOutput } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { layerImpl } from './registry';
@@ -32,6 +36,22 @@ export function timeDistributed(layer: LayerSpec, options: { readonly name?: str
   return options.name === undefined ? spec : { ...spec, name: options.name };
 }
 
+/** The inner layer on each step in turn, threading its updated state from step to step. */
+function stepByStep(spec: TimeDistributedSpec, params: Readonly<Record<string, Tensor>>, x: Tensor, context: LayerContext): LayerOutput {
+  const masks = context.mask === null ? null : unstack(context.mask, 1);
+  let current = params;
+  const updates: Record<string, Tensor> = {};
+  const ys = unstack(x, 1).map((xt, t) => {
+    const out = layerImpl(spec.layer).apply(spec.layer, current, xt, { ...context, mask: masks?.[t] ?? null });
+    if (out.updates !== undefined) {
+      current = { ...current, ...out.updates };
+      Object.assign(updates, out.updates);
+    }
+    return out.y;
+  });
+  return { y: stack(ys, 1), mask: context.mask, updates };
+}
+
 function stepShape(input: Shape): Shape {
   if (input.length < 3) throw new Error(`timeDistributed: input must have rank ≥ 3 ([B, T, ...F]), got ${formatShape(input)}`);
   return [null, ...input.slice(2)];
@@ -48,6 +68,8 @@ export const timeDistributedLayer: LayerImpl<TimeDistributedSpec> = {
   apply: (spec, params, x, context) =>
     tidyOutput(() => {
       if (x.rank < 3) throw new Error(`timeDistributed: input must have rank ≥ 3 ([B, T, ...F]), got shape [${x.shape.join(', ')}]`);
+      const stateful = layerImpl(spec.layer).weights(spec.layer, stepShape(x.shape)).some((w) => w.trainable === false);
+      if (context.training && stateful) return stepByStep(spec, params, x, context);
       const [batch, time] = x.shape as [number, number];
       const flat = reshape(x, [batch * time, ...x.shape.slice(2)]);
       const inner = layerImpl(spec.layer).apply(spec.layer, params, flat, { ...context, mask: null });

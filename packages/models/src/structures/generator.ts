@@ -21,6 +21,7 @@ import type { WeightGroup, WeightSource } from '../params';
 import { checkSeed, deriveSeed } from '../seeds';
 import { formatSummary } from '../summary';
 import type { SaveableModel } from '../topology';
+import { withTraining } from '../training/with-training';
 import type { CellKind } from './seq2seq';
 
 /** The configuration of a {@link conditionalGenerator}. */
@@ -122,7 +123,7 @@ export function buildGenerator(topology: GeneratorTopology, source: WeightSource
     });
   const decoderCell = cellParams(p.decoder, '', cell.useBias, 'conditionalGenerator');
 
-  return {
+  return withTraining<Generator>({
     kind: 'generator',
     name: topology.name,
     config,
@@ -161,5 +162,5 @@ export function buildGenerator(topology: GeneratorTopology, source: WeightSource
       ),
     topology: () => topology,
     dispose: () => Object.values(params).forEach((v) => v.dispose()),
-  };
+  });
 }

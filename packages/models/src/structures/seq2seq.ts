@@ -30,6 +30,7 @@ import { formatSummary } from '../summary';
 import { ATTENTION_KINDS, attend, attentionWeights, initAttention } from './attention';
 import type { AttentionKind } from './attention';
 import type { SaveableModel } from '../topology';
+import { withTraining } from '../training/with-training';
 
 /** Which recurrent cell a ready-made model uses. */
 export type CellKind = 'simpleRnn' | 'lstm' | 'gru';
@@ -276,7 +277,7 @@ export function buildSeq2seq(topology: Seq2seqTopology, source: WeightSource): S
     },
   };
 
-  return {
+  return withTraining<Seq2seq>({
     kind: 'seq2seq',
     name: topology.name,
     config,
@@ -304,6 +305,6 @@ export function buildSeq2seq(topology: Seq2seqTopology, source: WeightSource): S
       ),
     topology: () => topology,
     dispose: () => Object.values(params).forEach((v) => v.dispose()),
-  };
+  });
 }
 

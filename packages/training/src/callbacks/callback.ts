@@ -13,7 +13,12 @@ export interface TrainingContext {
   readonly stepsPerEpoch: number;
   /** Training samples per epoch. */
   readonly samples: number;
-  /** Asks `fit` to stop after the current epoch (Keras `model.stop_training = True`). */
+  /**
+   * Asks `fit` to stop (Keras `model.stop_training = True`): after the current batch when called
+   * from a batch hook (the epoch then ends early and its logs, validation included, are reported),
+   * after the current epoch when called from `onEpochEnd`, before any batch when called from
+   * `onTrainBegin` or `onEpochBegin`.
+   */
   stop(): void;
 }
 
@@ -33,6 +38,14 @@ export interface BatchLogs {
   readonly running: Readonly<Record<string, number>>;
 }
 
+/** Where the next update is, reported before it runs (a plain record of numbers, as tfjs-layers' `Logs`). */
+export type BatchBeginLogs = {
+  readonly epoch: number;
+  readonly step: number;
+  /** Samples in this batch. */
+  readonly size: number;
+};
+
 /** Per-epoch values: `loss`, metric names, and `val_`-prefixed validation values (Keras' names). */
 export type EpochLogs = Readonly<Record<string, number>>;
 
@@ -42,20 +55,27 @@ export interface CallbackState {
   readonly tensors: Readonly<Record<string, Tensor>>;
 }
 
-/** Hooks `fit` calls during training; every hook is optional. Callbacks with state take part in checkpoints. */
+/**
+ * Hooks `fit` calls during training; every hook is optional. The arguments are Keras' and
+ * tfjs-layers' (`onEpochEnd(epoch, logs)`, `onBatchEnd(batch, logs)`, `onTrainBegin(logs)`…) with
+ * rnnkit's {@link TrainingContext} appended, so callbacks written for either work unchanged.
+ * Callbacks with state take part in checkpoints.
+ */
 export interface Callback {
-  /** Unique among a run's callbacks when it has state (the checkpoint key). */
-  readonly name: string;
-  /** Called once before the first epoch (also when resuming). */
-  onTrainBegin?(context: TrainingContext): void | Promise<void>;
-  /** Called before each epoch. */
-  onEpochBegin?(epoch: number, context: TrainingContext): void | Promise<void>;
+  /** Required, and unique among a run's callbacks, when the callback has state (the checkpoint key). */
+  readonly name?: string;
+  /** Called once before the first epoch (also when resuming); `logs` is empty, as in Keras. */
+  onTrainBegin?(logs: EpochLogs, context: TrainingContext): void | Promise<void>;
+  /** Called before each epoch; `logs` is empty, as in Keras. */
+  onEpochBegin?(epoch: number, logs: EpochLogs, context: TrainingContext): void | Promise<void>;
+  /** Called before each update with its 0-based index in the epoch. */
+  onBatchBegin?(batch: number, logs: BatchBeginLogs, context: TrainingContext): void | Promise<void>;
   /** Called after each update with the batch's loss, gradient norm and running means. */
-  onBatchEnd?(logs: BatchLogs, context: TrainingContext): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: BatchLogs, context: TrainingContext): void | Promise<void>;
   /** Called after each epoch with its logs (validation included); may stop training through the context. */
   onEpochEnd?(epoch: number, logs: EpochLogs, context: TrainingContext): void | Promise<void>;
-  /** Called once after the last epoch. */
-  onTrainEnd?(context: TrainingContext): void | Promise<void>;
+  /** Called once at the end with the last epoch's logs (empty when no epoch ran), as Keras 3 does. */
+  onTrainEnd?(logs: EpochLogs, context: TrainingContext): void | Promise<void>;
   /** A copy of the callback's state (caller owns the tensors). */
   getState?(): CallbackState;
   /** Restores a copy of `state` (the caller keeps its tensors). */

@@ -66,7 +66,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         context.stop();
       }
     },
-    onTrainEnd(context) {
+    onTrainEnd(_logs, context) {
       if (!restore || bestWeights === null) return;
       for (const [k, v] of Object.entries(bestWeights)) context.params[k]?.assign(v);
     },

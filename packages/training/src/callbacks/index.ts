@@ -1,5 +1,5 @@
 export { betterIs } from './callback';
-export type { BatchLogs, Callback, CallbackState, EpochLogs, TrainingContext } from './callback';
+export type { BatchBeginLogs, BatchLogs, Callback, CallbackState, EpochLogs, TrainingContext } from './callback';
 export { progressLogger } from './progress';
 export type { ProgressOptions } from './progress';
 export { earlyStopping } from './early-stopping';

@@ -42,7 +42,7 @@ export function progressLogger(options: ProgressOptions = {}): Callback {
       started = now();
       seen = 0;
     },
-    onBatchEnd(logs: BatchLogs, context) {
+    onBatchEnd(_batch, logs: BatchLogs, context) {
       seen += logs.size;
       if (every <= 0 || (logs.step + 1) % every !== 0) return;
       const seconds = (now() - started) / 1000;

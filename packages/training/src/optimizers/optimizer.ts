@@ -10,7 +10,7 @@ import { clone, fill, keep, mul, sub, tidy, variable } from '@rnnkit/tensor';
 import type { Tensor, Variable } from '@rnnkit/tensor';
 import type { LearningRateSchedule } from '../schedules';
 
-/** Trainable parameters by name: the only thing optimisers touch. */
+/** Parameters by name; optimisers touch only the trainable ones that have a gradient. */
 export type Params = Readonly<Record<string, Variable>>;
 /** Gradients by parameter name. */
 export type Grads = Readonly<Record<string, Tensor>>;
@@ -121,6 +121,7 @@ export function createOptimizer(name: string, rule: UpdateRule, options: Optimiz
       for (const [paramName, g] of Object.entries(grads)) {
         const w = params[paramName];
         if (w === undefined) throw new Error(`${name}: got a gradient for "${paramName}", which is not among the params`);
+        if (!w.trainable) throw new Error(`${name}: got a gradient for "${paramName}", which is not trainable`);
         const own = slotsFor(paramName, w);
         tidy(() => {
           const decayed = weightDecay > 0 && !noDecay.has(paramName) ? sub(w, mul(mul(w, weightDecay), lr)) : w;

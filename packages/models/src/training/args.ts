@@ -1,0 +1,130 @@
+/**
+ * The Keras-shaped training surface every rnnkit model has: `compile`, `fit`, `evaluate`, `predict`,
+ * `trainOnBatch`, `predictOnBatch`, `getWeights`/`setWeights` and `stopTraining`, with tfjs-layers'
+ * names and camelCase options (Keras' `batch_size` is `batchSize`).
+ */
+import type { Scalar, Tensor } from '@rnnkit/tensor';
+import type { Callback, CheckpointStore, Checkpoint, GradientClipping, Loss, MaskFn, Metric, Optimizer } from '@rnnkit/training';
+import type { ClassWeight } from './class-weight';
+import type { Verbosity } from './fit-callbacks';
+import type { History } from './history';
+import type { TensorLike } from './inputs';
+
+/** Options of `compile` (tfjs-layers' `ModelCompileArgs`). */
+export interface ModelCompileArgs {
+  /** `'adam'`, `'sgd'`, `'rmsprop'`, `'adagrad'`, `'adamw'` (any letter case, Keras 3 defaults) or an optimizer from @rnnkit/training. */
+  readonly optimizer: string | Optimizer;
+  /**
+   * A loss name in Keras' or tfjs-layers' spelling — `'binary_crossentropy'`/`'binaryCrossentropy'`,
+   * `'categorical_crossentropy'`/`'categoricalCrossentropy'`, `'sparse_categorical_crossentropy'`/`'sparseCategoricalCrossentropy'`,
+   * `'mse'`/`'mean_squared_error'`/`'meanSquaredError'`, `'mae'`/`'mean_absolute_error'`/`'meanAbsoluteError'`, `'huber'` —
+   * or a loss function from @rnnkit/training (e.g. `sparseCategoricalCrossentropy({ fromLogits: true })`).
+   */
+  readonly loss: string | Loss;
+  /**
+   * `'accuracy'`/`'acc'` (the accuracy the loss implies), `'binary_accuracy'`, `'categorical_accuracy'`,
+   * `'sparse_categorical_accuracy'` (or camelCase), `'auc'`, or metrics from @rnnkit/training. Logged under the name given.
+   */
+  readonly metrics?: string | Metric | readonly (string | Metric)[];
+}
+
+/** Validation data: `[x, y]` or `[x, y, sampleWeight]`, as Keras and tfjs-layers take it. */
+export type ValidationData = readonly [TensorLike, TensorLike] | readonly [TensorLike, TensorLike, TensorLike];
+
+/** Options of `fit` (tfjs-layers' `ModelFitArgs`, plus rnnkit's seed, clipping, mask and checkpoints). */
+export interface ModelFitArgs {
+  /** The epoch to train up to (`epochs − initialEpoch` epochs run). Default 1. */
+  readonly epochs?: number;
+  /** Default 32. */
+  readonly batchSize?: number;
+  /** Hold out the LAST fraction of the samples for validation, taken before shuffling (Keras). In (0, 1). */
+  readonly validationSplit?: number;
+  /** Validation samples; takes precedence over `validationSplit`. */
+  readonly validationData?: ValidationData;
+  /** Shuffle the training samples every epoch. Default true. */
+  readonly shuffle?: boolean;
+  /**
+   * Callbacks with Keras/tfjs signatures (`onEpochEnd(epoch, logs)`, `onBatchEnd(batch, logs)`,
+   * `onTrainBegin(logs)`…; `name` optional) or rnnkit's (`earlyStopping`, `progressLogger`, …).
+   * Setting `model.stopTraining = true` in one stops training after the current batch.
+   */
+  readonly callbacks?: Callback | readonly Callback[];
+  /** Per-sample weights [N] (or per-step [N, T]) of the training loss; split with the samples by `validationSplit`. */
+  readonly sampleWeight?: TensorLike;
+  /**
+   * Weight of each class id, applied to the training loss sample by sample (Keras 3: unlisted classes
+   * weigh 1; not together with `sampleWeight`). With `validationSplit` the held-out samples keep their
+   * class weights in `val_loss`, where Keras leaves them unweighted.
+   */
+  readonly classWeight?: ClassWeight;
+  /** Epoch index to start from (Keras `initial_epoch`). Default 0. */
+  readonly initialEpoch?: number;
+  /** 0 silent, 1 progress lines about every tenth of an epoch, 2 one line per epoch. Default 0 (as tfjs-layers without tfjs-node). */
+  readonly verbose?: Verbosity;
+  /**
+   * Seeds shuffling and dropout. Default: 0 for the model's first `fit` or `trainOnBatch`, 1 for the
+   * next, and so on, so repeated calls draw fresh shuffles and a script run twice repeats exactly.
+   */
+  readonly seed?: number;
+  /** Gradient clipping by value, norm or global norm. */
+  readonly clipping?: GradientClipping;
+  /** Per-step mask of loss and metrics from each batch (e.g. non-padding target tokens). */
+  readonly mask?: MaskFn;
+  /** Save a checkpoint every `every` epochs (default 1) to a directory (Node) or a store. */
+  readonly checkpoint?: { readonly dir: string; readonly every?: number } | { readonly store: CheckpointStore; readonly every?: number };
+  /** Continue from a checkpoint: a directory (Node), a store, or a decoded checkpoint. */
+  readonly resumeFrom?: string | CheckpointStore | Checkpoint;
+}
+
+/** Options of `evaluate` (tfjs-layers' `ModelEvaluateArgs`). */
+export interface ModelEvaluateArgs {
+  /** Default 32. */
+  readonly batchSize?: number;
+  /** Per-sample weights [N] (or per-step [N, T]) of the loss. */
+  readonly sampleWeight?: TensorLike;
+  /** Per-step mask of loss and metrics from each batch (e.g. non-padding target tokens). */
+  readonly mask?: MaskFn;
+}
+
+/** Options of `predict` (tfjs-layers' `ModelPredictArgs`). */
+export interface ModelPredictArgs {
+  /** Default 32. */
+  readonly batchSize?: number;
+}
+
+/** The Keras-shaped training methods of a model. */
+export interface ModelTraining {
+  /**
+   * Chooses the optimiser, loss and metrics of `fit`, `evaluate` and `trainOnBatch`. Compiling
+   * again replaces them (and disposes an optimiser made from a name).
+   *
+   * @example
+   * model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+   */
+  compile(args: ModelCompileArgs): void;
+  /**
+   * Trains the model (Keras `model.fit`) with @rnnkit/training's `fit`, and returns the history:
+   * `history.history.loss`, `.accuracy`, `.val_loss`, `.val_accuracy`… per epoch.
+   *
+   * @example
+   * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 128, validationSplit: 0.2 });
+   */
+  fit(x: TensorLike, y: TensorLike, args?: ModelFitArgs): Promise<History>;
+  /**
+   * The loss and metrics on (x, y), as tfjs-layers returns them: a scalar without metrics, else
+   * `[loss, ...metrics]` in `compile`'s order. The caller owns (and disposes) the scalars.
+   */
+  evaluate(x: TensorLike, y: TensorLike, args?: ModelEvaluateArgs): Scalar | Scalar[];
+  /** The predictions for every sample of x, computed in batches without dropout (caller owns the tensor). */
+  predict(x: TensorLike, args?: ModelPredictArgs): Tensor;
+  /** One update on the batch (x, y); its loss, or `[loss, ...metrics]` when compiled with metrics. */
+  trainOnBatch(x: TensorLike, y: TensorLike): Promise<number | number[]>;
+  /** The predictions for x as one batch (caller owns the tensor). */
+  predictOnBatch(x: TensorLike): Tensor;
+  /** Copies of the weights in Keras' order, optionally the trainable ones only (caller owns them). */
+  getWeights(trainableOnly?: boolean): Tensor[];
+  /** Sets every weight, in `getWeights()`' order; shapes are checked first (the caller keeps the tensors). */
+  setWeights(weights: readonly Tensor[]): void;
+  /** Set to true (e.g. in a callback) to stop `fit` after the current batch; reset when `fit` starts. */
+  stopTraining: boolean;
+}
