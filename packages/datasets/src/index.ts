@@ -19,7 +19,7 @@ export type { ImdbData, ImdbOptions, ImdbSplit } from './imdb/imdb-keras';
 export { imdbFromNpz, imdbFromSharedJsonl } from './imdb/imdb-sources';
 export { decodeReview, parseWordIndex } from './imdb/word-index';
 export type { DecodeReviewOptions, WordIndex } from './imdb/word-index';
-export { KERAS_IMDB_FILES, loadImdb, loadImdbWordIndex } from './node/imdb-load';
+export { IMDB_COUNTS, KERAS_IMDB_FILES, loadImdb, loadImdbWordIndex } from './node/imdb-load';
 export type { ImdbSourceOptions, LoadImdbOptions } from './node/imdb-load';
 export { cachedFile, defaultCacheDir } from './node/download';
 export type { CachedFileOptions, DownloadProgress } from './node/download';

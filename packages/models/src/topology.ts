@@ -1,6 +1,7 @@
 /**
  * Model topologies (plain JSON) and rebuilding a model from one: what save/load stores besides weights.
  */
+import { checkSequentialTopology } from './io/check-topology';
 import type { Model } from './model';
 import type { WeightSource } from './params';
 import { sequentialFromTopology } from './sequential';
@@ -20,11 +21,16 @@ export interface SaveableModel extends Model, ModelTraining {
   topology(): ModelTopology;
 }
 
-/** Rebuilds a model: `{ seed }` initialises fresh weights, `{ weights }` loads them (no initialiser runs). */
+/**
+ * Rebuilds a model: `{ seed }` initialises fresh weights, `{ weights }` loads them (no initialiser runs).
+ * A sequential topology is validated field by field first (`checkSequentialTopology`), so a bad field
+ * fails here, naming the layer and the field, rather than on the first forward pass.
+ */
 export function modelFromTopology(topology: ModelTopology, source: WeightSource): SaveableModel {
   const kind = (topology as { kind?: unknown } | null)?.kind;
   switch (kind) {
     case 'sequential':
+      checkSequentialTopology(topology, 'modelFromTopology');
       return sequentialFromTopology(topology as SequentialTopology, source);
     case 'seq2seq':
       return buildSeq2seq(topology as Seq2seqTopology, source);

@@ -2,6 +2,7 @@
  * Node loader of FSDD from a folder of per-speaker archives (`fsdd_{speaker}.tar.gz`, the layout of
  * the project's shared/data/fsdd).
  */
+import { DataFileError } from '../errors';
 import { node, readFileBytes } from '../node/builtins';
 import { FSDD_SPEAKERS, fsddFromRecordings, fsddFromTarGz } from './fsdd';
 import type { Fsdd, FsddRecording } from './fsdd';
@@ -22,8 +23,27 @@ export function fsddDir(options: LoadFsddOptions): string {
   throw new Error('FSDD not found: pass { dataDir } (a folder with fsdd_{speaker}.tar.gz, e.g. shared/data/fsdd) or set RNNKIT_DATA_DIR');
 }
 
+/** Recordings of each digit per speaker in FSDD 1.0.10, with index 0 … 49. */
+const FSDD_PER_DIGIT = 50;
+
+/**
+ * Throws, naming the archive, unless the archive of a known speaker holds exactly FSDD's recordings:
+ * each digit 0–9 with each index 0–49 once, by that speaker.
+ */
+function checkKnownSpeaker(recordings: readonly FsddRecording[], speaker: string, file: string): void {
+  const expected = 10 * FSDD_PER_DIGIT;
+  const keys = new Set(recordings.filter((r) => r.speaker === speaker && r.index < FSDD_PER_DIGIT).map((r) => r.digit * FSDD_PER_DIGIT + r.index));
+  if (recordings.length !== expected || keys.size !== expected) {
+    throw new DataFileError(
+      file,
+      `holds ${recordings.length} recordings (${keys.size} distinct digit/index pairs of ${speaker}), FSDD's archive for ${speaker} has ${expected}: each digit 0–9 with index 0–49 (a truncated or partial copy?)`,
+    );
+  }
+}
+
 /**
  * Reads the FSDD recordings (all speakers by default) and splits them: index 0–4 test, 5–49 train.
+ * The archive of each of the six FSDD speakers must hold its 500 recordings (see `checkKnownSpeaker`).
  *
  * @example const { train, test } = loadFsdd({ dataDir: '../shared/data/fsdd' }); // 2,700 / 300 recordings
  */
@@ -38,7 +58,9 @@ export function loadFsdd(options: LoadFsddOptions = {}): Fsdd {
     if (!fs.existsSync(file)) {
       throw new Error(`loadFsdd: ${file} does not exist (speakers available: ${FSDD_SPEAKERS.join(', ')}; folder from dataDir or RNNKIT_DATA_DIR)`);
     }
-    recordings.push(...fsddFromTarGz(readFileBytes(file), file));
+    const own = fsddFromTarGz(readFileBytes(file), file);
+    if ((FSDD_SPEAKERS as readonly string[]).includes(speaker)) checkKnownSpeaker(own, speaker, file);
+    recordings.push(...own);
   }
   return fsddFromRecordings(recordings);
 }

@@ -4,7 +4,7 @@
  * Layout: a 512-byte header per entry (name at 0..100, octal size at 124..136, type flag at 156,
  * ustar prefix at 345..500), then the data padded to a multiple of 512; two zero blocks end it.
  */
-import { gunzipSync } from 'fflate';
+import { gunzipChecked } from '../gzip';
 
 /** One regular file of a tar archive: its path and its bytes. */
 export interface TarEntry {
@@ -63,13 +63,7 @@ export function readTar(bytes: Uint8Array, label = 'tar archive'): TarEntry[] {
   return entries;
 }
 
-/** `readTar(gunzip(bytes))`; a broken gzip stream throws naming `label`. */
+/** `readTar(gunzip(bytes))`; a broken, damaged or truncated gzip stream (CRC-32 and length checked) throws naming `label`. */
 export function readTarGz(bytes: Uint8Array, label = 'tar.gz archive'): TarEntry[] {
-  let unpacked: Uint8Array;
-  try {
-    unpacked = gunzipSync(bytes);
-  } catch (e) {
-    throw new Error(`${label}: not a valid gzip stream (${(e as Error).message})`);
-  }
-  return readTar(unpacked, label);
+  return readTar(gunzipChecked(bytes, label), label);
 }

@@ -8,8 +8,8 @@
  *   shuffle is undone here (row k of the file is review perm[k] of the archive), so that
  *   every option, seed included, goes through the one Keras pipeline.
  */
-import { gunzipSync } from 'fflate';
 import { DataFileError } from '../errors';
+import { gunzipChecked } from '../gzip';
 import { createMt19937, numpyShuffledRange } from '../numpy-random-state';
 import type { NdArray } from '../numpy/ndarray';
 import { readNpz } from '../numpy/npz';
@@ -22,22 +22,48 @@ export function imdbFromNpz(bytes: Uint8Array, file = 'imdb.npz'): ImdbData {
     const xs = arrays[x];
     const ys = arrays[y];
     if (xs === undefined || ys === undefined) throw new DataFileError(file, `missing member ${xs === undefined ? x : y}.npy`);
+    if (xs.dtype !== '|O') throw new DataFileError(file, `${x} must be an object array of reviews, got dtype '${xs.dtype}'`);
     const sequences = (xs.data as readonly unknown[]).map((item, i) => toInt32(item, `${x}[${i}]`, file));
     if (ys.data.length !== sequences.length) {
       throw new DataFileError(file, `${y} has ${ys.data.length} labels for ${sequences.length} reviews in ${x}`);
     }
-    return { sequences, labels: Uint8Array.from(ys.data as ArrayLike<number>) };
+    const labels = new Uint8Array(ys.data.length);
+    for (let i = 0; i < labels.length; i++) {
+      const label = ys.data[i];
+      if (label !== 0 && label !== 1) throw new DataFileError(file, `${y}[${i}] is ${describe(label)}, expected the label 0 or 1`);
+      labels[i] = label;
+    }
+    return { sequences, labels };
   };
   return { train: split('x_train', 'y_train'), test: split('x_test', 'y_test') };
 }
 
+/** A review's word ranks: a list of ints or a numeric array, every value an integer in [0, 2^31). */
 function toInt32(item: unknown, where: string, file: string): Int32Array {
-  if (Array.isArray(item)) return Int32Array.from(item as number[]);
   const nd = item as Partial<NdArray>;
-  if (typeof nd === 'object' && nd !== null && nd.data !== undefined && nd.dtype !== '|O') {
-    return Int32Array.from(nd.data as ArrayLike<number>);
+  const values: ArrayLike<unknown> | undefined = Array.isArray(item)
+    ? (item as unknown[])
+    : typeof nd === 'object' && nd !== null && nd.data !== undefined && nd.dtype !== '|O'
+      ? nd.data
+      : undefined;
+  if (values === undefined) throw new DataFileError(file, `${where} is neither a list of ints nor an int array`);
+  const out = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const w = values[k];
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0x7fffffff) {
+      throw new DataFileError(file, `${where}[${k}] is ${describe(w)}, not a word rank (an integer ≥ 0)`);
+    }
+    out[k] = w;
   }
-  throw new DataFileError(file, `${where} is neither a list of ints nor an int array`);
+  return out;
+}
+
+/** A short description of a decoded value for an error message. */
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'bigint') return 'an integer beyond 2^53';
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v).slice(0, 40);
 }
 
 /**
@@ -56,11 +82,12 @@ export function imdbFromSharedJsonl(
 }
 
 function parseSharedSplit(gz: Uint8Array, file: string): ImdbSplit {
+  const raw = gunzipChecked(gz, file);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(gunzipSync(gz));
-  } catch (e) {
-    throw new DataFileError(file, `not a readable gzip file of UTF-8 text (corrupt or truncated?): ${(e as Error).message}`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new DataFileError(file, 'the unpacked data is not valid UTF-8 text');
   }
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();

@@ -2,7 +2,7 @@
  * The idx format of the MNIST files (big-endian): magic 0x0000 0x08 rank, one u32 size per
  * axis, then the unsigned bytes in row-major order. Images are rank 3 [N, 28, 28], labels rank 1 [N].
  */
-import { gunzipSync } from 'fflate';
+import { gunzipChecked } from '../gzip';
 
 /** An unsigned-byte array read from an idx file (the MNIST format): its shape and data. */
 export interface IdxArray {
@@ -10,16 +10,9 @@ export interface IdxArray {
   readonly data: Uint8Array;
 }
 
-/** Parses an unsigned-byte idx file (gzipped or not); `label` names it in errors. */
+/** Parses an unsigned-byte idx file (gzipped or not; a gzip's CRC-32 and length are checked); `label` names it in errors. */
 export function parseIdx(bytes: Uint8Array, label = 'idx file'): IdxArray {
-  let raw = bytes;
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      raw = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${label}: not a valid gzip stream (${(e as Error).message})`);
-    }
-  }
+  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipChecked(bytes, label) : bytes;
   if (raw.length < 4 || raw[0] !== 0 || raw[1] !== 0) throw new Error(`${label}: not an idx file (the first two bytes must be 0)`);
   if (raw[2] !== 0x08) throw new Error(`${label}: only unsigned-byte idx data (type 0x08) is supported, got type 0x${raw[2]!.toString(16)}`);
   const rank = raw[3]!;

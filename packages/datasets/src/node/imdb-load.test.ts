@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fixture } from '../test-fixtures';
 import { loadImdb, loadImdbWordIndex } from './imdb-load';
 
@@ -11,6 +12,8 @@ const npz = readFileSync(fixture('imdb.npz'));
 const wordIndexJson = readFileSync(fixture('imdb', 'imdb_word_index.json'));
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const checksums = { npz: sha(npz), wordIndex: sha(wordIndexJson) };
+/** The committed fixtures hold 24 train and 16 test reviews, not IMDB's 25,000 and 25,000. */
+const FIXTURE_COUNTS = { train: 24, test: 16 };
 const plain = (s: { sequences: Int32Array[]; labels: Uint8Array }) => ({ x: s.sequences.map((q) => Array.from(q)), y: Array.from(s.labels) });
 
 let server: Server;
@@ -36,7 +39,7 @@ afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('loadImdb / loadImdbWordIndex on the committed fixtures', () => {
   test('dataDir with the shared-format files', async () => {
-    const data = await loadImdb({ dataDir: fixture('imdb'), numWords: 100 });
+    const data = await loadImdb({ dataDir: fixture('imdb'), numWords: 100, expectedCounts: FIXTURE_COUNTS });
     expect(data.train.sequences).toHaveLength(24);
     expect(data.test.sequences).toHaveLength(16);
     expect(Math.max(...data.train.sequences.flatMap((s) => Array.from(s)))).toBeLessThan(100);
@@ -46,7 +49,7 @@ describe('loadImdb / loadImdbWordIndex on the committed fixtures', () => {
     const saved = process.env['RNNKIT_IMDB_DIR'];
     process.env['RNNKIT_IMDB_DIR'] = fixture('imdb');
     try {
-      const data = await loadImdb({ numWords: 100, cacheDir, download: false });
+      const data = await loadImdb({ numWords: 100, cacheDir, download: false, expectedCounts: FIXTURE_COUNTS });
       expect(data.train.sequences).toHaveLength(24);
       expect((await loadImdbWordIndex({ download: false })).get('the')).toBe(1);
     } finally {
@@ -57,7 +60,7 @@ describe('loadImdb / loadImdbWordIndex on the committed fixtures', () => {
 
   test('download path (.npz from a local server) gives the same arrays as the local-folder path', async () => {
     const progress: number[] = [];
-    const options = { numWords: 90, skipTop: 3, seed: 5 };
+    const options = { numWords: 90, skipTop: 3, seed: 5, expectedCounts: FIXTURE_COUNTS };
     const downloaded = await loadImdb({ ...options, cacheDir, origin, checksums, onProgress: (p) => progress.push(p.receivedBytes) });
     const local = await loadImdb({ ...options, dataDir: fixture('imdb') });
     expect(plain(downloaded.train)).toEqual(plain(local.train));
@@ -73,11 +76,28 @@ describe('loadImdb / loadImdbWordIndex on the committed fixtures', () => {
 
   test('a folder holding Keras imdb.npz also works as dataDir; a folder with neither is an error', async () => {
     copyFileSync(fixture('imdb.npz'), join(cacheDir, 'imdb.npz'));
-    const fromNpz = await loadImdb({ dataDir: cacheDir, numWords: 70 });
-    const fromShared = await loadImdb({ dataDir: fixture('imdb'), numWords: 70 });
+    const fromNpz = await loadImdb({ dataDir: cacheDir, numWords: 70, expectedCounts: FIXTURE_COUNTS });
+    const fromShared = await loadImdb({ dataDir: fixture('imdb'), numWords: 70, expectedCounts: FIXTURE_COUNTS });
     expect(plain(fromNpz.test)).toEqual(plain(fromShared.test));
     const missing = await loadImdb({ dataDir: fixture('no-such-dir') }).catch((e: Error) => e.message);
     expect(missing).toContain(`the folder ${fixture('no-such-dir')} (from dataDir or RNNKIT_IMDB_DIR) does not hold keras_imdb_train.jsonl.gz and keras_imdb_test.jsonl.gz, or imdb.npz`);
+  });
+
+  test('a copy holding fewer reviews than IMDB (or than expectedCounts) is refused, naming the file and both counts', async () => {
+    const notImdb = await loadImdb({ dataDir: fixture('imdb') }).catch((e: Error) => e.message);
+    expect(notImdb).toBe(`${fixture('imdb', 'keras_imdb_train.jsonl.gz')}: holds 24 train reviews, IMDB's train split has 25,000 (a truncated or partial copy?)`);
+    // the train file cut to 20 of its 24 reviews, re-gzipped (a valid gzip: only the count can tell)
+    const lines = gunzipSync(readFileSync(fixture('imdb', 'keras_imdb_train.jsonl.gz'))).toString('utf8').split('\n');
+    writeFileSync(join(cacheDir, 'keras_imdb_train.jsonl.gz'), gzipSync(`${lines.slice(0, 20).join('\n')}\n`));
+    copyFileSync(fixture('imdb', 'keras_imdb_test.jsonl.gz'), join(cacheDir, 'keras_imdb_test.jsonl.gz'));
+    const cut = await loadImdb({ dataDir: cacheDir, expectedCounts: FIXTURE_COUNTS }).catch((e: Error) => e.message);
+    expect(cut).toBe(`${join(cacheDir, 'keras_imdb_train.jsonl.gz')}: holds 20 train reviews, expectedCounts says 24 (a truncated or partial copy?)`);
+    // the same for Keras' imdb.npz (both splits come from it), and null accepts any count
+    copyFileSync(fixture('imdb.npz'), join(cacheDir, 'imdb.npz'));
+    rmSync(join(cacheDir, 'keras_imdb_train.jsonl.gz'));
+    const npzCount = await loadImdb({ dataDir: cacheDir, expectedCounts: { train: 24, test: 17 } }).catch((e: Error) => e.message);
+    expect(npzCount).toBe(`${join(cacheDir, 'imdb.npz')}: holds 16 test reviews, expectedCounts says 17 (a truncated or partial copy?)`);
+    expect((await loadImdb({ dataDir: cacheDir, expectedCounts: null })).train.sequences).toHaveLength(24);
   });
 
   test('offline with no local copy: the error says where the data is expected and how to provide it', async () => {

@@ -5,6 +5,7 @@
  *      Keras' own `imdb.npz`;
  *   2. Keras' canonical files, downloaded once into the cache folder (sha256 checked).
  */
+import { DataFileError } from '../errors';
 import { applyKerasImdbOptions, type ImdbData, type ImdbOptions } from '../imdb/imdb-keras';
 import { imdbFromNpz, imdbFromSharedJsonl } from '../imdb/imdb-sources';
 import { parseWordIndex, type WordIndex } from '../imdb/word-index';
@@ -17,6 +18,9 @@ export const KERAS_IMDB_FILES = {
   npz: { name: 'imdb.npz', sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f' },
   wordIndex: { name: 'imdb_word_index.json', sha256: '027313fe9a320280f3bf0fac5baf58c4a683cf39a7ed9c3d3d3912bde4284cf6' },
 } as const;
+
+/** Reviews in each split of IMDB (Maas et al. 2011; Keras' `imdb.npz` and the shared copy alike). */
+export const IMDB_COUNTS = { train: 25_000, test: 25_000 } as const;
 
 const SHARED_TRAIN = 'keras_imdb_train.jsonl.gz';
 const SHARED_TEST = 'keras_imdb_test.jsonl.gz';
@@ -38,8 +42,14 @@ export interface ImdbSourceOptions {
   readonly checksums?: { readonly npz?: string; readonly wordIndex?: string };
 }
 
-/** Options of {@link loadImdb}: Keras' `load_data` options and where the files come from. */
-export interface LoadImdbOptions extends ImdbOptions, ImdbSourceOptions {}
+/** Options of {@link loadImdb}: Keras' `load_data` options, where the files come from and how many reviews they hold. */
+export interface LoadImdbOptions extends ImdbOptions, ImdbSourceOptions {
+  /**
+   * Reviews each split must hold; a copy with another count is refused (truncated, or not IMDB).
+   * Default {@link IMDB_COUNTS}, 25,000 and 25,000; `null` accepts any count (a subset in the same format).
+   */
+  readonly expectedCounts?: { readonly train: number; readonly test: number } | null;
+}
 
 /**
  * IMDB reviews and labels exactly as Keras' `imdb.load_data(num_words, skip_top, maxlen, seed,
@@ -51,7 +61,18 @@ export interface LoadImdbOptions extends ImdbOptions, ImdbSourceOptions {}
  * const x = padSequences(train.sequences, { maxlen: 200 }); // [25000, 200]
  */
 export async function loadImdb(options: LoadImdbOptions = {}): Promise<ImdbData> {
-  return applyKerasImdbOptions(await loadRawImdb(options), options);
+  const { data, files } = await loadRawImdb(options);
+  const expected = options.expectedCounts === undefined ? IMDB_COUNTS : options.expectedCounts;
+  if (expected !== null) {
+    for (const split of ['train', 'test'] as const) {
+      const found = data[split].sequences.length;
+      if (found !== expected[split]) {
+        const what = expected === IMDB_COUNTS ? `IMDB's ${split} split has` : 'expectedCounts says';
+        throw new DataFileError(files[split], `holds ${count(found)} ${split} reviews, ${what} ${count(expected[split])} (a truncated or partial copy?)`);
+      }
+    }
+  }
+  return applyKerasImdbOptions(data, options);
 }
 
 /** The word index: word → frequency rank (1 = "the"), the same map as Keras' `get_word_index()`. */
@@ -67,21 +88,27 @@ export async function loadImdbWordIndex(options: ImdbSourceOptions = {}): Promis
   return parseWordIndex(fs.readFileSync(file, 'utf8'), file);
 }
 
-async function loadRawImdb(options: ImdbSourceOptions): Promise<ImdbData> {
+/** The raw reviews and the file each split came from (the same `imdb.npz` for both, or the two shared files). */
+async function loadRawImdb(options: ImdbSourceOptions): Promise<{ data: ImdbData; files: { train: string; test: string } }> {
   const { fs, path } = node();
   const dir = localDir(options);
   if (dir !== undefined) {
     const train = path.join(dir, SHARED_TRAIN);
     const test = path.join(dir, SHARED_TEST);
     if (fs.existsSync(train) && fs.existsSync(test)) {
-      return imdbFromSharedJsonl(readFileBytes(train), readFileBytes(test), { train, test });
+      return { data: imdbFromSharedJsonl(readFileBytes(train), readFileBytes(test), { train, test }), files: { train, test } };
     }
     const npz = path.join(dir, KERAS_IMDB_FILES.npz.name);
-    if (fs.existsSync(npz)) return imdbFromNpz(readFileBytes(npz), npz);
+    if (fs.existsSync(npz)) return { data: imdbFromNpz(readFileBytes(npz), npz), files: { train: npz, test: npz } };
     throw new Error(missingLocal(dir, [`${SHARED_TRAIN} and ${SHARED_TEST}`, KERAS_IMDB_FILES.npz.name]));
   }
   const npz = await fromCache({ ...KERAS_IMDB_FILES.npz, sha256: options.checksums?.npz ?? KERAS_IMDB_FILES.npz.sha256 }, options);
-  return imdbFromNpz(readFileBytes(npz), npz);
+  return { data: imdbFromNpz(readFileBytes(npz), npz), files: { train: npz, test: npz } };
+}
+
+/** `25,000` */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function localDir(options: ImdbSourceOptions): string | undefined {

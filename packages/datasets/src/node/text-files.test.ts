@@ -39,3 +39,15 @@ describeWithSharedData('tiny-shakespeare', 'tiny-shakespeare from the shared cop
     expect(chunks).toHaveLength(Math.floor(Math.floor((1115394 - 1) / 50) / 50));
   });
 });
+
+test('a local tiny-shakespeare that is not char-rnn’s file byte for byte is refused, naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnkit-text-'));
+  try {
+    writeFileSync(join(dir, 'input.txt'), 'First Citizen:\nBefore we proceed any further, hear me speak.\n');
+    await expect(loadTinyShakespeare({ dataDir: dir })).rejects.toThrow(
+      /input\.txt: has SHA-256 [0-9a-f]{64} and 61 bytes; char-rnn's tiny-shakespeare has SHA-256 86c4e6aa.* and 1,115,394 bytes \(a truncated or different copy\?\)$/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

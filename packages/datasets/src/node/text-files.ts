@@ -48,13 +48,24 @@ export interface TinyShakespeareOptions extends LocalDataOptions {
   readonly onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** Karpathy's tiny-shakespeare (1,115,394 characters) as one string. */
+/**
+ * Karpathy's tiny-shakespeare (1,115,394 characters) as one string. A local copy must be that file
+ * byte for byte (its SHA-256 is checked, as for a download).
+ */
 export async function loadTinyShakespeare(options: TinyShakespeareOptions = {}): Promise<string> {
   const { fs } = node();
   const local = localDataFile('tiny-shakespeare', 'input.txt', options);
   if (local !== undefined) {
     if (!fs.existsSync(local)) throw new Error(`tiny-shakespeare: ${local} does not exist (from dataDir or RNNKIT_DATA_DIR)`);
-    return readTextFile(local);
+    const bytes = readFileBytes(local);
+    const sha256 = node().crypto.createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== TINY_SHAKESPEARE_FILE.sha256) {
+      throw new DataFileError(
+        local,
+        `has SHA-256 ${sha256} and ${bytes.length.toLocaleString('en-US')} bytes; char-rnn's tiny-shakespeare has SHA-256 ${TINY_SHAKESPEARE_FILE.sha256} and 1,115,394 bytes (a truncated or different copy?)`,
+      );
+    }
+    return new TextDecoder().decode(bytes); // the known file: plain ASCII
   }
   if (options.download === false) {
     throw new Error('tiny-shakespeare not found: pass { dataDir } (a folder with input.txt) or set RNNKIT_DATA_DIR to a folder with tiny-shakespeare/input.txt');

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeWithSharedData } from '../test-fixtures';
 import { fillDailyGaps } from '../timeseries/csv';
 import { fitMinMaxScaler, scale } from '../timeseries/scaling';
@@ -39,4 +42,17 @@ describeWithSharedData('timeseries', 'time series from the shared copy', (dataDi
     expect(full.dates).toContain('1984-12-31');
     expect(full.dates).toContain('1988-12-31');
   });
+});
+
+test('a copy of a known series with missing rows is refused, naming the file and both counts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnkit-series-'));
+  try {
+    const rows = Array.from({ length: 100 }, (_, i) => `"${1949 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}",${100 + i}`);
+    writeFileSync(join(dir, 'airline-passengers.csv'), ['"Month","Passengers"', ...rows].join('\r\n'));
+    expect(() => loadAirlinePassengers({ dataDir: dir })).toThrow(`${join(dir, 'airline-passengers.csv')}: holds 100 rows, airline-passengers.csv has 144 (a truncated or different copy?)`);
+    writeFileSync(join(dir, 'daily-min-temperatures.csv'), '"Date","Temp"\r\n"1981-01-01",20.7');
+    expect(() => loadDailyMinTemperatures({ dataDir: dir })).toThrow('holds 1 rows, daily-min-temperatures.csv has 3,650');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

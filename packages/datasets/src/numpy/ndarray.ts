@@ -57,6 +57,7 @@ export function decodeNumeric(descr: string, raw: Uint8Array, count: number): Nu
   if (kind === undefined || (order !== '<' && order !== '>' && order !== '|' && order !== '=')) {
     throw new Error(`unsupported numpy dtype '${descr}'`);
   }
+  if (!Number.isInteger(count) || count < 0) throw new Error(`an array must have a non-negative integer number of elements, got ${count}`);
   if (raw.length < count * kind.size) {
     throw new Error(`truncated array data: ${count} × '${descr}' needs ${count * kind.size} bytes, got ${raw.length}`);
   }

@@ -30,7 +30,9 @@ export function readNpy(bytes: Uint8Array): NdArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new Error(`malformed .npy header: ${header.trim()}`);
   }
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (dims.some((d) => !/^[0-9]{1,15}L?$/.test(d))) throw new Error(`malformed .npy header: shape (${shapeText}) is not a tuple of non-negative integers`);
+  const shape = dims.map((d) => Number.parseInt(d, 10));
   const count = shape.reduce((a, b) => a * b, 1);
   const body = bytes.subarray(start + headerLength);
   if (descr === '|O') {

@@ -74,39 +74,137 @@ export function tensorFromJson(value: TorchTensorJson | Tensor, name: string): T
   return tensor(Float32Array.from(values), shape, 'float32');
 }
 
+/** Bytes per element of every safetensors dtype (the reference crate's `Dtype`), so any header can be checked. */
+const SAFETENSORS_DTYPE_SIZES: Readonly<Record<string, number>> = {
+  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+};
+
+/** The largest header the reference crate reads (`MAX_HEADER_SIZE`, 100 MB). */
+const SAFETENSORS_MAX_HEADER = 100_000_000;
+
+/** One tensor of a safetensors header after validation. */
+interface SafetensorsEntry {
+  readonly name: string;
+  readonly dtype: 'F32' | 'F64';
+  readonly shape: number[];
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The keys of the top-level object of valid JSON `text`, in order and with repeats (JSON.parse keeps only the last). */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i += text[i] === '\\' ? 2 : 1);
+      if (depth === 1 && expectKey) keys.push(JSON.parse(text.slice(start, i + 1)) as string);
+      expectKey = false;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = depth === 1;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Validates a whole safetensors header, as the reference crate does, before any tensor is read:
+ * the header length is bounded and inside the buffer, the header is a UTF-8 JSON object with no
+ * repeated name, and every tensor has a known dtype, a shape of integers ≥ 0 and `data_offsets`
+ * [start, end] with `end − start` = dtype size × elements; sorted by start, the tensors are
+ * contiguous from byte 0 to the end of the data. Each error names the tensor and the rule it broke.
+ */
+function checkSafetensorsHeader(bytes: Uint8Array, who: string): { readonly base: number; readonly entries: SafetensorsEntry[] } {
+  if (bytes.byteLength < 8) throw new Error(`${who}: ${bytes.byteLength} bytes is too short for a safetensors file`);
+  const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (declared > BigInt(SAFETENSORS_MAX_HEADER)) throw new Error(`${who}: the header size ${declared} exceeds the limit of ${SAFETENSORS_MAX_HEADER} bytes`);
+  const headerSize = Number(declared);
+  if (8 + headerSize > bytes.byteLength) throw new Error(`${who}: header of ${headerSize} bytes does not fit in ${bytes.byteLength} bytes (truncated)`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerSize));
+  } catch {
+    throw new Error(`${who}: the header is not valid UTF-8`);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${who}: the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`${who}: the header must be a JSON object`);
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(text)) {
+    if (seen.has(key)) throw new Error(`${who}: tensor '${key}' is named twice in the header`);
+    seen.add(key);
+  }
+  const base = 8 + headerSize;
+  const dataLength = bytes.byteLength - base;
+  const entries: SafetensorsEntry[] = [];
+  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+    const bad = (rule: string): never => {
+      throw new Error(`${who}: tensor '${name}' ${rule}`);
+    };
+    if (name === '__metadata__') {
+      const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+      if (!ok) throw new Error(`${who}: __metadata__ must be an object of strings`);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('must be an object { dtype, shape, data_offsets }');
+    const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
+    if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPE_SIZES, dtype)) bad(`has an unknown dtype ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) bad(`has an invalid shape ${JSON.stringify(shape)} (expected integers ≥ 0)`);
+    const ok = Array.isArray(offsets) && offsets.length === 2 && offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0);
+    if (!ok) bad(`has invalid data_offsets ${JSON.stringify(offsets)} (expected [start, end], integers ≥ 0)`);
+    const [start, end] = offsets as [number, number];
+    if (start > end) bad(`has data_offsets [${start}, ${end}] that end before they start`);
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    const width = SAFETENSORS_DTYPE_SIZES[dtype as string] as number;
+    if (end - start !== count * width) bad(`has data_offsets [${start}, ${end}] (${end - start} bytes) but ${dtype} × shape [${(shape as number[]).join(', ')}] needs ${count * width}`);
+    if (end > dataLength) bad(`needs bytes [${start}, ${end}) of the data, which has ${dataLength} (truncated)`);
+    if (dtype !== 'F32' && dtype !== 'F64') bad(`has dtype ${dtype}; only F32 and F64 are supported`);
+    entries.push({ name, dtype: dtype as 'F32' | 'F64', shape: [...(shape as number[])], start, end });
+  }
+  const order = [...entries].sort((a, b) => a.start - b.start || a.end - b.end);
+  let at = 0;
+  let before = '';
+  for (const e of order) {
+    if (e.start < at) throw new Error(`${who}: tensor '${e.name}' (data bytes [${e.start}, ${e.end})) overlaps tensor '${before}', which ends at ${at}`);
+    if (e.start > at) throw new Error(`${who}: tensor '${e.name}' starts at data byte ${e.start}, after a gap: the tensors before it end at ${at}`);
+    at = e.end;
+    before = e.name;
+  }
+  if (at !== dataLength) throw new Error(`${who}: the tensors cover ${at} bytes of data, the file has ${dataLength} after the header`);
+  return { base, entries };
+}
+
 /**
  * Parses a safetensors file (8-byte little-endian header size, JSON header, raw data) holding F32
- * (or F64, converted) tensors. The caller owns the returned tensors.
+ * (or F64, converted) tensors. The whole header is validated before any tensor is read (see
+ * `checkSafetensorsHeader`). The caller owns the returned tensors.
  */
 export function parseSafetensors(bytes: Uint8Array): Record<string, Tensor> {
-  const who = 'parseSafetensors';
-  if (bytes.byteLength < 8) throw new Error(`${who}: ${bytes.byteLength} bytes is too short for a safetensors file`);
+  const { base, entries } = checkSafetensorsHeader(bytes, 'parseSafetensors');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerSize = Number(view.getBigUint64(0, true));
-  if (8 + headerSize > bytes.byteLength) throw new Error(`${who}: header of ${headerSize} bytes does not fit in ${bytes.byteLength} bytes (truncated)`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerSize))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  const base = 8 + headerSize;
-  const entries = Object.entries(header).filter(([name]) => name !== '__metadata__');
-  for (const [name, e] of entries) {
-    const [start, end] = e.data_offsets;
-    const width = e.dtype === 'F32' ? 4 : e.dtype === 'F64' ? 8 : 0;
-    if (width === 0) throw new Error(`${who}: tensor '${name}' has dtype ${e.dtype}; only F32 and F64 are supported`);
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    if (end - start !== count * width || base + end > bytes.byteLength) {
-      throw new Error(`${who}: tensor '${name}' needs bytes [${start}, ${end}) of the data, which has ${bytes.byteLength - base} (truncated or inconsistent)`);
-    }
-  }
-  const out: Record<string, Tensor> = {};
-  for (const [name, e] of entries) {
-    const [start] = e.data_offsets;
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(count);
-    for (let i = 0; i < count; i++) {
-      values[i] = e.dtype === 'F32' ? view.getFloat32(base + start + 4 * i, true) : view.getFloat64(base + start + 8 * i, true);
-    }
-    out[name] = tensor(values, e.shape, 'float32');
-  }
-  return out;
+  // fromEntries defines own properties: a tensor named '__proto__' stays a tensor
+  return Object.fromEntries(
+    entries.map((e) => {
+      const count = e.shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        values[i] = e.dtype === 'F32' ? view.getFloat32(base + e.start + 4 * i, true) : view.getFloat64(base + e.start + 8 * i, true);
+      }
+      return [e.name, tensor(values, e.shape, 'float32')] as const;
+    }),
+  );
 }
 
 function moduleLayers(options: TorchModuleOptions): RecurrentSpec[] {

@@ -6,6 +6,7 @@
 import { dispose } from '@rnnkit/tensor';
 import { modelFromTopology } from '../topology';
 import type { ModelTopology, SaveableModel } from '../topology';
+import { checkSequentialTopology } from './check-topology';
 import { crc32 } from './crc32';
 import { packWeights, unpackWeights } from './weights-blob';
 import type { WeightEntry } from './weights-blob';
@@ -55,31 +56,53 @@ export function saveModelToArtifacts(model: SaveableModel): ModelArtifacts {
 
 /**
  * Rebuilds a model from saved artifacts. Throws before creating anything when the document is not
- * an rnnkit model, is from a newer format version, when the weights are truncated or damaged, or
- * when a weight is missing or has the wrong shape (naming the weight, the expected and the given shape).
+ * an rnnkit model, is from a newer format version, when any field is invalid (a layer's activation,
+ * units, … — named with the layer — or a weight entry's shape, offset or overlap), when the weights
+ * are truncated or damaged, or when a weight is missing or has the wrong shape (naming the weight,
+ * the expected and the given shape).
  */
 export function loadModelFromArtifacts(artifacts: ModelArtifacts): SaveableModel {
-  const who = 'loadModel';
-  const file = artifacts?.modelJson as Partial<ModelFile> | undefined;
-  if (file?.format !== MODEL_FORMAT) throw new Error(`${who}: not an rnnkit model file (format ${JSON.stringify(file?.format)}, expected '${MODEL_FORMAT}')`);
-  if (file.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new Error(`${who}: format version ${String(file.formatVersion)} is not supported (this rnnkit reads version ${MODEL_FORMAT_VERSION})`);
+  return loadModelNamed(artifacts, 'loadModel');
+}
+
+/** {@link loadModelFromArtifacts} with `who` (e.g. `loadModel: ./my-model/model.json`) starting every message. */
+export function loadModelNamed(artifacts: ModelArtifacts, who: string): SaveableModel {
+  const file = (artifacts as Partial<ModelArtifacts> | undefined)?.modelJson as Partial<ModelFile> | undefined;
+  if (typeof file !== 'object' || file === null || file.format !== MODEL_FORMAT) {
+    throw new Error(`${who}: not an rnnkit model file (format ${JSON.stringify(file?.format)}, expected '${MODEL_FORMAT}')`);
   }
-  if (file.weights === undefined || file.topology === undefined) throw new Error(`${who}: the model file lacks its 'weights' or 'topology' section`);
+  if (file.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new Error(`${who}: format version ${JSON.stringify(file.formatVersion)} is not supported (this rnnkit reads version ${MODEL_FORMAT_VERSION})`);
+  }
+  const weights = file.weights as Partial<ModelFile['weights']> | undefined;
+  if (typeof weights !== 'object' || weights === null || typeof file.topology !== 'object' || file.topology === null) {
+    throw new Error(`${who}: the model file lacks its 'weights' or 'topology' section`);
+  }
+  const { byteLength, crc32: recorded } = weights;
+  if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength < 0) {
+    throw new Error(`${who}: weights.byteLength must be an integer ≥ 0, got ${JSON.stringify(byteLength)}`);
+  }
+  if (typeof recorded !== 'number' || !Number.isInteger(recorded) || recorded < 0 || recorded > 0xffffffff) {
+    throw new Error(`${who}: weights.crc32 must be an unsigned 32-bit integer, got ${JSON.stringify(recorded)}`);
+  }
+  if (file.topology.kind === 'sequential') checkSequentialTopology(file.topology, who);
   const data = artifacts.weightData;
   if (!(data instanceof Uint8Array)) throw new Error(`${who}: weightData must be a Uint8Array`);
-  if (data.byteLength !== file.weights.byteLength) {
-    const what = data.byteLength < file.weights.byteLength ? 'truncated' : 'longer than recorded';
-    throw new Error(`${who}: the weights data has ${data.byteLength} bytes, the model file records ${file.weights.byteLength} (${what})`);
+  if (data.byteLength !== byteLength) {
+    const what = data.byteLength < byteLength ? 'truncated' : 'longer than recorded';
+    throw new Error(`${who}: the weights data has ${data.byteLength} bytes, the model file records ${byteLength} (${what})`);
   }
   const checksum = crc32(data);
-  if (checksum !== file.weights.crc32) {
-    throw new Error(`${who}: the weights data is damaged (CRC-32 ${checksum.toString(16)}, the model file records ${file.weights.crc32.toString(16)})`);
+  if (checksum !== recorded) {
+    throw new Error(`${who}: the weights data is damaged (CRC-32 ${checksum.toString(16)}, the model file records ${recorded.toString(16)})`);
   }
-  const weights = unpackWeights(file.weights.entries, data, who);
+  const tensors = unpackWeights(weights.entries, data, who);
   try {
-    return modelFromTopology(file.topology, { weights });
+    return modelFromTopology(file.topology, { weights: tensors });
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.startsWith(`${who}:`) ? message : `${who}: ${message}`);
   } finally {
-    dispose(Object.values(weights));
+    dispose(Object.values(tensors));
   }
 }

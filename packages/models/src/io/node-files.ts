@@ -5,7 +5,7 @@
  * the weights' size and CRC-32) last, so a mismatched pair is detected on load.
  * Node's `fs` is imported on first use, so browser bundles of @rnnkit/models do not need it.
  */
-import { loadModelFromArtifacts, saveModelToArtifacts } from './model-file';
+import { loadModelNamed, saveModelToArtifacts } from './model-file';
 import type { ModelFile } from './model-file';
 import type { SaveableModel } from '../topology';
 
@@ -54,5 +54,5 @@ export async function loadModel(dir: string): Promise<SaveableModel> {
     throw new Error(`loadModel: ${join(dir, MODEL_JSON)} is not valid JSON: ${(e as Error).message}`);
   }
   const bytes = await readFile(join(dir, WEIGHTS_BIN));
-  return loadModelFromArtifacts({ modelJson, weightData: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+  return loadModelNamed({ modelJson, weightData: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, `loadModel: ${join(dir, MODEL_JSON)}`);
 }

@@ -57,10 +57,10 @@ describeEachBackend(['cpu', 'wasm'], 'save and load', () => {
     const damaged = artifacts.weightData.slice();
     damaged[17] = damaged[17]! ^ 0xff;
     expect(() => loadModelFromArtifacts({ ...artifacts, weightData: damaged })).toThrow(/damaged \(CRC-32/);
-    const entries = artifacts.modelJson.weights.entries.map((e) => (e.name === 'gru/whh' ? { ...e, shape: [4, 15] } : e));
-    // keep the total size: the weight after gru/whh is not read past the end
+    // the same number of values (the manifest stays contiguous), in the wrong shape
+    const entries = artifacts.modelJson.weights.entries.map((e) => (e.name === 'gru/whh' ? { ...e, shape: [15, 5] } : e));
     const wrongShape: ModelArtifacts = { ...artifacts, modelJson: { ...artifacts.modelJson, weights: { ...artifacts.modelJson.weights, entries } } };
-    expect(() => loadModelFromArtifacts(wrongShape)).toThrow("weight 'gru/whh' has shape [4, 15], expected [5, 15]");
+    expect(() => loadModelFromArtifacts(wrongShape)).toThrow("weight 'gru/whh' has shape [15, 5], expected [5, 15]");
     expect(() => loadModelFromArtifacts({ ...artifacts, modelJson: { ...artifacts.modelJson, formatVersion: 2 } })).toThrow(/format version 2 is not supported/);
     expect(() => loadModelFromArtifacts({ ...artifacts, modelJson: { ...artifacts.modelJson, format: 'keras' as 'rnnkit-model' } })).toThrow(/not an rnnkit model file/);
     expect(numTensors()).toBe(before);
