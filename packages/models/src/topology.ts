@@ -1,7 +1,7 @@
 /**
  * Model topologies (plain JSON) and rebuilding a model from one: what save/load stores besides weights.
  */
-import { checkSequentialTopology } from './io/check-topology';
+import { checkTopology } from './io/check-topology';
 import type { Model } from './model';
 import type { WeightSource } from './params';
 import { sequentialFromTopology } from './sequential';
@@ -23,20 +23,22 @@ export interface SaveableModel extends Model, ModelTraining {
 
 /**
  * Rebuilds a model: `{ seed }` initialises fresh weights, `{ weights }` loads them (no initialiser runs).
- * A sequential topology is validated field by field first (`checkSequentialTopology`), so a bad field
- * fails here, naming the layer and the field, rather than on the first forward pass.
+ * The topology is validated field by field first (`checkTopology`), so a bad field fails here, naming
+ * the layer and the field, rather than later or silently.
  */
 export function modelFromTopology(topology: ModelTopology, source: WeightSource): SaveableModel {
-  const kind = (topology as { kind?: unknown } | null)?.kind;
-  switch (kind) {
+  checkTopology(topology, 'modelFromTopology');
+  return buildFromCheckedTopology(topology, source);
+}
+
+/** {@link modelFromTopology} for a topology `checkTopology` has already passed (the model-file loader checks it before reading weights). */
+export function buildFromCheckedTopology(topology: ModelTopology, source: WeightSource): SaveableModel {
+  switch (topology.kind) {
     case 'sequential':
-      checkSequentialTopology(topology, 'modelFromTopology');
-      return sequentialFromTopology(topology as SequentialTopology, source);
+      return sequentialFromTopology(topology, source);
     case 'seq2seq':
-      return buildSeq2seq(topology as Seq2seqTopology, source);
+      return buildSeq2seq(topology, source);
     case 'generator':
-      return buildGenerator(topology as GeneratorTopology, source);
-    default:
-      throw new Error(`modelFromTopology: unknown model kind ${JSON.stringify(kind)}`);
+      return buildGenerator(topology, source);
   }
 }

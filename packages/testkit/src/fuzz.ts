@@ -149,7 +149,7 @@ export function applyJsonEdits<T>(value: T, edits: readonly JsonEdit[]): T {
 
 /** What a reader may spend on one corrupted input. */
 export interface FuzzLimits {
-  /** Wall-clock time of one read. Default 2,000 ms. */
+  /** Wall-clock time of one read: a hang detector, far above any real read (KB inputs take ms). Default 10,000 ms. */
   readonly maxMs?: number;
   /** Heap and array-buffer growth (result still alive) per input byte, plus `slackBytes`. Default 64. */
   readonly bytesPerInputByte?: number;
@@ -180,7 +180,7 @@ const used = (): number => {
  * back the original data, not a silently changed one); what it throws is a violation too.
  */
 export function expectCleanOutcome<T>(read: () => T, inputBytes: number, limits: FuzzLimits = {}, after?: (result: T) => void): FuzzOutcome {
-  const maxMs = limits.maxMs ?? 2000;
+  const maxMs = limits.maxMs ?? 10_000;
   const maxGrowth = (limits.bytesPerInputByte ?? 64) * inputBytes + (limits.slackBytes ?? 64 * 2 ** 20);
   const before = used();
   const start = performance.now();

@@ -119,36 +119,124 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return out;
 }
 
-/** Reads a checkpoint; its tensors are new and belong to the caller (see {@link disposeCheckpoint}). */
+const WHO = 'decodeCheckpoint';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const shown = (v: unknown): string => {
+  const text = JSON.stringify(v);
+  return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 60)}…` : text;
+};
+
+/** Throws `decodeCheckpoint: header field '<field>' must be <expected>, got <value>` unless `ok`. */
+function need(ok: boolean, field: string, expected: string, value: unknown): void {
+  if (!ok) throw new Error(`${WHO}: header field '${field}' must be ${expected}, got ${shown(value)}`);
+}
+
+/**
+ * The header, validated field by field, and every tensor entry checked against the data: a known
+ * dtype, a shape of integers ≥ 0 whose size matches `length`, bytes inside the data, keys unique.
+ */
+function checkHeader(header: unknown, dataLength: number): Header {
+  need(isRecord(header), 'header', 'an object', header);
+  const h = header as Record<string, unknown>;
+  if (h['version'] !== VERSION) throw new Error(`${WHO}: version ${shown(h['version'])} is not supported (expected ${VERSION})`);
+  for (const field of ['epoch', 'globalStep'] as const) need(isCount(h[field]), field, 'an integer ≥ 0', h[field]);
+  need(isNumber(h['seed']) && Number.isFinite(h['seed']), 'seed', 'a finite number', h['seed']);
+  const rng = h['rngState'];
+  const word = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 32;
+  need(Array.isArray(rng) && rng.length === 4 && rng.every(word), 'rngState', 'the 4 32-bit integers of the shuffling RNG', rng);
+  const history = h['history'];
+  const series = isRecord(history) ? history['history'] : undefined;
+  const historyOk =
+    isRecord(history) && Array.isArray(history['epochs']) && history['epochs'].every(isCount) && isRecord(series) && Object.values(series).every((v) => Array.isArray(v) && v.every(isNumber));
+  need(historyOk, 'history', '{ epochs: integers, history: { name: numbers } }', history);
+  const optimizer = h['optimizer'];
+  need(isRecord(optimizer), 'optimizer', 'an object', optimizer);
+  const o = optimizer as Record<string, unknown>;
+  need(typeof o['name'] === 'string', 'optimizer.name', 'a string', o['name']);
+  need(isCount(o['iterations']), 'optimizer.iterations', 'an integer ≥ 0', o['iterations']);
+  need(isNumber(o['learningRateScale']), 'optimizer.learningRateScale', 'a number', o['learningRateScale']);
+  const slots = o['slots'];
+  need(isRecord(slots) && Object.values(slots).every((v) => Array.isArray(v) && v.every((k) => typeof k === 'string')), 'optimizer.slots', '{ param: [slot names] }', slots);
+  const callbacks = h['callbacks'];
+  const callbacksOk =
+    isRecord(callbacks) &&
+    Object.values(callbacks).every(
+      (c) =>
+        isRecord(c) &&
+        isRecord(c['values']) &&
+        Object.values(c['values']).every((v) => v === null || typeof v === 'number' || typeof v === 'boolean') &&
+        Array.isArray(c['tensors']) &&
+        c['tensors'].every((k) => typeof k === 'string'),
+    );
+  need(callbacksOk, 'callbacks', '{ name: { values: { key: number | boolean | null }, tensors: [names] } }', callbacks);
+  const tensors = h['tensors'];
+  need(Array.isArray(tensors), 'tensors', 'an array', tensors);
+  const keys = new Set<string>();
+  (tensors as unknown[]).forEach((e, i) => {
+    const field = `tensors[${i}]`;
+    need(isRecord(e), field, 'an object { key, shape, dtype, offset, length }', e);
+    const { key, shape, dtype, offset, length } = e as Record<string, unknown>;
+    need(typeof key === 'string' && !keys.has(key), `${field}.key`, 'a string not used by another tensor', key);
+    keys.add(key as string);
+    need(dtype === 'float32' || dtype === 'int32', `${field}.dtype`, "'float32' or 'int32'", dtype);
+    need(Array.isArray(shape) && shape.every(isCount), `${field}.shape`, 'an array of integers ≥ 0', shape);
+    need(isCount(offset) && isCount(length) && (offset as number) + (length as number) <= dataLength, `${field}.offset/length`, `bytes inside the ${dataLength} bytes of tensor data`, [offset, length]);
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (size * 4 !== length) throw new Error(`${WHO}: tensor ${String(key)} has shape [${(shape as number[]).join(', ')}] (${size * 4} bytes) but ${String(length)} bytes of data`);
+  });
+  return header as Header;
+}
+
+/**
+ * Reads a checkpoint; its tensors are new and belong to the caller (see {@link disposeCheckpoint}).
+ * The whole header is validated (every field, every tensor entry against the data, every tensor the
+ * optimiser slots and callbacks name) before any tensor is made; a damaged or truncated checkpoint
+ * is one clear Error, and nothing is left allocated.
+ */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     throw new Error('decodeCheckpoint: not an rnnkit checkpoint (magic "RNNKITCK" missing)');
   }
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)), reviver) as Header;
-  if (header.version !== VERSION) throw new Error(`decodeCheckpoint: version ${header.version} is not supported (expected ${VERSION})`);
   const dataStart = Math.ceil((12 + length) / 8) * 8;
+  if (dataStart > bytes.byteLength) throw new Error(`${WHO}: the header says ${length} bytes, the checkpoint has ${bytes.byteLength - 12} after the magic (truncated)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + length)), reviver);
+  } catch (e) {
+    throw new Error(`${WHO}: the header is not valid UTF-8 JSON (damaged or truncated): ${(e as Error).message}`);
+  }
+  const header = checkHeader(parsed, bytes.byteLength - dataStart);
+  const entries = new Map(header.tensors.map((e) => [e.key, e] as const));
+  const entry = (key: string): TensorEntry => {
+    const e = entries.get(key);
+    if (e === undefined) throw new Error(`${WHO}: tensor ${key} is missing`);
+    return e;
+  };
+  // every tensor the slots and callbacks name must exist, and every tensor must be used, before any is made
+  const used = new Set(header.tensors.filter((e) => e.key.startsWith('params/')).map((e) => e.key));
+  for (const [param, names] of Object.entries(header.optimizer.slots)) for (const slot of names) used.add(entry(`optimizer/${param}/${slot}`).key);
+  for (const [name, state] of Object.entries(header.callbacks)) for (const k of state.tensors) used.add(entry(`callbacks/${name}/${k}`).key);
+  const unused = header.tensors.find((e) => !used.has(e.key));
+  if (unused !== undefined) throw new Error(`${WHO}: tensor ${unused.key} belongs to no parameter, optimiser slot or callback`);
   const tensors = new Map<string, Tensor>();
   for (const e of header.tensors) {
     const raw = bytes.slice(dataStart + e.offset, dataStart + e.offset + e.length);
     const values = e.dtype === 'int32' ? new Int32Array(raw.buffer) : new Float32Array(raw.buffer);
     tensors.set(e.key, tensor(values, e.shape, e.dtype));
   }
-  const get = (key: string): Tensor => {
-    const t = tensors.get(key);
-    if (t === undefined) throw new Error(`decodeCheckpoint: tensor ${key} is missing`);
-    return t;
-  };
-  const params: Record<string, Tensor> = {};
-  for (const e of header.tensors) if (e.key.startsWith('params/')) params[e.key.slice('params/'.length)] = get(e.key);
-  const slots: Record<string, Record<string, Tensor>> = {};
-  for (const [param, names] of Object.entries(header.optimizer.slots)) {
-    slots[param] = Object.fromEntries(names.map((slot) => [slot, get(`optimizer/${param}/${slot}`)]));
-  }
-  const callbacks: Record<string, CallbackState> = {};
-  for (const [name, state] of Object.entries(header.callbacks)) {
-    callbacks[name] = { values: state.values, tensors: Object.fromEntries(state.tensors.map((k) => [k, get(`callbacks/${name}/${k}`)])) };
-  }
+  const get = (key: string): Tensor => tensors.get(key)!;
+  // fromEntries defines own properties: a parameter named '__proto__' stays a parameter
+  const params = Object.fromEntries(header.tensors.filter((e) => e.key.startsWith('params/')).map((e) => [e.key.slice('params/'.length), get(e.key)] as const));
+  const slots = Object.fromEntries(
+    Object.entries(header.optimizer.slots).map(([param, names]) => [param, Object.fromEntries(names.map((slot) => [slot, get(`optimizer/${param}/${slot}`)] as const))] as const),
+  );
+  const callbacks = Object.fromEntries(
+    Object.entries(header.callbacks).map(([name, state]) => [name, { values: state.values, tensors: Object.fromEntries(state.tensors.map((k) => [k, get(`callbacks/${name}/${k}`)] as const)) }] as const),
+  );
   return {
     epoch: header.epoch,
     globalStep: header.globalStep,

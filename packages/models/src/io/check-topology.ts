@@ -169,3 +169,46 @@ export function checkSequentialTopology(topology: unknown, who: string): void {
     }
   });
 }
+
+/** Rules for the `config` of the seq2seq and generator structures, and the fields each must have. */
+const STRUCTURE_FIELDS: Readonly<Record<string, FieldRule>> = {
+  sourceVocab: positiveInt,
+  targetVocab: positiveInt,
+  vocabSize: positiveInt,
+  conditionSize: positiveInt,
+  embeddingDim: positiveInt,
+  units: positiveInt,
+  sourceLength: positiveInt,
+  cell: oneOf(['simpleRnn', 'lstm', 'gru']),
+  attention: oneOf(['none', 'dot', 'general', 'bahdanau']),
+  bidirectionalEncoder: bool,
+};
+const STRUCTURE_REQUIRED: Readonly<Record<'seq2seq' | 'generator', readonly string[]>> = {
+  seq2seq: ['sourceVocab', 'targetVocab', 'embeddingDim', 'units', 'cell', 'attention', 'bidirectionalEncoder', 'sourceLength'],
+  generator: ['conditionSize', 'vocabSize', 'embeddingDim', 'units', 'cell'],
+};
+
+/**
+ * Throws, naming the field, unless a seq2seq or generator topology has a string name and a `config`
+ * with every field its kind needs, each valid (a cell named "constructor" used to load as an LSTM).
+ */
+export function checkStructureTopology(topology: unknown, kind: 'seq2seq' | 'generator', who: string): void {
+  if (!isRecord(topology)) throw new Error(`${who}: the topology must be an object, got ${shown(topology)}`);
+  if (typeof topology['name'] !== 'string') throw new Error(`${who}: the topology's 'name' must be a string, got ${shown(topology['name'])}`);
+  const config = topology['config'];
+  if (!isRecord(config)) throw new Error(`${who}: a ${kind} topology needs a 'config' object, got ${shown(config)}`);
+  try {
+    for (const key of STRUCTURE_REQUIRED[kind]) if (!(key in config)) fail(`config.${key}`, 'present', undefined);
+    for (const [key, value] of Object.entries(config)) ruleFor(STRUCTURE_FIELDS, key)?.(value, `config.${key}`);
+  } catch (e) {
+    throw new Error(`${who}: ${kind}: ${(e as Error).message}`);
+  }
+}
+
+/** Validates any saveable topology by its kind (see the two checks above); `who` starts the message. */
+export function checkTopology(topology: unknown, who: string): void {
+  const kind = isRecord(topology) ? topology['kind'] : undefined;
+  if (kind === 'sequential') checkSequentialTopology(topology, who);
+  else if (kind === 'seq2seq' || kind === 'generator') checkStructureTopology(topology, kind, who);
+  else throw new Error(`${who}: unknown model kind ${shown(kind)}`);
+}

@@ -4,9 +4,9 @@
  * is bit-exact; loading runs no initialiser and creates nothing unless every check passes.
  */
 import { dispose } from '@rnnkit/tensor';
-import { modelFromTopology } from '../topology';
+import { buildFromCheckedTopology } from '../topology';
 import type { ModelTopology, SaveableModel } from '../topology';
-import { checkSequentialTopology } from './check-topology';
+import { checkTopology } from './check-topology';
 import { crc32 } from './crc32';
 import { packWeights, unpackWeights } from './weights-blob';
 import type { WeightEntry } from './weights-blob';
@@ -85,7 +85,7 @@ export function loadModelNamed(artifacts: ModelArtifacts, who: string): Saveable
   if (typeof recorded !== 'number' || !Number.isInteger(recorded) || recorded < 0 || recorded > 0xffffffff) {
     throw new Error(`${who}: weights.crc32 must be an unsigned 32-bit integer, got ${JSON.stringify(recorded)}`);
   }
-  if (file.topology.kind === 'sequential') checkSequentialTopology(file.topology, who);
+  checkTopology(file.topology, who);
   const data = artifacts.weightData;
   if (!(data instanceof Uint8Array)) throw new Error(`${who}: weightData must be a Uint8Array`);
   if (data.byteLength !== byteLength) {
@@ -98,10 +98,11 @@ export function loadModelNamed(artifacts: ModelArtifacts, who: string): Saveable
   }
   const tensors = unpackWeights(weights.entries, data, who);
   try {
-    return modelFromTopology(file.topology, { weights: tensors });
+    return buildFromCheckedTopology(file.topology, { weights: tensors });
   } catch (e) {
-    const message = (e as Error).message;
-    throw new Error(message.startsWith(`${who}:`) ? message : `${who}: ${message}`);
+    // name the file in the builders' own errors; anything else (a TypeError would be a bug) passes as it is
+    if (!(e instanceof Error) || e.name !== 'Error' || e.message.startsWith(`${who}:`)) throw e;
+    throw new Error(`${who}: ${e.message}`);
   } finally {
     dispose(Object.values(tensors));
   }
