@@ -68,7 +68,13 @@ export function functionalChain(config: Readonly<Record<string, unknown>>, who: 
   const layers = config['layers'];
   if (!Array.isArray(layers)) throw new Error(`${who}: the functional config has no 'layers' array`);
   const byName = new Map<string, FunctionalLayerJson>();
-  for (const layer of layers as FunctionalLayerJson[]) byName.set(layer.name ?? String(layer.config?.['name']), layer);
+  layers.forEach((layer: unknown, i) => {
+    if (!isRecord(layer) || typeof layer['class_name'] !== 'string' || !isRecord(layer['config'])) {
+      throw new Error(`${who}: functional layers[${i}] must be { class_name, config, … }, got ${JSON.stringify(layer)?.slice(0, 120)}`);
+    }
+    const entry = layer as unknown as FunctionalLayerJson;
+    byName.set(entry.name ?? String(entry.config['name']), entry);
+  });
   const inputs = endpointNames(config['input_layers']);
   const outputs = endpointNames(config['output_layers']);
   const general = 'rnnkit reads functional models that are a single chain of layers; general graphs come with the functional API';

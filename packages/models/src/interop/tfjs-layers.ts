@@ -23,7 +23,7 @@ import type { CudnnKind } from './cudnn-weights';
 import { declaredInputShape, layerFromKeras, layerToKeras } from './keras-config';
 import type { FromKerasOptions, KerasLayerJson } from './keras-config';
 import { functionalChain } from './keras-functional-chain';
-import { decodeLayersWeights } from './tfjs-weights-decode';
+import { checkWeightSpecs, decodeLayersWeights } from './tfjs-weights-decode';
 import type { LayersWeightSpec } from './tfjs-weights-decode';
 import { matchWeights, tfjsWeightPath, weightsByLayer } from './tfjs-weight-names';
 import type { NamedLayer } from './tfjs-weight-names';
@@ -170,6 +170,7 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
   const built = placeLayers(specs, input);
 
   const fileSpecs = artifacts.weightSpecs ?? [];
+  checkWeightSpecs(fileSpecs, WHO);
   const named: NamedLayer[] = built.map((layer, i) => ({ name: layer.name, aliases: aliasesOf(sources[i]!) }));
   const paths = fileSpecs.map((s) => s.name);
   const { byLayer, unclaimed } = weightsByLayer(paths, named);

@@ -74,16 +74,33 @@ function decodeOne(spec: LayersWeightSpec, data: Uint8Array, offset: number, cou
 }
 
 /**
- * The float32 values of every weight of the manifest, in its order. Throws, naming the weight, for an
- * invalid shape, an unsupported dtype or quantisation, or data that ends before the manifest does.
+ * Throws, naming the entry, unless `specs` is a list of `{ name: string, shape: integers ≥ 0, dtype: string }`
+ * with unique names (quantisations are checked where they are decoded). Run before anything reads them.
+ */
+export function checkWeightSpecs(specs: unknown, who: string): asserts specs is readonly LayersWeightSpec[] {
+  if (!Array.isArray(specs)) throw new Error(`${who}: weightSpecs must be a list, got ${JSON.stringify(specs)?.slice(0, 80)}`);
+  const names = new Set<string>();
+  specs.forEach((spec: unknown, i) => {
+    const s = spec as Partial<Record<keyof LayersWeightSpec, unknown>> | null;
+    if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.dtype !== 'string') {
+      throw new Error(`${who}: weightSpecs[${i}] must be { name, shape, dtype } with string name and dtype, got ${JSON.stringify(spec)?.slice(0, 120)}`);
+    }
+    if (!Array.isArray(s.shape) || s.shape.some((d: unknown) => !Number.isSafeInteger(d) || (d as number) < 0)) {
+      throw new Error(`${who}: weight '${s.name}' has an invalid shape ${JSON.stringify(s.shape)}`);
+    }
+    if (names.has(s.name)) throw new Error(`${who}: weight '${s.name}' is listed twice in weightSpecs`);
+    names.add(s.name);
+  });
+}
+
+/**
+ * The float32 values of every weight of the manifest (checked by {@link checkWeightSpecs}), in its order.
+ * Throws, naming the weight, for an unsupported dtype or quantisation, or data that ends before the manifest does.
  */
 export function decodeLayersWeights(specs: readonly LayersWeightSpec[], data: Uint8Array, who: string): Float32Array[] {
   const placed: { offset: number; count: number }[] = [];
   let offset = 0;
   for (const spec of specs) {
-    if (!Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new Error(`${who}: weight '${spec.name}' has an invalid shape ${JSON.stringify(spec.shape)}`);
-    }
     const count = spec.shape.reduce((a, b) => a * b, 1);
     placed.push({ offset, count });
     offset += bytesPerValue(spec, who) * count;
