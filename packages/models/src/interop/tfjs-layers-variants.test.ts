@@ -14,19 +14,9 @@ import { float16ToNumber } from './tfjs-weights-decode';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saveTfjs } from '../test-utils';
 
 type Json = Record<string, unknown>;
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts & { weightSpecs: LayersWeightSpec[]; weightData: ArrayBuffer }> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts & { weightSpecs: LayersWeightSpec[]; weightData: ArrayBuffer };
-}
 
 function seeded(n: number, seed: number, scale = 1): number[] {
   let s = seed;

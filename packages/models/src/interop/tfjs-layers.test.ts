@@ -4,22 +4,11 @@ import { describeEachBackend, expectClose } from '@rnnkit/testkit';
 import { dispose, numTensors, tensor2d, tensor3d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { bidirectional, dense, dropout, embedding, fromLayersArtifacts, gru, lstm, sequential, simpleRnn, timeDistributed, toLayersArtifacts } from '../index';
-import type { LayersModelArtifacts } from '../index';
 import { loadLayersModelFiles, saveLayersModelFiles } from '../index';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts;
-}
+import { saveTfjs } from '../test-utils';
 
 const ids = (): Tensor => tensor2d([[0, 0, 3, 7, 1, 9], [4, 2, 8, 8, 5, 6], [0, 0, 0, 0, 2, 3]], [3, 6], 'int32');
 

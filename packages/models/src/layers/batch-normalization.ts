@@ -20,8 +20,8 @@
 import { add, div, expandDims, mean, mul, ones, square, sub, sum, zeros } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput, weight } from '../layer';
-import type { LayerImpl, WeightShape } from '../layer';
-import { checkAxis, checkInput, lastAxisFeatures, normalize } from './normalize';
+import type { LayerImpl } from '../layer';
+import { affineParams, affineWeights, checkAxis, checkInput, initAffine, lastAxisFeatures, normalize } from './normalize';
 
 /** A batch normalisation over the last axis. */
 export interface BatchNormalizationSpec {
@@ -99,17 +99,12 @@ export const batchNormalizationLayer: LayerImpl<BatchNormalizationSpec> = {
   },
   weights: (spec, input) => {
     const shape = [lastAxisFeatures(spec.axis, input, WHO)];
-    const weights: WeightShape[] = [];
-    if (spec.scale) weights.push({ name: 'gamma', shape });
-    if (spec.center) weights.push({ name: 'beta', shape });
-    weights.push({ name: 'moving_mean', shape, trainable: false }, { name: 'moving_variance', shape, trainable: false });
-    return weights;
+    return [...affineWeights(spec, shape), { name: 'moving_mean', shape, trainable: false }, { name: 'moving_variance', shape, trainable: false }];
   },
   init: (spec, input, seed) => {
     const shape = [lastAxisFeatures(spec.axis, input, WHO)];
     return {
-      ...(spec.scale && { gamma: ones(shape, seed) }),
-      ...(spec.center && { beta: zeros(shape, seed) }),
+      ...initAffine(spec, shape, seed),
       moving_mean: zeros(shape, seed),
       moving_variance: ones(shape, seed),
     };
@@ -119,8 +114,7 @@ export const batchNormalizationLayer: LayerImpl<BatchNormalizationSpec> = {
       const movingMean = weight(params, 'moving_mean', WHO);
       const movingVariance = weight(params, 'moving_variance', WHO);
       checkInput(x, movingMean, WHO);
-      const gamma = spec.scale ? weight(params, 'gamma', WHO) : null;
-      const beta = spec.center ? weight(params, 'beta', WHO) : null;
+      const { gamma, beta } = affineParams(spec, params, WHO);
       if (!context.training) return { y: normalize(x, movingMean, movingVariance, gamma, beta, spec.epsilon), mask: context.mask };
       const batch = batchMoments(x, context.mask);
       const m = spec.momentum;

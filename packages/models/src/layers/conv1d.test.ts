@@ -5,22 +5,15 @@ import { dispose, grads, mul, sum, tensor, tensor2d, tidy } from '@rnnkit/tensor
 import type { Tensor } from '@rnnkit/tensor';
 import type { LayerContext } from '../layer';
 import { dense, embedding, fromLayersArtifacts, gru, lstm, sequential, toLayersArtifacts } from '../index';
-import type { LayersModelArtifacts, Sequential } from '../index';
+import type { Sequential } from '../index';
 import { layerFromKeras, layerToKeras } from '../interop/keras-config';
 import { conv1d, conv1dLayer } from './conv1d';
 import type { Conv1dPadding } from './conv1d';
 import { maxPool1d } from './pool1d';
+import { saveTfjs, seeded } from '../test-utils';
 
 const inference: LayerContext = { training: false, mask: null, seed: 0 };
 const fromKeras = { hardSigmoid: 'keras3', gruDefaultResetAfter: true } as const;
-
-function seeded(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
 
 interface Geometry {
   readonly B: number;
@@ -87,17 +80,6 @@ function ours(g: Geometry, xv: Float64Array, kv: Float64Array, bv: Float64Array,
     const [dx, dk, db] = grads((a: Tensor, b: Tensor, c: Tensor) => sum(mul(conv1dLayer.apply(spec, { kernel: b, bias: c }, a, inference).y, upstream)))([x, kernel, bias]);
     return { y: y.dataSync() as Float32Array, dx: dx!.dataSync() as Float32Array, dk: dk!.dataSync() as Float32Array, db: db!.dataSync() as Float32Array };
   });
-}
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts;
 }
 
 describeEachBackend(['cpu', 'wasm'], 'conv1d', (backend) => {

@@ -9,16 +9,9 @@ import type { Sequential } from '../index';
 import { conv2d, conv2dLayer } from './conv2d';
 import { flatten, flattenLayer } from './flatten';
 import { maxPool2d, maxPool2dLayer } from './max-pool2d';
+import { seeded } from '../test-utils';
 
 const inference: LayerContext = { training: false, mask: null, seed: 0 };
-
-function seeded(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
 
 /** Float64 reference: y = conv(x, K) (+ nothing else), channels last, TensorFlow's 'same' padding. */
 function referenceConv(x: Float64Array, xs: number[], k: Float64Array, ks: number[], strides: [number, number], padding: 'valid' | 'same'): { y: Float64Array; shape: number[] } {

@@ -8,10 +8,10 @@
  * The same in training and inference; a mask passes through unchanged (Keras: supports_masking, unused).
  * Keras 3's `rms_scaling` is a different function and is not supported.
  */
-import { mean, ones, square, sub, zeros } from '@rnnkit/tensor';
-import { tidyOutput, weight } from '../layer';
-import type { LayerImpl, WeightShape } from '../layer';
-import { checkAxis, checkInput, lastAxisFeatures, normalize } from './normalize';
+import { mean, square, sub } from '@rnnkit/tensor';
+import { tidyOutput } from '../layer';
+import type { LayerImpl } from '../layer';
+import { affineParams, affineWeights, checkAxis, checkInput, initAffine, lastAxisFeatures, normalize } from './normalize';
 
 /** A layer normalisation over the last axis. */
 export interface LayerNormalizationSpec {
@@ -63,20 +63,14 @@ export const layerNormalizationLayer: LayerImpl<LayerNormalizationSpec> = {
     return input;
   },
   weights: (spec, input) => {
-    const shape = [lastAxisFeatures(spec.axis, input, WHO)];
-    const weights: WeightShape[] = [];
-    if (spec.scale) weights.push({ name: 'gamma', shape });
-    if (spec.center) weights.push({ name: 'beta', shape });
-    return weights;
+    return affineWeights(spec, [lastAxisFeatures(spec.axis, input, WHO)]);
   },
   init: (spec, input, seed) => {
-    const shape = [lastAxisFeatures(spec.axis, input, WHO)];
-    return { ...(spec.scale && { gamma: ones(shape, seed) }), ...(spec.center && { beta: zeros(shape, seed) }) };
+    return initAffine(spec, [lastAxisFeatures(spec.axis, input, WHO)], seed);
   },
   apply: (spec, params, x, context) =>
     tidyOutput(() => {
-      const gamma = spec.scale ? weight(params, 'gamma', WHO) : null;
-      const beta = spec.center ? weight(params, 'beta', WHO) : null;
+      const { gamma, beta } = affineParams(spec, params, WHO);
       checkInput(x, gamma ?? beta, WHO);
       const mu = mean(x, -1, true);
       const variance = mean(square(sub(x, mu)), -1, true);

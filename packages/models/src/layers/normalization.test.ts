@@ -17,22 +17,15 @@ import {
   timeDistributed,
   toLayersArtifacts,
 } from '../index';
-import type { LayersModelArtifacts, Sequential } from '../index';
+import type { Sequential } from '../index';
 import { layerFromKeras } from '../interop/keras-config';
 import { batchNormalizationLayer } from './batch-normalization';
 import { layerNormalizationLayer } from './layer-normalization';
 import { normalize } from './normalize';
+import { saveTfjs, seeded } from '../test-utils';
 
 const inference: LayerContext = { training: false, mask: null, seed: 0 };
 const training: LayerContext = { training: true, mask: null, seed: 0 };
-
-function seeded(n: number, seed: number, scale = 1, offset = 0): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return offset + scale * ((s / 2 ** 32) * 2 - 1);
-  });
-}
 
 const f32 = (values: Float64Array, shape: number[]): Tensor => tensor(Float32Array.from(values), shape);
 
@@ -84,17 +77,6 @@ const flags = [
 
 function paramsOf(spec: { center: boolean; scale: boolean }, gamma: Tensor, beta: Tensor, extra: Record<string, Tensor> = {}): Record<string, Tensor> {
   return { ...(spec.scale && { gamma }), ...(spec.center && { beta }), ...extra };
-}
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts;
 }
 
 describeEachBackend(['cpu', 'wasm'], 'normalization layers', () => {

@@ -6,8 +6,10 @@
  *   inv = γ / √(σ² + ε)        (ε inside the square root)
  *   y   = x·inv + (β − μ·inv)  = γ·(x − μ)/√(σ² + ε) + β
  */
-import { add, mul, neg, rsqrt, sub } from '@rnnkit/tensor';
+import { add, mul, neg, ones, rsqrt, sub, zeros } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
+import { weight } from '../layer';
+import type { WeightShape } from '../layer';
 import { formatShape, lastDim } from '../shape';
 import type { Shape } from '../shape';
 
@@ -43,4 +45,28 @@ export function checkInput(x: Tensor, w: Tensor | null, who: string): void {
   if (x.rank < 2 || (w !== null && x.shape.at(-1) !== w.shape[0])) {
     throw new Error(`${who}: input must be [B, ..., ${w?.shape[0] ?? 'F'}], got shape [${x.shape.join(', ')}]`);
   }
+}
+
+/** Whether a normalisation layer has its learned scale γ (`scale`) and offset β (`center`). */
+export interface AffineOptions {
+  readonly scale: boolean;
+  readonly center: boolean;
+}
+
+/** The shapes of γ and β (Keras' order: gamma, then beta), those the layer has. */
+export function affineWeights(spec: AffineOptions, shape: readonly number[]): WeightShape[] {
+  const weights: WeightShape[] = [];
+  if (spec.scale) weights.push({ name: 'gamma', shape });
+  if (spec.center) weights.push({ name: 'beta', shape });
+  return weights;
+}
+
+/** Fresh γ = 1 and β = 0 (Keras' initialisers), those the layer has. */
+export function initAffine(spec: AffineOptions, shape: readonly number[], seed: number): Record<string, Tensor> {
+  return { ...(spec.scale && { gamma: ones([...shape], seed) }), ...(spec.center && { beta: zeros([...shape], seed) }) };
+}
+
+/** γ and β from the layer's params, null where the layer has none. */
+export function affineParams(spec: AffineOptions, params: Readonly<Record<string, Tensor>>, who: string): { gamma: Tensor | null; beta: Tensor | null } {
+  return { gamma: spec.scale ? weight(params, 'gamma', who) : null, beta: spec.center ? weight(params, 'beta', who) : null };
 }

@@ -5,7 +5,6 @@ import { dispose, grads, mul, sum, tensor, tensor2d, tidy } from '@rnnkit/tensor
 import type { Tensor } from '@rnnkit/tensor';
 import type { LayerContext } from '../layer';
 import { dense, embedding, fromLayersArtifacts, sequential, toLayersArtifacts } from '../index';
-import type { LayersModelArtifacts } from '../index';
 import { layerFromKeras, layerToKeras } from '../interop/keras-config';
 import { conv1d } from './conv1d';
 import { globalAveragePool1d, globalMaxPool1d, globalPool1dLayer } from './global-pool1d';
@@ -14,17 +13,10 @@ import { maxPool2d, maxPool2dLayer } from './max-pool2d';
 import { averagePool1d, maxPool1d, pool1dLayer } from './pool1d';
 import type { Pool1dSpec } from './pool1d';
 import { defaultLayerName } from './registry';
+import { saveTfjs, seeded } from '../test-utils';
 
 const inference: LayerContext = { training: false, mask: null, seed: 0 };
 const fromKeras = { hardSigmoid: 'keras3', gruDefaultResetAfter: true } as const;
-
-function seeded(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
 
 /** n distinct values 0.013 apart in a seeded order: finite differences of ±1e-3 never change which one is the maximum. */
 function distinct(n: number, seed: number): Float64Array {
@@ -103,17 +95,6 @@ function run(apply: (x: Tensor) => Tensor, xv: Float64Array, r: Float64Array, ou
     const [dx] = grads((a: Tensor) => sum(mul(apply(a), upstream)))([x]);
     return { y: apply(x).dataSync() as Float32Array, dx: dx!.dataSync() as Float32Array };
   });
-}
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts;
 }
 
 function tfjsPool(spec: Pool1dSpec): tfl.layers.Layer {

@@ -22,7 +22,7 @@ import {
   upSampling1d,
   zeroPadding1d,
 } from '../index';
-import type { LayerSpec, LayersModelArtifacts } from '../index';
+import type { LayerSpec } from '../index';
 import { layerFromKeras, layerToKeras } from '../interop/keras-config';
 import { activationLayer } from './activation';
 import { cropping1dLayer } from './cropping1d';
@@ -34,6 +34,7 @@ import { reshapeLayer } from './reshape';
 import { spatialDropout1dLayer } from './spatial-dropout1d';
 import { upSampling1dLayer } from './up-sampling1d';
 import { zeroPadding1dLayer } from './zero-padding1d';
+import { saveTfjs } from '../test-utils';
 
 const ctx = (training: boolean, mask: Tensor | null = null, seed = 0): LayerContext => ({ training, mask, seed });
 const inference = ctx(false);
@@ -127,17 +128,6 @@ function checkAgainstTfjs<S>(impl: LayerImpl<S>, spec: S, theirs: tfl.layers.Lay
     const dTheirs = tfc.grad((a: tfc.Tensor) => tfc.sum(tfc.mul(theirs.apply(a, kwargs) as tfc.Tensor, r)))(x);
     expectClose(dOurs, dTheirs, { rtol: 1e-5, atol: 1e-5 }, '∂L/∂x vs tfjs-layers');
   });
-}
-
-async function saveTfjs(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
-  let saved: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved as unknown as LayersModelArtifacts;
 }
 
 const keras2 = { hardSigmoid: 'keras2', gruDefaultResetAfter: true } as const;
