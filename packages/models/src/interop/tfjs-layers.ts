@@ -179,7 +179,7 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
     throw new Error(`${WHO}: the file has weights that belong to no layer of the model: ${strays.slice(0, 8).join(', ')}${strays.length > 8 ? ', …' : ''} (layers: ${built.map((l) => l.name).join(', ')})`);
   }
   // which file weight becomes which of ours, every shape checked before a byte is decoded
-  const plan: { name: string; index: number; cudnn: { kind: CudnnKind; local: 'wxh' | 'whh' | 'bh'; units: number } | null }[] = [];
+  const plan: { name: string; index: number; shape: readonly number[]; cudnn: { kind: CudnnKind; local: 'wxh' | 'whh' | 'bh'; units: number } | null }[] = [];
   built.forEach((layer, i) => {
     const expected = layerImpl(layer.spec).weights(layer.spec, layer.inputShape);
     const mine = byLayer[i]!;
@@ -202,7 +202,7 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
       if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
         throw new Error(`${WHO}: weight '${file.name}' (${layer.name}/${w.name}) has shape [${file.shape.join(', ')}], expected [${w.shape.join(', ')}]`);
       }
-      plan.push({ name: `${layer.name}/${w.name}`, index: index!, cudnn });
+      plan.push({ name: `${layer.name}/${w.name}`, index: index!, shape, cudnn });
     });
   });
   const values = decodeLayersWeights(fileSpecs, concatBuffers(artifacts.weightData as ArrayBuffer | readonly ArrayBuffer[] | undefined), WHO);
@@ -213,12 +213,9 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
   const tensors: Record<string, Tensor> = {};
   try {
     for (const p of plan) {
-      const file = fileSpecs[p.index]!;
       const raw = values[p.index]!;
-      tensors[p.name] =
-        p.cudnn === null
-          ? tensor(raw, [...file.shape], 'float32')
-          : tensor(fromCudnnWeight(p.cudnn.kind, p.cudnn.local, raw, file.shape, p.cudnn.units), cudnnWeightShape(p.cudnn.kind, p.cudnn.local, file.shape, p.cudnn.units, WHO), 'float32');
+      const converted = p.cudnn === null ? raw : fromCudnnWeight(p.cudnn.kind, p.cudnn.local, raw, fileSpecs[p.index]!.shape, p.cudnn.units);
+      tensors[p.name] = tensor(converted, [...p.shape], 'float32');
     }
     return sequentialFromTopology({ kind: 'sequential', name: modelName ?? 'sequential', inputShape: input, layers: built.map((l) => l.spec) }, { weights: tensors });
   } finally {
