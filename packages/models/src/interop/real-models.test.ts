@@ -27,12 +27,13 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfc from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { SHARED_DATA, describeEachBackend } from '@rnnkit/testkit';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describeEachBackend } from '@rnnkit/testkit';
 import { dispose, numTensors, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { fromLayersArtifacts, loadLayersModelFiles, toLayersArtifacts } from '../index';
+import { REAL_MODELS, REAL_MODELS_SHARED, realModelFile } from '../test-utils';
 
 interface CorpusEntry {
   readonly slug: string;
@@ -86,14 +87,13 @@ const EXPECTED_TO_LOAD: ReadonlySet<string> = new Set([
 ]);
 
 const TOLERANCE = { rtol: 1e-5, atol: 1e-5 } as const;
-const FIXTURES = resolve(__dirname, '..', '..', 'fixtures', 'real-models');
-const SHARED_COPY = join(SHARED_DATA, 'real-models');
+const FIXTURES = REAL_MODELS;
+const SHARED_COPY = REAL_MODELS_SHARED;
 const corpus = JSON.parse(readFileSync(join(FIXTURES, 'corpus.json'), 'utf8')) as readonly CorpusEntry[];
 const numpy = JSON.parse(readFileSync(join(FIXTURES, 'numpy-reference.json'), 'utf8')) as NumpyReference;
 
 function modelPath(entry: CorpusEntry): string | null {
-  const found = [FIXTURES, SHARED_COPY].map((base) => join(base, entry.modelJson)).find((p) => existsSync(p));
-  return found ?? null;
+  return realModelFile(entry.modelJson);
 }
 
 function fnv1a(text: string): number {

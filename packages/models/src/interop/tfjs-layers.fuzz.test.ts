@@ -3,21 +3,22 @@
  * published one (fixtures/real-models/chemhover-smiles-gru): random edits of the model topology and
  * of the weight specs, and corrupted weight bytes. Every read gives a model or one clear Error.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { applyByteEdits, applyJsonEdits, byteEdits, describeEachBackend, expectCleanOutcome, fuzz, fuzzRuns, jsonEdits } from '@rnnkit/testkit';
 import { numTensors } from '@rnnkit/tensor';
 import { bidirectional, dense, embedding, fromLayersArtifacts, gru, lstm, sequential, toLayersArtifacts } from '../index';
 import type { LayersModelArtifacts, LayersWeightSpec, Sequential } from '../index';
+import { realModelFile } from '../test-utils';
 
 const quiet = { onWarning: (): void => undefined };
 
-/** Where the published model lies when the corpus files are present (they stay out of commits; see fixtures/real-models/README.md). */
-const PUBLISHED = join(__dirname, '../../fixtures/real-models/chemhover-smiles-gru');
+/** The published model's model.json, where the corpus files are present (they stay out of commits). */
+const PUBLISHED = realModelFile('chemhover-smiles-gru/model.json');
 
 /** The artifacts of a published model: its model.json and its one weights file. */
 function published(): { artifacts: LayersModelArtifacts; weightData: Uint8Array } {
-  const dir = PUBLISHED;
+  const dir = dirname(PUBLISHED!);
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: LayersWeightSpec[] }[] };
   const bytes = readFileSync(join(dir, 'group1-shard1of1.bin'));
   const weightData = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
@@ -34,7 +35,7 @@ describeEachBackend(['cpu'], 'fuzz: tfjs-layers artifacts give a model or one cl
   // the published model joins where its files are (a fresh clone has only rnnkit's export)
   const sources: [string, () => { artifacts: LayersModelArtifacts; weightData: Uint8Array }][] = [
     ['rnnkit export', own],
-    ...(existsSync(join(PUBLISHED, 'model.json')) ? [['chemhover-smiles-gru', published] as [string, typeof published]] : []),
+    ...(PUBLISHED !== null ? [['chemhover-smiles-gru', published] as [string, typeof published]] : []),
   ];
   const read = (artifacts: LayersModelArtifacts, weightData: Uint8Array) => () =>
     fromLayersArtifacts({ ...artifacts, weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer }, quiet);

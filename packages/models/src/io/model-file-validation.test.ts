@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend } from '@rnnkit/testkit';
@@ -40,6 +41,7 @@ import {
 } from '../index';
 import type { LayerSpec, ModelArtifacts } from '../index';
 import { checkSequentialTopology } from './check-topology';
+import { REAL_MODELS, REAL_MODELS_SHARED, realModelFile } from '../test-utils';
 
 /** A deep copy of the artifacts' JSON with the field at `path` set to `value` (deleted when undefined). */
 function edited(artifacts: ModelArtifacts, path: readonly (string | number)[], value: unknown): ModelArtifacts {
@@ -136,14 +138,15 @@ describeEachBackend(['cpu'], 'model files: every field is validated on load', ()
     }
   });
 
-  test('no false alarms on published models: every model of the real-model corpus that loads saves and loads back as an rnnkit file', async () => {
-    const root = join(__dirname, '../../fixtures/real-models');
-    const corpus = JSON.parse(await readFile(join(root, 'corpus.json'), 'utf8')) as { slug: string; modelJson: string }[];
+  // the corpus' model files stay out of commits: where they are absent (a fresh clone) this test is skipped, its name says so
+  const corpus = JSON.parse(readFileSync(join(REAL_MODELS, 'corpus.json'), 'utf8')) as { slug: string; modelJson: string }[];
+  const present = corpus.every((entry) => realModelFile(entry.modelJson) !== null);
+  (present ? test : test.skip)(`no false alarms on published models: every model of the real-model corpus that loads saves and loads back as an rnnkit file${present ? '' : ` (skipped: corpus files not found under ${REAL_MODELS} or ${REAL_MODELS_SHARED})`}`, async () => {
     let checked = 0;
     for (const entry of corpus) {
       let model;
       try {
-        model = await loadLayersModelFiles(join(root, entry.modelJson), { onWarning: () => undefined });
+        model = await loadLayersModelFiles(realModelFile(entry.modelJson)!, { onWarning: () => undefined });
       } catch {
         continue; // a model rnnkit does not load (the corpus test says which); nothing to save
       }
