@@ -6,7 +6,10 @@
  * not in the index or with rank + 3 ≥ numWords becomes 2 (out of vocabulary); then pre-padding and
  * pre-truncation to maxlen. numWords and maxlen are read from the saved model (embedding size, input length).
  *
- * Shapes: W words, L = maxlen; the W + 1 variants (whole review, then each word left out) are one batch [W + 1, L].
+ * Shapes: W words, L = maxlen, R = min(W, L) words the model reads; the R + 1 variants (the review, then
+ * each word it reads left out) are scored in batches [≤ OCCLUSION_BATCH, L]. Words cut off before the
+ * last L ids are not read, so leaving one out changes nothing: they get no variant, and memory stays
+ * O(L²) whatever the review's length.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,9 +41,10 @@ export interface ClassifyResult {
   readonly numWords: number;
   readonly maxlen: number;
   readonly words: readonly string[];
-  /** The words the model reads (the last maxlen − 1 when the review is longer). */
+  /** The first word the model reads: 0, or W − maxlen when the review (with its start id) is longer than maxlen. */
   readonly readFrom: number;
   readonly score: number;
+  /** One per word the model reads (words from `readFrom` on). */
   readonly effects: readonly WordEffect[];
 }
 
@@ -81,6 +85,34 @@ export function reviewIds(words: readonly string[], index: WordIndex, numWords: 
   return ids;
 }
 
+/** Variants scored per model call: bounds the activations of one call, whatever maxlen is. */
+export const OCCLUSION_BATCH = 128;
+
+/**
+ * The occlusion of `ids` ([start, w₀ … w_{W−1}]) as the model sees it: `scores[0]` is the score of
+ * the review, `scores[j + 1]` that of the review without word `readFrom + j`, for each word the model
+ * reads. Each variant is made from the last maxlen + 1 ids only (leaving a word out pulls one more id
+ * into the window), padded and truncated as in training, and scored `OCCLUSION_BATCH` rows at a time.
+ */
+export function occlusionScores(
+  ids: Int32Array,
+  maxlen: number,
+  score: (batch: Int32Array, rows: number) => ArrayLike<number>,
+): { readFrom: number; scores: Float32Array } {
+  const readFrom = Math.max(0, ids.length - 1 - maxlen);
+  // tail[0] is ids[readFrom]: the window, plus the id a left-out word pulls in
+  const tail = ids.subarray(readFrom);
+  const variants = ids.length - readFrom; // the review, then one per word read
+  const variant = (v: number): Int32Array => (v === 0 ? tail : Int32Array.from([...tail.subarray(0, v), ...tail.subarray(v + 1)]));
+  const scores = new Float32Array(variants);
+  for (let start = 0; start < variants; start += OCCLUSION_BATCH) {
+    const rows = Array.from({ length: Math.min(OCCLUSION_BATCH, variants - start) }, (_, r) => variant(start + r));
+    const padded = padSequences(rows, { maxlen, padding: 'pre', truncating: 'pre', dtype: 'int32' });
+    scores.set(Array.from(score(padded.data as Int32Array, rows.length)), start);
+  }
+  return { readFrom, scores };
+}
+
 async function wordIndex(options: ClassifyOptions): Promise<WordIndex> {
   let dataDir = options.dataDir;
   if (dataDir !== undefined && !existsSync(dataDir)) throw new UsageError(`--data-dir ${dataDir} does not exist`);
@@ -103,22 +135,15 @@ export async function runClassify(options: ClassifyOptions): Promise<ClassifyRes
     const words = wordTokens(options.text);
     if (words.length === 0) throw new UsageError('the review has no words to score');
     const ids = reviewIds(words, index, numWords);
-    // variant 0 is the review; variant k + 1 leaves word k out
-    const variants = [ids, ...words.map((_, k) => Int32Array.from([...ids.subarray(0, k + 1), ...ids.subarray(k + 2)]))];
-    const padded = padSequences(variants, { maxlen, padding: 'pre', truncating: 'pre', dtype: 'int32' });
-    const scores = tidy(() => model.apply(tensor2d(padded.data as Int32Array, [variants.length, maxlen], 'int32'), { training: false }).dataSync());
+    const { readFrom, scores } = occlusionScores(ids, maxlen, (batch, rows) =>
+      tidy(() => model.apply(tensor2d(batch, [rows, maxlen], 'int32'), { training: false }).dataSync()),
+    );
     const score = scores[0]!;
-    const effects = words.map((word, k) => ({ word, position: k, effect: score - scores[k + 1]!, outOfVocabulary: ids[k + 1] === IMDB_IDS.oov }));
-    return {
-      backend,
-      modelName: model.name,
-      numWords,
-      maxlen,
-      words,
-      readFrom: Math.max(0, ids.length - maxlen),
-      score,
-      effects,
-    };
+    const effects = words.slice(readFrom).map((word, j) => {
+      const k = readFrom + j;
+      return { word, position: k, effect: score - scores[j + 1]!, outOfVocabulary: ids[k + 1] === IMDB_IDS.oov };
+    });
+    return { backend, modelName: model.name, numWords, maxlen, words, readFrom, score, effects };
   } finally {
     model.dispose();
   }

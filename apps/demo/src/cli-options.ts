@@ -3,7 +3,7 @@
  * into a one-line {@link UsageError} that names the flag, what it takes and what it got.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
+import { strictArgs, UsageError } from './usage-error';
 
 type FlagConfig = Readonly<Record<string, { readonly type: 'string' | 'boolean' }>>;
 
@@ -15,13 +15,8 @@ export interface ParsedFlags {
 
 /** Strict parsing: unknown flags and missing values become one-line usage errors. */
 export function parseFlags(argv: readonly string[], flags: FlagConfig, options: { readonly positionals?: boolean } = {}): ParsedFlags {
-  try {
-    const parsed = parseArgs({ args: [...argv], options: { ...flags }, strict: true, allowPositionals: options.positionals ?? false });
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
-  } catch (error) {
-    // node's messages can span lines; a usage error is one line
-    throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
-  }
+  const parsed = strictArgs(() => parseArgs({ args: [...argv], options: { ...flags }, strict: true, allowPositionals: options.positionals ?? false }));
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
 
 /** The string value of a flag (parseFlags guarantees the type; this narrows it). */

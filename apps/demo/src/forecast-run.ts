@@ -18,11 +18,13 @@ import { dense, gru, lstm, sequential } from '@rnnkit/models';
 import { adam, fit, meanSquaredError } from '@rnnkit/training';
 import type { Callback } from '@rnnkit/training';
 import { datasetDir } from './find-shared-data';
-import { forecastTail, mae, rmse, seasonalNaive, transformSeries } from './forecast-series';
+import { SEASON, forecastTail, mae, rmse, seasonalNaive, transformSeries } from './forecast-series';
 import type { Forecasts } from './forecast-series';
 import type { ForecastOptions } from './forecast-options';
 import { renderLineChartSvg } from './plot-svg';
 import { formatSeconds } from './progress-bar';
+import { checkMemory, memoryLimit, recurrentActivations, recurrentParams, trainingState } from './memory-estimate';
+import type { MemoryPart } from './memory-estimate';
 import { UsageError } from './usage-error';
 
 export interface ErrorFigures {
@@ -67,17 +69,39 @@ function sparseLog(epochs: number, print: (line: string) => void): Callback {
   };
 }
 
+/**
+ * Checks that `--test` and `--window` fit a series of n months, before anything is trained: the
+ * training months must give at least one window and its target (z starts `offset` months in), and
+ * the seasonal naive baseline needs a year before the origin.
+ */
+export function checkForecastSplit(n: number, offset: number, options: Pick<ForecastOptions, 'test' | 'window' | 'target'>): void {
+  const origin = n - options.test;
+  const trainValues = Math.max(0, origin - offset);
+  if (origin < SEASON || trainValues < options.window + 1) {
+    const needed = Math.max(SEASON, offset + options.window + 1);
+    throw new UsageError(
+      `--test ${options.test} and --window ${options.window} leave ${Math.max(0, origin)} of the ${n} months for training ` +
+        `(${trainValues} values of ${options.target}); they need at least ${needed}: --test at most ${n - needed}`,
+    );
+  }
+}
+
+/** recurrent(H) over W months of one value → Dense(1), in batches of B (see memory-estimate.ts). */
+export function forecastMemory(o: Pick<ForecastOptions, 'cell' | 'units' | 'window' | 'batchSize'>): MemoryPart[] {
+  const params = recurrentParams(o.cell, 1, o.units) + o.units + 1;
+  return [trainingState(params), { what: `activations of a batch of ${o.batchSize} × ${o.window} months`, values: o.batchSize * o.window * recurrentActivations(o.cell, o.units) }];
+}
+
 export async function runForecast(options: ForecastOptions, print: (line: string) => void = console.log): Promise<ForecastResult> {
   const started = performance.now();
-  const backend = await initBackend({ backend: options.backend });
   const series = loadSeries(options);
   const n = series.values.length;
   const origin = n - options.test;
   const { z, offset } = transformSeries(series.values, options.target);
+  checkForecastSplit(n, offset, options);
+  checkMemory(forecastMemory(options), memoryLimit(options.backend), '--units, --window or --batch-size');
+  const backend = await initBackend({ backend: options.backend });
   const trainZ = z.subarray(0, origin - offset);
-  if (trainZ.length < options.window + 1) {
-    throw new UsageError(`--test ${options.test} and --window ${options.window} leave ${trainZ.length} training values of ${options.target}: need more than the window`);
-  }
   // the scaler sees the training months only
   const scaler = options.target === 'level' ? fitMinMaxScaler(trainZ) : fitStandardScaler(trainZ);
   const windows = slidingWindows(scale(scaler, trainZ), { inputLength: options.window });

@@ -89,6 +89,6 @@ describeWithSharedData('timeseries', 'forecast on the airline passengers', (data
 
   it('says in one line when the held-out part leaves too little to train on', async () => {
     const options = parseForecastOptions(['--test', '130', '--backend', 'cpu', '--data-dir', dataDir])!;
-    await expect(runForecast(options, () => undefined)).rejects.toThrow('--test 130 and --window 12 leave 2 training values of growth: need more than the window');
+    await expect(runForecast(options, () => undefined)).rejects.toThrow('--test 130 and --window 12 leave 14 of the 144 months for training (2 values of growth); they need at least 25: --test at most 119');
   });
 });

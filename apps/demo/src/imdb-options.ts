@@ -4,6 +4,7 @@
  */
 import { BACKENDS, nonNegativeInteger, oneOf, parseFlags, positiveInteger, stringFlag } from './cli-options';
 import type { BackendChoice } from './cli-options';
+import { UsageError } from './usage-error';
 
 export const CELLS = ['simplernn', 'lstm', 'gru', 'bilstm'] as const;
 export type CellChoice = (typeof CELLS)[number];
@@ -68,7 +69,12 @@ export function parseImdbOptions(argv: readonly string[]): ImdbOptions | null {
   if (flags.values['help'] === true) return null;
   const v = (name: string): string | undefined => stringFlag(flags, name);
   const cell = oneOf('cell', v('cell'), CELLS, 'simplernn');
-  const limit = v('limit');
+  const limit = v('limit') === undefined ? undefined : positiveInteger('limit', v('limit'), 0);
+  const validationSplit = 0.2;
+  // Keras' split: the first ⌊N·(1 − split)⌋ samples train, the rest validate; both need one
+  if (limit !== undefined && Math.floor(limit * (1 - validationSplit)) < 1) {
+    throw new UsageError(`--limit ${limit} leaves no training sample after the validation split of ${validationSplit}: use --limit 2 or more`);
+  }
   return {
     cell,
     units: positiveInteger('units', v('units'), 32),
@@ -82,7 +88,7 @@ export function parseImdbOptions(argv: readonly string[]): ImdbOptions | null {
     dataDir: v('data-dir'),
     outDir: v('out') ?? `out/imdb-${cell}`,
     resume: flags.values['resume'] === true,
-    limit: limit === undefined ? undefined : positiveInteger('limit', limit, 0),
-    validationSplit: 0.2,
+    limit,
+    validationSplit,
   };
 }

@@ -8,20 +8,22 @@
  *   model.fit(x_train, y_train, epochs=5, batch_size=128, validation_split=0.2)
  *   model.evaluate(x_test, y_test)
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@rnnkit/tensor';
 import type { BackendInfo, Tensor } from '@rnnkit/tensor';
 import { loadImdb, padSequences } from '@rnnkit/datasets';
 import { saveModel } from '@rnnkit/models';
-import { adam, binaryAccuracy, binaryCrossentropy, evaluate, fit, CHECKPOINT_FILE } from '@rnnkit/training';
-import type { History } from '@rnnkit/training';
+import { adam, binaryAccuracy, binaryCrossentropy, decodeCheckpoint, disposeCheckpoint, evaluate, fit, CHECKPOINT_FILE } from '@rnnkit/training';
+import type { Checkpoint, History } from '@rnnkit/training';
 import { buildImdbModel } from './imdb-model';
 import type { ImdbOptions } from './imdb-options';
 import { findSharedData } from './find-shared-data';
 import { fitProgress } from './fit-progress';
 import { renderPanelsSvg } from './plot-svg';
-import { UsageError } from './usage-error';
+import { checkMemory, memoryLimit, recurrentActivations, recurrentParams, trainingState } from './memory-estimate';
+import type { MemoryPart } from './memory-estimate';
+import { loadingData, UsageError } from './usage-error';
 
 export interface ImdbResult {
   readonly backend: BackendInfo;
@@ -52,35 +54,67 @@ function labelsData(labels: Uint8Array): { values: Float32Array; shape: number[]
   return { values: Float32Array.from(labels), shape: [labels.length, 1] };
 }
 
+/**
+ * The checkpoint `--resume` continues from, checked against the model these options build before any
+ * data is read: a run with another --cell, --units, --embed, --num-words or --maxlen has other weights.
+ */
+export function resumeCheckpoint(checkpointDir: string, params: Readonly<Record<string, Tensor>>): Checkpoint {
+  const file = join(checkpointDir, CHECKPOINT_FILE);
+  if (!existsSync(file)) throw new UsageError(`--resume: no checkpoint in ${checkpointDir} (run without --resume first)`);
+  const checkpoint = decodeCheckpoint(readFileSync(file), { source: file });
+  const shape = (t: Tensor | undefined): string => (t === undefined ? 'absent' : `[${t.shape.join(', ')}]`);
+  const names = [...new Set([...Object.keys(params), ...Object.keys(checkpoint.params)])];
+  const differs = names.find((name) => shape(params[name]) !== shape(checkpoint.params[name]));
+  if (differs !== undefined) {
+    const there = shape(checkpoint.params[differs]);
+    disposeCheckpoint(checkpoint);
+    throw new UsageError(
+      `--resume: ${file} is from a run with other options (weight ${differs} is ${there} there, ${shape(params[differs])} with these); ` +
+        'resume with that run\'s --cell, --units, --embed, --num-words and --maxlen, or pass another --out',
+    );
+  }
+  return checkpoint;
+}
+
+/** Embedding(numWords, E) → recurrent(H) → Dense(1), trained in batches of B × maxlen (see memory-estimate.ts). */
+export function imdbMemory(o: Pick<ImdbOptions, 'cell' | 'units' | 'embed' | 'numWords' | 'maxlen' | 'batchSize'>): MemoryPart[] {
+  const directions = o.cell === 'bilstm' ? 2 : 1;
+  const params = o.numWords * o.embed + recurrentParams(o.cell, o.embed, o.units) + directions * o.units + 1;
+  return [trainingState(params), { what: `activations of a batch of ${o.batchSize} × ${o.maxlen}`, values: o.batchSize * o.maxlen * (recurrentActivations(o.cell, o.units) + 2 * o.embed) }];
+}
+
 export async function runImdb(options: ImdbOptions, print: (line: string) => void = console.log): Promise<ImdbResult> {
   const started = performance.now();
+  checkMemory(imdbMemory(options), memoryLimit(options.backend), '--units, --embed, --num-words, --maxlen or --batch-size');
   const backend = await initBackend({ backend: options.backend });
   const dataDir = imdbDataDir(options);
-  print(`Loading IMDB (top ${options.numWords} words) from ${dataDir ?? 'the Keras download cache'}…`);
-  const imdb = await loadImdb({ numWords: options.numWords, ...(dataDir === undefined ? {} : { dataDir }) });
-  const take = <T>(xs: readonly T[]): readonly T[] => (options.limit === undefined ? xs : xs.slice(0, options.limit));
-  const trainSeqs = take(imdb.train.sequences);
-  const testSeqs = take(imdb.test.sequences);
-  const trainLabels = imdb.train.labels.subarray(0, trainSeqs.length);
-  const testLabels = imdb.test.labels.subarray(0, testSeqs.length);
-  print(`${trainSeqs.length} train sequences, ${testSeqs.length} test sequences; padSequences(maxlen ${options.maxlen}) → [${trainSeqs.length}, ${options.maxlen}]`);
-
-  const model = buildImdbModel(options);
-  print('');
-  print(model.summary());
-  print('');
-
   const outDir = resolve(options.outDir);
-  mkdirSync(outDir, { recursive: true });
   const checkpointDir = join(outDir, 'checkpoint');
-  if (options.resume && !existsSync(join(checkpointDir, CHECKPOINT_FILE))) {
-    throw new UsageError(`--resume: no checkpoint in ${checkpointDir} (run without --resume first)`);
+  const model = buildImdbModel(options);
+  let resumed: Checkpoint | undefined;
+  try {
+    resumed = options.resume ? await loadingData(() => resumeCheckpoint(checkpointDir, model.params)) : undefined;
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
-  const loss = binaryCrossentropy();
-  const metrics = [binaryAccuracy({ name: 'accuracy' })];
   const optimizer = adam({ learningRate: 1e-3 });
   try {
+    print(`Loading IMDB (top ${options.numWords} words) from ${dataDir ?? 'the Keras download cache'}…`);
+    const imdb = await loadingData(() => loadImdb({ numWords: options.numWords, ...(dataDir === undefined ? {} : { dataDir }) }));
+    const take = <T>(xs: readonly T[]): readonly T[] => (options.limit === undefined ? xs : xs.slice(0, options.limit));
+    const trainSeqs = take(imdb.train.sequences);
+    const testSeqs = take(imdb.test.sequences);
+    const trainLabels = imdb.train.labels.subarray(0, trainSeqs.length);
+    const testLabels = imdb.test.labels.subarray(0, testSeqs.length);
+    print(`${trainSeqs.length} train sequences, ${testSeqs.length} test sequences; padSequences(maxlen ${options.maxlen}) → [${trainSeqs.length}, ${options.maxlen}]`);
+    print('');
+    print(model.summary());
+    print('');
+    mkdirSync(outDir, { recursive: true });
+    const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
+    const loss = binaryCrossentropy();
+    const metrics = [binaryAccuracy({ name: 'accuracy' })];
     const history = await fit({
       params: model.params,
       forward,
@@ -95,7 +129,7 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
       metrics,
       callbacks: [fitProgress(print, 'accuracy', 'acc', print === console.log)],
       checkpoint: { dir: checkpointDir },
-      ...(options.resume ? { resumeFrom: checkpointDir } : {}),
+      ...(resumed === undefined ? {} : { resumeFrom: resumed }),
     });
     const testLogs = await evaluate({
       forward,
@@ -111,6 +145,7 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
     await saveModel(model, modelDir);
     return { backend, history, test, seconds: (performance.now() - started) / 1000, outDir, modelDir };
   } finally {
+    if (resumed !== undefined) disposeCheckpoint(resumed);
     optimizer.dispose();
     model.dispose();
   }

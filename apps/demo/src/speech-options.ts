@@ -2,7 +2,7 @@
  * Options of the `speech` command: train and evaluate the spoken-digit models, or transcribe a WAV.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
+import { strictArgs, UsageError } from './usage-error';
 
 export interface SpeechTrainOptions {
   readonly command: 'train';
@@ -78,28 +78,30 @@ function backendOf(text: string | undefined): 'wasm' | 'cpu' {
 
 /** Parsed options, or null when help was asked for. */
 export function parseSpeechOptions(argv: readonly string[]): SpeechOptions | null {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      task: { type: 'string' },
-      units: { type: 'string' },
-      'classify-epochs': { type: 'string' },
-      'ctc-epochs': { type: 'string' },
-      'batch-size': { type: 'string' },
-      'learning-rate': { type: 'string' },
-      'train-strings': { type: 'string' },
-      'test-strings': { type: 'string' },
-      'beam-width': { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'out-dir': { type: 'string' },
-      'model-dir': { type: 'string' },
-      limit: { type: 'string' },
-    },
-  });
+  const { values, positionals } = strictArgs(() =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        task: { type: 'string' },
+        units: { type: 'string' },
+        'classify-epochs': { type: 'string' },
+        'ctc-epochs': { type: 'string' },
+        'batch-size': { type: 'string' },
+        'learning-rate': { type: 'string' },
+        'train-strings': { type: 'string' },
+        'test-strings': { type: 'string' },
+        'beam-width': { type: 'string' },
+        seed: { type: 'string' },
+        backend: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'out-dir': { type: 'string' },
+        'model-dir': { type: 'string' },
+        limit: { type: 'string' },
+      },
+    }),
+  );
   if (values.help === true) return null;
   const [command = 'train', ...rest] = positionals;
   const backend = backendOf(values.backend);

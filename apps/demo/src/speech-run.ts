@@ -22,7 +22,7 @@ import type { SpeechExample } from './speech-data';
 import { parseSpeechOptions, SPEECH_HELP } from './speech-options';
 import type { SpeechTrainOptions, SpeechTranscribeOptions } from './speech-options';
 import { trainLoop } from './speech-train';
-import { UsageError } from './usage-error';
+import { loadingData, UsageError } from './usage-error';
 
 /** Hops of the two feature streams, in ms. */
 const CLASSIFY_HOP_MS = 10;
@@ -82,7 +82,7 @@ export async function trainSpeech(options: SpeechTrainOptions, print: (line: str
   const backend = await initBackend({ backend: options.backend });
   const dir = fsddDir(options.dataDir);
   print(`Loading FSDD from ${dir}…`);
-  const fsdd = loadFsdd({ dataDir: dir });
+  const fsdd = await loadingData(() => loadFsdd({ dataDir: dir }));
   const train = takePerSplit(fsdd.train, options.limit);
   const test = takePerSplit(fsdd.test, options.limit);
   print(`${train.length} train / ${test.length} test recordings (test = index 0–4 of every digit and speaker) on ${backend.backend}`);
@@ -248,13 +248,13 @@ async function transcribe(options: SpeechTranscribeOptions, print: (line: string
   const ctcDir = join(options.modelDir, 'ctc');
   if (!existsSync(join(ctcDir, 'model.json'))) throw new UsageError(`no trained CTC model in ${ctcDir} (run: pnpm demo speech train)`);
   await initBackend({ backend: options.backend });
-  const wav = parseWav(readFileSync(options.file), options.file);
+  const wav = await loadingData(() => parseWav(readFileSync(options.file), options.file));
   const samples = resample(wav.samples, wav.sampleRate, SAMPLE_RATE);
   const run = async (dir: string, audio: Float32Array): Promise<{ model: Sequential; x: ReturnType<typeof makeBatch> }> => {
-    const saved = JSON.parse(readFileSync(join(dir, 'features.json'), 'utf8')) as { hopMs: number; mean: number[]; std: number[] };
+    const saved = await loadingData(() => JSON.parse(readFileSync(join(dir, 'features.json'), 'utf8')) as { hopMs: number; mean: number[]; std: number[] });
     const normalizer = { mean: Float32Array.from(saved.mean), std: Float32Array.from(saved.std) };
     const features = normalizeFeatures(speechExtractor(saved.hopMs).mfcc(audio), normalizer);
-    const model = (await loadModel(dir)) as Sequential;
+    const model = (await loadingData(() => loadModel(dir))) as Sequential;
     return { model, x: makeBatch([{ features, digits: [] }], [0]) };
   };
   // the recogniser was trained on strings with silence before and after: give it some (150 ms each side)

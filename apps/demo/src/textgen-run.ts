@@ -22,7 +22,9 @@ import { datasetDir } from './find-shared-data';
 import { createProgressWriter, formatSeconds } from './progress-bar';
 import { buildCharModel, charChunkStep, zeroCharState } from './textgen-model';
 import type { TextgenOptions } from './textgen-options';
-import { UsageError } from './usage-error';
+import { checkMemory, memoryLimit, recurrentActivations, recurrentParams, trainingState } from './memory-estimate';
+import type { MemoryPart } from './memory-estimate';
+import { loadingData, UsageError } from './usage-error';
 
 export interface TextgenSample {
   readonly temperature: number;
@@ -92,13 +94,20 @@ function validationLoss(model: Sequential, ids: Int32Array, batchSize: number, s
   return total / chunks.length;
 }
 
+/** Embedding(V, E) → recurrent(H) → Dense(V) over B streams of k steps (see memory-estimate.ts). */
+export function textgenMemory(o: Pick<TextgenOptions, 'cell' | 'units' | 'embed' | 'batchSize' | 'steps'>, vocabulary: number): MemoryPart[] {
+  const params = vocabulary * o.embed + recurrentParams(o.cell, o.embed, o.units) + (o.units + 1) * vocabulary;
+  const perStep = recurrentActivations(o.cell, o.units) + 2 * o.embed + 2 * vocabulary;
+  return [trainingState(params), { what: `activations of ${o.batchSize} streams × ${o.steps} steps`, values: o.batchSize * o.steps * perStep }];
+}
+
 /** Trains and samples; `print` receives every line, the progress bar goes to stdout when `showProgress`. */
 export async function runTextgen(options: TextgenOptions, print: (line: string) => void = console.log, showProgress = print === console.log): Promise<TextgenResult> {
   const started = performance.now();
   const backend = await initBackend({ backend: options.backend });
   const dataDir = datasetDir(options.dataDir, 'tiny-shakespeare');
   print(`Loading tiny-shakespeare from ${dataDir ?? 'the download cache'}…`);
-  const corpus = await loadTinyShakespeare(dataDir === undefined ? {} : { dataDir });
+  const corpus = await loadingData(() => loadTinyShakespeare(dataDir === undefined ? {} : { dataDir }));
   const text = options.chars === undefined ? corpus : corpus.slice(0, options.chars);
   const vocabulary = buildCharVocabulary(text, { specials: [] });
   const unknown = [...new Set(charTokens(options.prompt))].filter((c) => !vocabulary.ids.has(c));
@@ -119,6 +128,7 @@ export async function runTextgen(options: TextgenOptions, print: (line: string) 
       `${validIds.length.toLocaleString('en')} validation; ${B} streams × ${L} steps → ${chunksPerEpoch} chunks of ${options.steps} per epoch`,
   );
 
+  checkMemory(textgenMemory(options, vocabulary.tokens.length), memoryLimit(options.backend), '--units, --embed, --batch-size or --steps');
   const model = buildCharModel({ vocabularySize: vocabulary.tokens.length, embed: options.embed, units: options.units, cell: options.cell, seed: options.seed });
   print('');
   print(model.summary());

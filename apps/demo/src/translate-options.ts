@@ -3,6 +3,7 @@
  */
 import { BACKENDS, fraction, nonNegativeInteger, oneOf, parseFlags, positiveInteger, positiveNumber, stringFlag } from './cli-options';
 import type { BackendChoice } from './cli-options';
+import { UsageError } from './usage-error';
 
 export const TRANSLATE_CELLS = ['lstm', 'gru'] as const;
 export type TranslateCell = (typeof TRANSLATE_CELLS)[number];
@@ -42,7 +43,7 @@ export const TRANSLATE_HELP = `rnnkit demo translate ["english sentence" â€¦] â€
 Options:
   --pairs N            the first N pairs of fra.txt, i.e. the shortest sentences (default 5000)
   --max-length N       keep pairs of at most N tokens a side, punctuation included (default 6)
-  --held-out X         fraction of the pairs held out for testing (default 0.05)
+  --held-out X         fraction of the pairs held out for testing, in (0, 1) (default 0.05)
   --cell lstm|gru      recurrent layer (default gru)
   --attention bahdanau|general|dot   score function (default bahdanau)
   --units N            encoder and decoder units (default 128)
@@ -84,11 +85,14 @@ export function parseTranslateOptions(argv: readonly string[]): TranslateOptions
   );
   if (flags.values['help'] === true) return null;
   const s = (name: string) => stringFlag(flags, name);
+  const heldOut = fraction('held-out', s('held-out'), 0.05, 0, 1);
+  // the held-out pairs are what the loss, accuracy and translations are measured on
+  if (heldOut === 0) throw new UsageError(`--held-out must be a number in (0, 1): the held-out pairs are what the results are measured on, got "${s('held-out')}"`);
   return {
     sentences: flags.positionals.filter((p) => p.trim() !== ''),
     pairs: positiveInteger('pairs', s('pairs'), 5000),
     maxLength: positiveInteger('max-length', s('max-length'), 6),
-    heldOut: fraction('held-out', s('held-out'), 0.05, 0, 1),
+    heldOut,
     cell: oneOf('cell', s('cell'), TRANSLATE_CELLS, 'gru'),
     attention: oneOf('attention', s('attention'), ATTENTIONS, 'bahdanau'),
     units: positiveInteger('units', s('units'), 128),

@@ -23,6 +23,8 @@ import { datasetDir } from './find-shared-data';
 import { fitProgress } from './fit-progress';
 import { renderHeatmapSvg } from './plot-svg';
 import type { TranslateOptions } from './translate-options';
+import { checkMemory, memoryLimit, recurrentActivations, recurrentParams, trainingState } from './memory-estimate';
+import type { MemoryPart } from './memory-estimate';
 import { UsageError } from './usage-error';
 
 export interface Translation {
@@ -108,6 +110,22 @@ function translateAll(model: Seq2seq, corpus: TranslationCorpus, sentences: read
   }
 }
 
+/**
+ * Encoder Embedding(Vs, E) → recurrent(H), decoder Embedding(Vt, E) → recurrent(H) with attention
+ * (at most two H × H scores), Dense(2H → Vt) over the context and the state; a batch is B × (S + T)
+ * steps and B × T × Vt logits (see memory-estimate.ts). An estimate from above for every attention.
+ */
+export function translateMemory(
+  o: Pick<TranslateOptions, 'cell' | 'units' | 'embed' | 'batchSize'>,
+  sizes: { readonly source: number; readonly target: number; readonly S: number; readonly T: number },
+): MemoryPart[] {
+  const H = o.units;
+  const params =
+    (sizes.source + sizes.target) * o.embed + 2 * recurrentParams(o.cell, o.embed, H) + 2 * H * H + H + (2 * H + 1) * sizes.target;
+  const activations = o.batchSize * ((sizes.S + sizes.T) * (recurrentActivations(o.cell, H) + 2 * o.embed) + sizes.T * (2 * sizes.target + sizes.S + 2 * H));
+  return [trainingState(params), { what: `activations of a batch of ${o.batchSize} pairs`, values: activations }];
+}
+
 export async function runTranslate(options: TranslateOptions, print: (line: string) => void = console.log, showProgress = print === console.log): Promise<TranslateResult> {
   const started = performance.now();
   const backend = await initBackend({ backend: options.backend });
@@ -125,6 +143,11 @@ export async function runTranslate(options: TranslateOptions, print: (line: stri
     `fra-eng: ${Math.min(options.pairs, all.length)} pairs read, ${corpus.dropped} longer than ${options.maxLength} tokens dropped → ` +
       `${trainRows.length} train, ${testRows.length} held out; vocabularies: ${corpus.sourceVocabulary.tokens.length} English, ` +
       `${corpus.targetVocabulary.tokens.length} French words; S = ${S}, T = ${T}`,
+  );
+  checkMemory(
+    translateMemory(options, { source: corpus.sourceVocabulary.tokens.length, target: corpus.targetVocabulary.tokens.length, S, T }),
+    memoryLimit(options.backend),
+    '--units, --embed, --batch-size or --pairs',
   );
   const train = packRows(corpus, trainRows, S, T);
   const test = packRows(corpus, testRows, S, T);

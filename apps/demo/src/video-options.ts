@@ -2,7 +2,7 @@
  * Options of the `video` command: action (motion) recognition on Moving-MNIST-style clips.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
+import { strictArgs, UsageError } from './usage-error';
 
 export interface VideoOptions {
   readonly epochs: number;
@@ -54,26 +54,28 @@ function int(name: string, text: string | undefined, fallback: number, min = 1):
 
 /** Parsed options, or null when help was asked for. */
 export function parseVideoOptions(argv: readonly string[]): VideoOptions | null {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      epochs: { type: 'string' },
-      'steps-per-epoch': { type: 'string' },
-      'batch-size': { type: 'string' },
-      units: { type: 'string' },
-      cell: { type: 'string' },
-      level: { type: 'string' },
-      'test-clips': { type: 'string' },
-      'learning-rate': { type: 'string' },
-      strip: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'out-dir': { type: 'string' },
-    },
-  });
+  const { values, positionals } = strictArgs(() =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        epochs: { type: 'string' },
+        'steps-per-epoch': { type: 'string' },
+        'batch-size': { type: 'string' },
+        units: { type: 'string' },
+        cell: { type: 'string' },
+        level: { type: 'string' },
+        'test-clips': { type: 'string' },
+        'learning-rate': { type: 'string' },
+        strip: { type: 'string' },
+        seed: { type: 'string' },
+        backend: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'out-dir': { type: 'string' },
+      },
+    }),
+  );
   if (values.help === true) return null;
   if (positionals.length > 0 && !(positionals.length === 1 && positionals[0] === 'train')) throw new UsageError(`video: unexpected argument "${positionals[0]}"`);
   const cell = values.cell ?? 'lstm';

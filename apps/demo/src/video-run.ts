@@ -13,7 +13,7 @@ import { argMax, dispose, initBackend, softmax, tensor, tidy } from '@rnnkit/ten
 import type { BackendInfo } from '@rnnkit/tensor';
 import { adam, applyUpdate, lossAndGradients, sparseCategoricalCrossentropy } from '@rnnkit/training';
 import { formatSeconds } from './progress-bar';
-import { UsageError } from './usage-error';
+import { loadingData, UsageError } from './usage-error';
 import { frameStrip, grayscalePng, stripsSvg } from './video-image';
 import { videoClassifier } from './video-model';
 import { parseVideoOptions, VIDEO_HELP } from './video-options';
@@ -91,7 +91,7 @@ export async function trainVideo(options: VideoOptions, print: (line: string) =>
   const started = performance.now();
   const backend = await initBackend({ backend: options.backend });
   const dir = mnistDir(options.dataDir);
-  const all = loadMnistTest({ dataDir: dir });
+  const all = await loadingData(() => loadMnistTest({ dataDir: dir }));
   const trainDigits = sliceDigits(all, 0, HELD_OUT_FROM);
   const heldOutDigits = sliceDigits(all, HELD_OUT_FROM, all.count);
   const trainClips: ClipOptions = { seed: options.seed, frames: FRAMES, size: SIZE, level: options.level };

@@ -25,8 +25,10 @@ export { assertDtype, assertIndicesInRange, assertRank, assertShape, assertTenso
 export type { Dim } from './assert';
 export { scatterAdd } from './kernels/unsorted-segment-sum';
 export { embeddingLookup } from './embedding-lookup';
+export { crc32 } from './crc32';
 export { registerWasmSliceKernels, unregisterWasmSliceKernels } from './kernels/wasm-slice';
 export { registerWasmMatMulKernels, unregisterWasmMatMulKernels } from './kernels/wasm-matmul';
 export { registerWasmGatherKernel, unregisterWasmGatherKernel } from './kernels/wasm-gather';
 export { registerWasmMaxPoolGradKernel, unregisterWasmMaxPoolGradKernel } from './kernels/wasm-max-pool-grad';
 export * from './ops';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients';

@@ -25,13 +25,8 @@ export {
   memory,
   clone,
   cast,
-  // gradients
+  // gradients (grad, grads, valueAndGrad(s), variableGrads: see gradients.ts)
   customGrad,
-  grad,
-  grads,
-  valueAndGrad,
-  valueAndGrads,
-  variableGrads,
   // arithmetic
   add,
   addN,

@@ -14,6 +14,8 @@
  *   `GatherV2` computes an index per element; ours copy rows.
  * - wasm's `MaxPoolGrad` starts its running maximum at FLT_MIN (> 0), losing every window whose
  *   maximum is ≤ 0; ours routes each window's gradient to its first maximum, as TensorFlow.
+ * - wasm's `ClipByValue` and `Relu6` turn NaN into the lower bound (so a clipped cross-entropy of
+ *   NaN predictions was finite); ours let NaN through, as cpu and TensorFlow.
  */
 // tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
 // handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
@@ -29,10 +31,12 @@ import { registerWasmGatherKernel } from './kernels/wasm-gather';
 import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
 import { registerWasmMaxPoolGradKernel } from './kernels/wasm-max-pool-grad';
 import { registerWasmSliceKernels } from './kernels/wasm-slice';
+import { registerWasmNaNClipKernels } from './kernels/wasm-nan-clip';
 
 registerScatterAddKernels();
 registerWasmSliceKernels();
 registerWasmMatMulKernels();
 registerWasmGatherKernel();
 registerWasmMaxPoolGradKernel();
+registerWasmNaNClipKernels();
 registerCpuGatherSliceKernels();

@@ -83,13 +83,16 @@ export interface FullBpttStepOptions {
 export function fullBpttStep(options: FullBpttStepOptions): { loss: number; gradientNorm: number; learningRate: number; yPred: Tensor } {
   const where = options.where ?? 'fullBpttStep: at this step';
   let yPred: Tensor | undefined;
-  const { loss, grads } = lossAndGradients(options.params, () => {
-    yPred = keep(options.predict());
-    return options.loss(options.y, yPred, options.weights);
-  });
+  let grads: Record<string, Tensor> = {};
   try {
-    assertFinite('loss', loss, where);
-    return { loss, ...applyUpdate(options.params, grads, options.optimizer, options.clipping ?? {}, where), yPred: yPred! };
+    // a loss that throws leaves the kept predictions to free here (and the tape to @rnnkit/tensor's variableGrads)
+    const computed = lossAndGradients(options.params, () => {
+      yPred = keep(options.predict());
+      return options.loss(options.y, yPred, options.weights);
+    });
+    grads = computed.grads;
+    assertFinite('loss', computed.loss, where);
+    return { loss: computed.loss, ...applyUpdate(options.params, grads, options.optimizer, options.clipping ?? {}, where), yPred: yPred! };
   } catch (error) {
     yPred?.dispose();
     throw error;
@@ -164,44 +167,53 @@ export async function truncatedBptt<S extends RecurrentState>(options: Truncated
 
   for (let epoch = 0; epoch < (options.epochs ?? 1); epoch++) {
     let state: S = options.initialState(B);
-    for (let c = 0; c < cuts.length; c++) {
-      const t0 = cuts[c]!;
-      const length = (cuts[c + 1] ?? T) - t0;
-      const where = `truncatedBptt: at epoch ${epoch + 1}, chunk ${c + 1} (steps ${t0}…${t0 + length - 1})`;
-      const previous = state;
-      const result = tidy(() => {
-        // reset the streams that start a new sequence here: s ← s·(1 − r) + s0·r
-        let incoming = previous;
-        const starts = options.sequenceStarts;
-        if (starts !== undefined && c > 0) {
-          const r = Array.from({ length: B }, (_, b) => (starts[b * T + t0] === 1 ? 1 : 0));
-          if (r.some((v) => v === 1)) {
-            const reset = tensor2d(r, [B, 1]);
-            const initial = options.initialState(B);
-            incoming = Object.fromEntries(
-              Object.entries(previous).map(([name, s]) => [name, add(mul(s, sub(1, reset)), mul(initial[name]!, reset))]),
-            ) as unknown as S;
+    // the state in hand is freed however the epoch ends, a throwing loss or callback included
+    try {
+      for (let c = 0; c < cuts.length; c++) {
+        const t0 = cuts[c]!;
+        const length = (cuts[c + 1] ?? T) - t0;
+        const where = `truncatedBptt: at epoch ${epoch + 1}, chunk ${c + 1} (steps ${t0}…${t0 + length - 1})`;
+        const previous = state;
+        const result = tidy(() => {
+          // reset the streams that start a new sequence here: s ← s·(1 − r) + s0·r
+          let incoming = previous;
+          const starts = options.sequenceStarts;
+          if (starts !== undefined && c > 0) {
+            const r = Array.from({ length: B }, (_, b) => (starts[b * T + t0] === 1 ? 1 : 0));
+            if (r.some((v) => v === 1)) {
+              const reset = tensor2d(r, [B, 1]);
+              const initial = options.initialState(B);
+              incoming = Object.fromEntries(
+                Object.entries(previous).map(([name, s]) => [name, add(mul(s, sub(1, reset)), mul(initial[name]!, reset))]),
+              ) as unknown as S;
+            }
           }
-        }
-        let outgoing: S | undefined;
-        const { loss, grads } = lossAndGradients(options.params, () => {
-          const out = options.step(timeSlice(x, t0, length), incoming);
-          outgoing = Object.fromEntries(Object.entries(out.state).map(([name, s]) => [name, keep(s)])) as unknown as S;
-          return options.loss(timeSlice(y, t0, length), out.y);
+          let outgoing: S | undefined;
+          try {
+            const { loss, grads } = lossAndGradients(options.params, () => {
+              const out = options.step(timeSlice(x, t0, length), incoming);
+              outgoing = Object.fromEntries(Object.entries(out.state).map(([name, s]) => [name, keep(s)])) as unknown as S;
+              return options.loss(timeSlice(y, t0, length), out.y);
+            });
+            assertFinite('loss', loss, where);
+            const { gradientNorm } = applyUpdate(options.params, grads, options.optimizer, options.clipping ?? {}, where);
+            // the hand-off: the final state leaves the tape here, so the next chunk's gradient stops at it
+            return { loss, gradientNorm, state: outgoing! };
+          } catch (error) {
+            for (const s of Object.values(outgoing ?? {})) s.dispose();
+            throw error;
+          }
         });
-        assertFinite('loss', loss, where);
-        const { gradientNorm } = applyUpdate(options.params, grads, options.optimizer, options.clipping ?? {}, where);
-        // the hand-off: the final state leaves the tape here, so the next chunk's gradient stops at it
-        return { loss, gradientNorm, state: outgoing! };
-      });
-      const handedOn = new Set(Object.values(result.state));
-      for (const s of Object.values(previous)) if (!handedOn.has(s)) s.dispose();
-      state = result.state;
-      losses.push(result.loss);
-      options.onChunkEnd?.({ epoch, chunk: c, start: t0, length, loss: result.loss, gradientNorm: result.gradientNorm });
-      await Promise.resolve();
+        const handedOn = new Set(Object.values(result.state));
+        for (const s of Object.values(previous)) if (!handedOn.has(s)) s.dispose();
+        state = result.state;
+        losses.push(result.loss);
+        options.onChunkEnd?.({ epoch, chunk: c, start: t0, length, loss: result.loss, gradientNorm: result.gradientNorm });
+        await Promise.resolve();
+      }
+    } finally {
+      for (const s of Object.values(state)) s.dispose();
     }
-    for (const s of Object.values(state)) s.dispose();
   }
   return { losses };
 }

@@ -28,6 +28,7 @@ export function fileCheckpointStore(dir: string): CheckpointStore & { readonly f
   const file = path.join(dir, CHECKPOINT_FILE);
   return {
     file,
+    name: file,
     async save(bytes) {
       fs.mkdirSync(dir, { recursive: true });
       const temporary = `${file}.tmp`;

@@ -4,7 +4,7 @@
  * decode gives a checkpoint or one clear Error, and leaks no tensor.
  */
 import { applyByteEdits, applyJsonEdits, byteEdits, describeEachBackend, expectCleanOutcome, fuzz, fuzzRuns, jsonEdits } from '@rnnkit/testkit';
-import { numTensors, tensor, tensor1d } from '@rnnkit/tensor';
+import { crc32, numTensors, tensor, tensor1d } from '@rnnkit/tensor';
 import { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint } from './checkpoint';
 import type { Checkpoint } from './checkpoint';
 
@@ -21,16 +21,31 @@ function sample(): Checkpoint {
   };
 }
 
-/** The file's parts: the JSON header and the tensor data after its padding. */
+/** The file's parts: the JSON header and the tensor data after its padding (format 2). */
 function split(bytes: Uint8Array): { header: unknown; data: Uint8Array } {
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as unknown;
-  return { header, data: bytes.subarray(Math.ceil((12 + length) / 8) * 8) };
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(24, 24 + length))) as unknown;
+  return { header, data: bytes.subarray(Math.ceil((24 + length) / 8) * 8) };
 }
 
-/** A checkpoint file from a header and tensor data, laid out as `encodeCheckpoint` does. */
+/** A format-2 checkpoint file from a header and tensor data, laid out (and checksummed) as `encodeCheckpoint` does. */
 function join(header: unknown, data: Uint8Array): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
+  const start = Math.ceil((24 + json.length) / 8) * 8;
+  const out = new Uint8Array(start + data.length);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode('RNNKITC2'), 0);
+  view.setUint32(12, json.length, true);
+  view.setBigUint64(16, BigInt(out.length), true);
+  out.set(json, 24);
+  out.set(data, start);
+  view.setUint32(8, crc32(out.subarray(12)), true);
+  return out;
+}
+
+/** The same checkpoint in format 1 (no checksum): magic "RNNKITCK", header length at 8, header at 12. */
+function joinFormat1(header: unknown, data: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify({ ...(header as object), version: 1 }));
   const start = Math.ceil((12 + json.length) / 8) * 8;
   const out = new Uint8Array(start + data.length);
   out.set(new TextEncoder().encode('RNNKITCK'), 0);
@@ -39,6 +54,8 @@ function join(header: unknown, data: Uint8Array): Uint8Array {
   out.set(data, start);
   return out;
 }
+
+const quiet = { onWarning: (): void => undefined };
 
 describeEachBackend(['cpu'], 'fuzz: checkpoints decode or fail with one clear Error', () => {
   let valid: Uint8Array;
@@ -50,7 +67,9 @@ describeEachBackend(['cpu'], 'fuzz: checkpoints decode or fail with one clear Er
 
   test('found by the fuzzer: a cut header, an odd tensor length, a slot without its tensor are clear Errors and leak nothing', () => {
     const before = numTensors();
-    expect(() => decodeCheckpoint(valid.subarray(0, 40))).toThrow(/^decodeCheckpoint: the header says \d+ bytes, the checkpoint has 28 after the magic \(truncated\)$/);
+    expect(() => decodeCheckpoint(valid.subarray(0, 40))).toThrow(/^decodeCheckpoint: the checkpoint is damaged or truncated \(its CRC-32 does not match and has 40 bytes where it records \d+\)$/);
+    const { header: h1, data: d1 } = split(valid);
+    expect(() => decodeCheckpoint(joinFormat1(h1, d1).subarray(0, 40), quiet)).toThrow(/^decodeCheckpoint: the header says \d+ bytes, the checkpoint has 28 after the fixed header \(truncated\)$/);
     const { header, data } = split(valid);
     const h = header as { tensors: { length: number }[]; optimizer: { slots: Record<string, string[]> } };
     const odd = structuredClone(h);
@@ -67,6 +86,17 @@ describeEachBackend(['cpu'], 'fuzz: checkpoints decode or fail with one clear Er
     fuzz('decodeCheckpoint (bytes)', { seed: 1871, runs: fuzzRuns(400) }, byteEdits, (edits) => {
       const bytes = applyByteEdits(valid, edits);
       return expectCleanOutcome(() => decodeCheckpoint(bytes), bytes.length, {}, disposeCheckpoint);
+    });
+    expect(numTensors()).toBe(before);
+  });
+
+  test('corrupted bytes of a format-1 checkpoint (no checksum: the validation alone)', () => {
+    const { header, data } = split(valid);
+    const format1 = joinFormat1(header, data);
+    const before = numTensors();
+    fuzz('decodeCheckpoint (format-1 bytes)', { seed: 1873, runs: fuzzRuns(400) }, byteEdits, (edits) => {
+      const bytes = applyByteEdits(format1, edits);
+      return expectCleanOutcome(() => decodeCheckpoint(bytes, quiet), bytes.length, {}, disposeCheckpoint);
     });
     expect(numTensors()).toBe(before);
   });

@@ -108,21 +108,22 @@ function split(options: FitOptions): Split {
   return { train: rows(0, splitAt), validation: rows(splitAt, n) };
 }
 
-async function loadCheckpoint(from: FitOptions['resumeFrom']): Promise<{ checkpoint: Checkpoint; owned: boolean } | null> {
+async function loadCheckpoint(from: FitOptions['resumeFrom']): Promise<{ checkpoint: Checkpoint; owned: boolean; source: string } | null> {
   if (from === undefined) return null;
-  if (typeof from !== 'string' && !('load' in from)) return { checkpoint: from, owned: false };
+  if (typeof from !== 'string' && !('load' in from)) return { checkpoint: from, owned: false, source: 'the checkpoint passed as resumeFrom' };
   const store = typeof from === 'string' ? fileCheckpointStore(from) : from;
+  const source = store.name ?? 'the checkpoint store';
   const bytes = await store.load();
   if (bytes === null) throw new Error(`fit: resumeFrom has no checkpoint${typeof from === 'string' ? ` in ${from}` : ''}`);
-  return { checkpoint: decodeCheckpoint(bytes), owned: true };
+  return { checkpoint: decodeCheckpoint(bytes, { source }), owned: true, source };
 }
 
 function restoreParams(params: Params, saved: Readonly<Record<string, Tensor>>): void {
   for (const [name, variable] of Object.entries(params)) {
     const value = saved[name];
-    if (value === undefined) throw new Error(`fit: the checkpoint has no weights for param "${name}"`);
+    if (value === undefined) throw new Error(`the checkpoint has no weights for param "${name}"`);
     if (value.shape.join(',') !== variable.shape.join(',')) {
-      throw new Error(`fit: checkpoint weights of "${name}" have shape [${value.shape.join(', ')}], the param has [${variable.shape.join(', ')}]`);
+      throw new Error(`checkpoint weights of "${name}" have shape [${value.shape.join(', ')}], the param has [${variable.shape.join(', ')}]`);
     }
     variable.assign(value);
   }
@@ -169,11 +170,16 @@ export async function fit(options: FitOptions): Promise<History> {
   const resumed = await loadCheckpoint(options.resumeFrom);
   if (resumed !== null) {
     const c = resumed.checkpoint;
-    restoreParams(options.params, c.params);
-    options.optimizer.setState(c.optimizer);
-    for (const callback of callbacks) {
-      const state = callback.name === undefined ? undefined : c.callbacks[callback.name];
-      if (state !== undefined) callback.setState?.(state);
+    try {
+      restoreParams(options.params, c.params);
+      options.optimizer.setState(c.optimizer);
+      for (const callback of callbacks) {
+        const state = callback.name === undefined ? undefined : c.callbacks[callback.name];
+        if (state !== undefined) callback.setState?.(state);
+      }
+    } catch (e) {
+      if (resumed.owned) disposeCheckpoint(c);
+      throw new Error(`fit: resuming from ${resumed.source}: ${(e as Error).message}`, { cause: e });
     }
     rng = createRng(c.rngState);
     startEpoch = c.epoch;

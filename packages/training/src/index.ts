@@ -58,7 +58,7 @@ export type { EvaluateOptions, Forward, ForwardContext, MaskFn } from './evaluat
 export { fit } from './fit';
 export type { FitOptions } from './fit';
 export { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, memoryCheckpointStore } from './checkpoint';
-export type { Checkpoint, CheckpointStore, History } from './checkpoint';
+export type { Checkpoint, CheckpointStore, DecodeCheckpointOptions, History } from './checkpoint';
 export { CHECKPOINT_FILE, fileCheckpointStore } from './checkpoint-file';
 export { applyUpdate, fullBpttStep, lossAndGradients, truncatedBptt } from './bptt';
 export type { FullBpttStepOptions, RecurrentState, TruncatedBpttOptions } from './bptt';

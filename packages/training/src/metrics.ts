@@ -4,6 +4,9 @@
  *
  * Shapes: B batch, T time, K outputs / C classes. Predictions are [B, K] or [B, T, K]; a mask, when
  * there is one, is [B] or [B, T] and excludes padded steps.
+ *
+ * A NaN prediction in a real (unmasked) sample makes the metric NaN. Keras compares NaN as false
+ * (binary accuracy 0.5 and AUC 0.5 for all-NaN outputs); a diverged model must not look like a coin.
  */
 import type { Tensor } from '@rnnkit/tensor';
 
@@ -44,7 +47,9 @@ function meanOverSamples(
           for (let s = 0; s < samples; s++) {
             const weight = m === undefined ? 1 : m[Math.floor(s / perMask)]!;
             if (weight === 0) continue;
-            total += weight * score(t, s * trueWidth, p, s * predWidth, trueWidth, predWidth);
+            const p0 = s * predWidth;
+            const value = hasNaN(p, p0, predWidth) ? NaN : score(t, s * trueWidth, p, p0, trueWidth, predWidth);
+            total += weight * value;
             count += weight;
           }
         },
@@ -52,6 +57,11 @@ function meanOverSamples(
       };
     },
   };
+}
+
+function hasNaN(values: ArrayLike<number>, from: number, width: number): boolean {
+  for (let k = 0; k < width; k++) if (Number.isNaN(values[from + k])) return true;
+  return false;
 }
 
 const lastAxis = (yTrue: Tensor, yPred: Tensor): { trueWidth: number; predWidth: number } => ({
@@ -107,6 +117,7 @@ export function auc(options: { readonly numThresholds?: number; readonly name?: 
       const fp = new Float64Array(n);
       let positives = 0;
       let negatives = 0;
+      let sawNaN = false;
       return {
         update(yTrue, yPred, mask) {
           const t = yTrue.dataSync();
@@ -116,6 +127,7 @@ export function auc(options: { readonly numThresholds?: number; readonly name?: 
           for (let i = 0; i < p.length; i++) {
             const w = m === undefined ? 1 : m[Math.floor(i / perMask)]!;
             if (w === 0) continue;
+            if (Number.isNaN(p[i])) sawNaN = true;
             const label = t[i]! > 0.5;
             if (label) positives += w;
             else negatives += w;
@@ -127,6 +139,7 @@ export function auc(options: { readonly numThresholds?: number; readonly name?: 
           }
         },
         result() {
+          if (sawNaN) return NaN;
           if (positives === 0 || negatives === 0) return 0;
           let area = 0;
           for (let j = 0; j < n - 1; j++) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,29 @@ describe('cachedFile (local HTTP server on 127.0.0.1, never the network)', () =>
     await expect(cachedFile({ url: `${base}/nope`, fileName: 'a', sha256: sha, cacheDir: dir })).rejects.toThrow(`HTTP 404 fetching ${base}/nope`);
     await expect(cachedFile({ url: 'http://127.0.0.1:1/x', fileName: 'a', sha256: sha, cacheDir: dir })).rejects.toThrow('ECONNREFUSED');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test("the next attempt removes the .part files of killed downloads, not a running one's nor other files'", async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid runs nothing (or something else)
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const parts = {
+      deadProcess: `imdb.npz.${dead}.1700000000000.part`,
+      silentTooLong: `imdb.npz.${process.pid}.1700000000001.part`,
+      running: `imdb.npz.${process.pid}.1700000000002.part`,
+      otherFile: `imdb_word_index.json.${dead}.1700000000003.part`,
+    };
+    for (const name of Object.values(parts)) writeFileSync(join(dir, name), 'half a download');
+    utimesSync(join(dir, parts.silentTooLong), hourAgo, hourAgo);
+    writeFileSync(join(dir, 'imdb.npz'), body); // cached and valid: no download at all
+    const before = hits;
+    await cachedFile({ url: `${base}/file`, fileName: 'imdb.npz', sha256: sha, cacheDir: dir });
+    expect(hits).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['imdb.npz', parts.running, parts.otherFile].sort());
+    // and after an interrupted attempt (this process "killed" mid-way: its part stays), the next one cleans up
+    rmSync(join(dir, 'imdb.npz'));
+    utimesSync(join(dir, parts.running), hourAgo, hourAgo);
+    await cachedFile({ url: `${base}/file`, fileName: 'imdb.npz', sha256: sha, cacheDir: dir });
+    expect(readdirSync(dir).sort()).toEqual(['imdb.npz', parts.otherFile].sort());
   });
 
   test('a corrupt cached file is replaced by a fresh download', async () => {

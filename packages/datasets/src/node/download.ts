@@ -1,7 +1,8 @@
 /**
  * Download-once file cache: a per-user folder, sha256 checked, written atomically (a temporary
  * file in the same folder, renamed only once complete and verified), so an interrupted or bad
- * download never leaves a file that looks valid.
+ * download never leaves a file that looks valid. A process killed mid-download leaves its
+ * `<file>.<pid>.<time>.part` behind; the next call for that file removes it.
  */
 import { node } from './builtins';
 
@@ -52,6 +53,7 @@ export async function cachedFile(options: CachedFileOptions): Promise<string> {
   const { fs, path } = node();
   const dir = options.cacheDir ?? defaultCacheDir();
   const dest = path.join(dir, options.fileName);
+  removeAbandonedParts(dir, options.fileName, options.timeoutMs ?? 30_000);
   if (fs.existsSync(dest)) {
     if (sha256File(dest) === options.sha256) return dest;
     fs.rmSync(dest, { force: true }); // stale or corrupt: fetch again
@@ -67,6 +69,44 @@ export async function cachedFile(options: CachedFileOptions): Promise<string> {
     return dest;
   } finally {
     fs.rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * Deletes the `<fileName>.<pid>.<time>.part` files of downloads that cannot still be running: their
+ * process is gone, or they have not been written for longer than the silence after which a
+ * download gives up (a live process with that pid is then another program that reused it).
+ */
+function removeAbandonedParts(dir: string, fileName: string, silenceMs: number): void {
+  const { fs, path } = node();
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // no cache folder yet
+  }
+  const prefix = `${fileName}.`;
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.\d+\.part$/.exec(name.slice(prefix.length)) : null;
+    if (match === null) continue;
+    const file = path.join(dir, name);
+    let writtenMsAgo: number;
+    try {
+      writtenMsAgo = Date.now() - fs.statSync(file).mtimeMs;
+    } catch {
+      continue; // removed meanwhile
+    }
+    if (processRunning(Number(match[1])) && writtenMsAgo <= silenceMs) continue;
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM'; // running, as another user
   }
 }
 

@@ -7,7 +7,7 @@ import { dispose } from '@rnnkit/tensor';
 import { buildFromCheckedTopology } from '../topology';
 import type { ModelTopology, SaveableModel } from '../topology';
 import { checkTopology } from './check-topology';
-import { crc32 } from './crc32';
+import { crc32 } from '@rnnkit/tensor';
 import { packWeights, unpackWeights } from './weights-blob';
 import type { WeightEntry } from './weights-blob';
 

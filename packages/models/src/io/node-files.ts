@@ -12,7 +12,8 @@ import type { SaveableModel } from '../topology';
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** Writes `data` to `path` through a temporary file renamed into place (never a half-written file under `path`). */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const { rename, writeFile, rm } = await import('node:fs/promises');
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {

@@ -83,13 +83,14 @@ export function ctcLossPerSample(logits: Tensor, targets: CtcTargets, options: C
       const ext = extendLabels(seq, blank);
       return { steps, logProbs, ext, ...ctcAlpha(logProbs, steps, C, ext, blank) };
     });
-    const nll = samples.map((s) => (Number.isFinite(s.nll) ? s.nll : zeroInfinity ? 0 : Infinity));
+    // only +∞ (no alignment) is zeroed; NaN logits give a NaN loss, never 0 or +∞
+    const nll = samples.map((s) => (s.nll === Infinity && zeroInfinity ? 0 : s.nll));
     return {
       value: tensor1d(nll, 'float32'),
       gradFunc: (dy: Tensor) => {
         const grad = new Float32Array(B * T * C);
         samples.forEach((s, b) => {
-          if (!Number.isFinite(s.nll)) return; // no alignment: zero gradient, never NaN
+          if (s.nll === Infinity) return; // no alignment: zero gradient, never NaN
           const g = ctcLogitGradient(s.logProbs, s.steps, C, s.ext, blank, s.logAlpha, s.nll);
           grad.set(g, b * T * C);
         });
