@@ -7,19 +7,20 @@
  * Shapes: I input size, H hidden size, L layers, D directions (1 or 2), G gate blocks.
  *   weight_ih_l{k}[_reverse] [G·H, I or D·H], weight_hh_l{k} [G·H, H], bias_ih_l{k}, bias_hh_l{k} [G·H]
  * State dicts come as tensors, as JSON (`{ shape, values }` or nested arrays, e.g. from
- * `{k: v.tolist() for k, v in m.state_dict().items()}`) or as safetensors bytes ({@link parseSafetensors}).
+ * `{k: v.tolist() for k, v in m.state_dict().items()}`) or as safetensors bytes (`parseSafetensors`).
+ * Loading is strict, as PyTorch's `load_state_dict(strict=True)`: a missing key and a key the model
+ * does not use are errors naming them.
  */
-import { fromTorchStateDict as cellFromTorch, toTorchStateDict as cellToTorch } from '@rnnkit/cells';
-import type { CellConfig, CellParams } from '@rnnkit/cells';
 import { dispose, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { bidirectional } from '../layers/bidirectional';
-import { cellConfig, gru, lstm, simpleRnn } from '../layers/recurrent';
+import { gru, lstm, simpleRnn } from '../layers/recurrent';
 import type { RecurrentSpec } from '../layers/recurrent';
 import type { LayerSpec } from '../layers/registry';
 import { placeLayers, sequentialFromTopology } from '../sequential';
 import type { Sequential } from '../sequential';
-import { lastDim } from '../shape';
+import { describeTorchModules, torchStateDictTensors, weightsFromTorch } from './torch-modules';
+import type { TorchModule } from './torch-modules';
 
 /** A tensor in JSON: `{ shape, values }` (flat, row-major) or nested arrays. */
 export type TorchTensorJson = { readonly shape: readonly number[]; readonly values: readonly number[] } | readonly unknown[];
@@ -37,8 +38,17 @@ export interface TorchModuleOptions {
   readonly nonlinearity?: 'tanh' | 'relu';
   /** Default true (`bias=True`). */
   readonly bias?: boolean;
-  /** Prefix of the module's keys in a bigger state dict, e.g. `'encoder.rnn.'`. */
+  /**
+   * Prefix of the module's keys in a bigger state dict, e.g. `'encoder.rnn.'`; keys without it belong
+   * to other modules and are left alone.
+   */
   readonly prefix?: string;
+  /**
+   * Refuse keys (under `prefix`) the module does not use, naming them, as PyTorch's
+   * `load_state_dict(strict=True)` does: a 2-layer or bidirectional state dict does not load as a
+   * 1-layer or forward-only module. Default true; missing keys are an error either way.
+   */
+  readonly strict?: boolean;
   /** Output every step (PyTorch's `output`, the default) or only the last ([B, D·H]). */
   readonly returnSequences?: boolean;
   readonly name?: string;
@@ -74,139 +84,6 @@ export function tensorFromJson(value: TorchTensorJson | Tensor, name: string): T
   return tensor(Float32Array.from(values), shape, 'float32');
 }
 
-/** Bytes per element of every safetensors dtype (the reference crate's `Dtype`), so any header can be checked. */
-const SAFETENSORS_DTYPE_SIZES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
-};
-
-/** The largest header the reference crate reads (`MAX_HEADER_SIZE`, 100 MB). */
-const SAFETENSORS_MAX_HEADER = 100_000_000;
-
-/** One tensor of a safetensors header after validation. */
-interface SafetensorsEntry {
-  readonly name: string;
-  readonly dtype: 'F32' | 'F64';
-  readonly shape: number[];
-  readonly start: number;
-  readonly end: number;
-}
-
-/** The keys of the top-level object of valid JSON `text`, in order and with repeats (JSON.parse keeps only the last). */
-function topLevelKeys(text: string): string[] {
-  const keys: string[] = [];
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; text[i] !== '"'; i += text[i] === '\\' ? 2 : 1);
-      if (depth === 1 && expectKey) keys.push(JSON.parse(text.slice(start, i + 1)) as string);
-      expectKey = false;
-    } else if (c === '{' || c === '[') {
-      depth++;
-      expectKey = depth === 1;
-    } else if (c === '}' || c === ']') {
-      depth--;
-    } else if (c === ',' && depth === 1) {
-      expectKey = true;
-    }
-  }
-  return keys;
-}
-
-/**
- * Validates a whole safetensors header, as the reference crate does, before any tensor is read:
- * the header length is bounded and inside the buffer, the header is a UTF-8 JSON object with no
- * repeated name, and every tensor has a known dtype, a shape of integers ≥ 0 and `data_offsets`
- * [start, end] with `end − start` = dtype size × elements; sorted by start, the tensors are
- * contiguous from byte 0 to the end of the data. Each error names the tensor and the rule it broke.
- */
-function checkSafetensorsHeader(bytes: Uint8Array, who: string): { readonly base: number; readonly entries: SafetensorsEntry[] } {
-  if (bytes.byteLength < 8) throw new Error(`${who}: ${bytes.byteLength} bytes is too short for a safetensors file`);
-  const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (declared > BigInt(SAFETENSORS_MAX_HEADER)) throw new Error(`${who}: the header size ${declared} exceeds the limit of ${SAFETENSORS_MAX_HEADER} bytes`);
-  const headerSize = Number(declared);
-  if (8 + headerSize > bytes.byteLength) throw new Error(`${who}: header of ${headerSize} bytes does not fit in ${bytes.byteLength} bytes (truncated)`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerSize));
-  } catch {
-    throw new Error(`${who}: the header is not valid UTF-8`);
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${who}: the header is not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`${who}: the header must be a JSON object`);
-  const seen = new Set<string>();
-  for (const key of topLevelKeys(text)) {
-    if (seen.has(key)) throw new Error(`${who}: tensor '${key}' is named twice in the header`);
-    seen.add(key);
-  }
-  const base = 8 + headerSize;
-  const dataLength = bytes.byteLength - base;
-  const entries: SafetensorsEntry[] = [];
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
-    const bad = (rule: string): never => {
-      throw new Error(`${who}: tensor '${name}' ${rule}`);
-    };
-    if (name === '__metadata__') {
-      const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
-      if (!ok) throw new Error(`${who}: __metadata__ must be an object of strings`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('must be an object { dtype, shape, data_offsets }');
-    const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPE_SIZES, dtype)) bad(`has an unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) bad(`has an invalid shape ${JSON.stringify(shape)} (expected integers ≥ 0)`);
-    const ok = Array.isArray(offsets) && offsets.length === 2 && offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0);
-    if (!ok) bad(`has invalid data_offsets ${JSON.stringify(offsets)} (expected [start, end], integers ≥ 0)`);
-    const [start, end] = offsets as [number, number];
-    if (start > end) bad(`has data_offsets [${start}, ${end}] that end before they start`);
-    const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    const width = SAFETENSORS_DTYPE_SIZES[dtype as string] as number;
-    if (end - start !== count * width) bad(`has data_offsets [${start}, ${end}] (${end - start} bytes) but ${dtype} × shape [${(shape as number[]).join(', ')}] needs ${count * width}`);
-    if (end > dataLength) bad(`needs bytes [${start}, ${end}) of the data, which has ${dataLength} (truncated)`);
-    if (dtype !== 'F32' && dtype !== 'F64') bad(`has dtype ${dtype}; only F32 and F64 are supported`);
-    entries.push({ name, dtype: dtype as 'F32' | 'F64', shape: [...(shape as number[])], start, end });
-  }
-  const order = [...entries].sort((a, b) => a.start - b.start || a.end - b.end);
-  let at = 0;
-  let before = '';
-  for (const e of order) {
-    if (e.start < at) throw new Error(`${who}: tensor '${e.name}' (data bytes [${e.start}, ${e.end})) overlaps tensor '${before}', which ends at ${at}`);
-    if (e.start > at) throw new Error(`${who}: tensor '${e.name}' starts at data byte ${e.start}, after a gap: the tensors before it end at ${at}`);
-    at = e.end;
-    before = e.name;
-  }
-  if (at !== dataLength) throw new Error(`${who}: the tensors cover ${at} bytes of data, the file has ${dataLength} after the header`);
-  return { base, entries };
-}
-
-/**
- * Parses a safetensors file (8-byte little-endian header size, JSON header, raw data) holding F32
- * (or F64, converted) tensors. The whole header is validated before any tensor is read (see
- * `checkSafetensorsHeader`). The caller owns the returned tensors.
- */
-export function parseSafetensors(bytes: Uint8Array): Record<string, Tensor> {
-  const { base, entries } = checkSafetensorsHeader(bytes, 'parseSafetensors');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // fromEntries defines own properties: a tensor named '__proto__' stays a tensor
-  return Object.fromEntries(
-    entries.map((e) => {
-      const count = e.shape.reduce((a, b) => a * b, 1);
-      const values = new Float32Array(count);
-      for (let i = 0; i < count; i++) {
-        values[i] = e.dtype === 'F32' ? view.getFloat32(base + e.start + 4 * i, true) : view.getFloat64(base + e.start + 8 * i, true);
-      }
-      return [e.name, tensor(values, e.shape, 'float32')] as const;
-    }),
-  );
-}
-
 function moduleLayers(options: TorchModuleOptions): RecurrentSpec[] {
   const layers = options.numLayers ?? 1;
   if (!Number.isInteger(layers) || layers < 1) throw new Error(`fromTorchStateDict: numLayers must be a positive integer, got ${String(layers)}`);
@@ -230,7 +107,9 @@ function moduleLayers(options: TorchModuleOptions): RecurrentSpec[] {
 /**
  * A sequential model computing a PyTorch recurrent module (batch_first, zero initial state).
  * Layer k is named `<module>_l<k>` (e.g. `lstm_l0`); weights map exactly (the RNN and LSTM biases
- * `b_ih + b_hh` are summed into one `bh`).
+ * `b_ih + b_hh` are summed into one `bh`). Strict like PyTorch's `load_state_dict`: a key the module
+ * needs and does not find, and (unless `strict: false`) a key under `prefix` it does not use, are
+ * errors naming the keys.
  *
  * @example
  * const dict = JSON.parse(readFileSync('lstm.json', 'utf8'));   // {k: v.tolist() for k, v in m.state_dict().items()}
@@ -239,11 +118,12 @@ function moduleLayers(options: TorchModuleOptions): RecurrentSpec[] {
 export function fromTorchStateDict(dict: Readonly<Record<string, TorchTensorJson | Tensor>>, options: TorchModuleOptions): Sequential {
   const recurrent = moduleLayers(options);
   const specs: LayerSpec[] = recurrent.map((layer) => (options.bidirectional === true ? bidirectional(stripName(layer), { name: layer.name! }) : layer));
-  const built = placeLayers(specs, [null, null, options.inputSize]);
+  const inputShape = [null, null, options.inputSize];
+  const built = placeLayers(specs, inputShape);
   const prefix = options.prefix ?? '';
   const tensors: Record<string, Tensor> = {};
   const owned: Tensor[] = [];
-  const weights: Record<string, Tensor> = {};
+  let weights: Record<string, Tensor> = {};
   try {
     for (const [name, value] of Object.entries(dict)) {
       if (!name.startsWith(prefix)) continue;
@@ -251,20 +131,9 @@ export function fromTorchStateDict(dict: Readonly<Record<string, TorchTensorJson
       if (t !== value) owned.push(t);
       tensors[name] = t;
     }
-    built.forEach((layer, k) => {
-      const spec = layer.spec.kind === 'bidirectional' ? layer.spec.layer : (layer.spec as RecurrentSpec);
-      const config: CellConfig = cellConfig(spec, lastDim(layer.inputShape, 'fromTorchStateDict'));
-      const directions = options.bidirectional === true ? [false, true] : [false];
-      for (const reverse of directions) {
-        const params: CellParams = cellFromTorch(config, tensors, { layer: k, reverse, prefix });
-        const head = options.bidirectional === true ? `${layer.name}/${reverse ? 'backward' : 'forward'}` : layer.name;
-        weights[`${head}/wxh`] = params.wxh;
-        weights[`${head}/whh`] = params.whh;
-        if (params.bh !== undefined) weights[`${head}/bh`] = params.bh;
-      }
-    });
+    weights = weightsFromTorch(built, tensors, { prefix, strict: options.strict ?? true }, 'fromTorchStateDict');
     return sequentialFromTopology(
-      { kind: 'sequential', name: options.name ?? options.module.toLowerCase(), inputShape: [null, null, options.inputSize], layers: built.map((l) => l.spec) },
+      { kind: 'sequential', name: options.name ?? options.module.toLowerCase(), inputShape, layers: built.map((l) => l.spec) },
       { weights },
     );
   } finally {
@@ -278,29 +147,33 @@ function stripName(spec: RecurrentSpec): RecurrentSpec {
 }
 
 /**
- * The PyTorch state dict of a sequential model made only of recurrent layers (each a SimpleRNN, LSTM
- * or GRU with resetAfter, all bidirectional or none), as JSON `{ shape, values }` entries that
- * `torch.tensor(values).reshape(shape)` reads back.
+ * The PyTorch state dict of a sequential model, as JSON `{ shape, values }` entries that
+ * `torch.tensor(values).reshape(shape)` reads back: Embedding → `nn.Embedding`, Dense →
+ * `nn.Linear`, consecutive recurrent layers that stack → one `nn.RNN`/`nn.LSTM`/`nn.GRU`, each under
+ * its layer's name (`embedding.weight`, `lstm.weight_ih_l0`, `dense.bias`; {@link torchModules}
+ * lists the modules); a model that is one module has that module's bare keys (`weight_ih_l0`).
+ * `prefix` goes before every key.
+ *
+ * @example toTorchStateDict(sequential([lstm({ units: 4 })], { inputShape: [null, 3] }))   // { weight_ih_l0: { shape: [16, 3], values }, … }
  */
 export function toTorchStateDict(model: Sequential, options: { readonly prefix?: string } = {}): Record<string, { shape: number[]; values: number[] }> {
+  const dict = torchStateDictTensors(model.layers, model.params, options.prefix ?? '', 'toTorchStateDict');
   const out: Record<string, { shape: number[]; values: number[] }> = {};
-  model.layers.forEach((layer, k) => {
-    const spec = layer.spec;
-    if (spec.kind !== 'rnn' && spec.kind !== 'bidirectional') {
-      throw new Error(`toTorchStateDict: layer '${layer.name}' (${spec.kind}) has no PyTorch recurrent-module equivalent; only recurrent layers can be exported`);
-    }
-    const inner = spec.kind === 'bidirectional' ? spec.layer : spec;
-    const config = cellConfig(inner, lastDim(layer.inputShape, 'toTorchStateDict'));
-    const directions: [string, boolean][] = spec.kind === 'bidirectional' ? [['forward/', false], ['backward/', true]] : [['', false]];
-    for (const [head, reverse] of directions) {
-      const get = (w: string): Tensor => model.params[`${layer.name}/${head}${w}`]!;
-      const params: CellParams = config.useBias ? { wxh: get('wxh'), whh: get('whh'), bh: get('bh') } : { wxh: get('wxh'), whh: get('whh') };
-      const dict = cellToTorch(config, params, { layer: k, reverse, prefix: options.prefix ?? '' });
-      for (const [name, t] of Object.entries(dict)) {
-        out[name] = { shape: [...t.shape], values: Array.from(t.dataSync()) };
-        t.dispose();
-      }
-    }
-  });
+  for (const [name, t] of Object.entries(dict)) {
+    out[name] = { shape: [...t.shape], values: Array.from(t.dataSync()) };
+    t.dispose();
+  }
   return out;
+}
+
+/**
+ * The PyTorch modules that hold a sequential model's weights in the torch layout, with their
+ * constructor arguments: what a PyTorch `nn.Module` must define (as attributes named `name`) for
+ * `load_state_dict(..., strict=True)` to take {@link toTorchStateDict}'s or `toSafetensors(model,
+ * { layout: 'torch' })`'s weights. Throws, naming the layer, for a layer PyTorch spells differently.
+ *
+ * @example torchModules(model)   // [{ name: 'embedding', module: 'Embedding', arguments: { num_embeddings: 100, embedding_dim: 8 }, layers: ['embedding'] }, …]
+ */
+export function torchModules(model: Sequential): TorchModule[] {
+  return describeTorchModules(model.layers, 'torchModules');
 }
