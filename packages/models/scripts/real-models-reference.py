@@ -263,6 +263,11 @@ def predict(model_json_path, x):
     keras3 = version.startswith('3.')
     layers, model_name = layer_list(topology)
     weights = Weights(read_weights(model_json_path, model['weightsManifest']), model_name)
+    return run_layers(layers, weights, keras3, x)
+
+
+def run_layers(layers, weights, keras3, x):
+    """The Keras equations of `layers` in order on x; `weights` a Weights (also used by packages/keras/scripts)."""
     mask = None
     h = x
     for layer in layers:
@@ -300,6 +305,16 @@ def predict(model_json_path, x):
         elif kind == 'GlobalMaxPooling1D':
             h = h.max(axis=1)
             mask = None
+        elif kind == 'Reshape':
+            h = h.reshape([h.shape[0]] + [-1 if d is None else d for d in cfg['target_shape']])
+        elif kind == 'BatchNormalization':
+            # inference: (x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta, last axis
+            eps = cfg.get('epsilon', 1e-3)
+            h = (h - weights.get(name, 'moving_mean')) / np.sqrt(weights.get(name, 'moving_variance') + eps)
+            if cfg.get('scale', True):
+                h = h * weights.get(name, 'gamma')
+            if cfg.get('center', True):
+                h = h + weights.get(name, 'beta')
         else:
             raise ValueError(f'layer class {kind} is not implemented in this reference')
     return h

@@ -1,0 +1,155 @@
+/**
+ * Real Keras files from public repositories (fixtures/real-models/corpus.json; each <slug>/SOURCE.md
+ * names the repository, commit, path and licence): each loads with `loadKerasModel`, and its
+ * predictions equal `keras-reference.json` — the Keras equations in float64 NumPy reading the same
+ * file with h5py (scripts/keras-files-reference.py), not rnnkit — within 1e-5 (|a − e| ≤ 1e-5 + 1e-5·|e|).
+ * Keras 3 files also go through `kerasModelBytes` → `loadKerasModel` bit-exactly, and their
+ * re-saved weights file has the real file's groups, attributes, dataset names, dtypes and shapes.
+ * Where a model exists as tfjs-layers files too, both routes give the same predictions.
+ *
+ * Inputs: the generator of packages/models/src/interop/real-models.test.ts (FNV-1a of the slug →
+ * mulberry32; int32 lo + floor(u·(hi − lo + 1)), float32 fround(lo + u·(hi − lo)); batch 2).
+ * The files are looked for in fixtures/real-models/<slug>/, then in shared/data/real-models/<slug>/;
+ * a missing file skips its test with the reason printed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
+import { loadLayersModelFiles } from '@rnnkit/models';
+import type { Sequential } from '@rnnkit/models';
+import { dispose, initBackend, numTensors, tensor } from '@rnnkit/tensor';
+import type { Tensor } from '@rnnkit/tensor';
+import { SHARED_DATA } from '@rnnkit/testkit';
+import { readHdf5 } from './hdf5';
+import { kerasModelBytes, loadKerasModel } from './index';
+
+interface Entry {
+  readonly slug: string;
+  readonly file: string;
+  readonly kind: string;
+  readonly input: { readonly shape: readonly number[]; readonly dtype: 'int32' | 'float32'; readonly range: readonly [number, number] };
+  readonly tfjsTwin?: string;
+}
+
+const FIXTURES = resolve(__dirname, '..', 'fixtures', 'real-models');
+const corpus = JSON.parse(readFileSync(join(FIXTURES, 'corpus.json'), 'utf8')) as readonly Entry[];
+const reference = JSON.parse(readFileSync(join(FIXTURES, 'keras-reference.json'), 'utf8')) as { entries: Record<string, { outputShape: number[]; output: number[] }> };
+
+function find(relative: string, bases: readonly string[]): string | null {
+  return bases.map((b) => join(b, relative)).find((p) => existsSync(p)) ?? null;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeInput(entry: Entry): Tensor {
+  const shape = [2, ...entry.input.shape];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const draw = mulberry32(fnv1a(entry.slug));
+  const [lo, hi] = entry.input.range;
+  if (entry.input.dtype === 'int32') return tensor(Int32Array.from({ length: n }, () => lo + Math.floor(draw() * (hi - lo + 1))), shape, 'int32');
+  return tensor(Float32Array.from({ length: n }, () => lo + draw() * (hi - lo)), shape, 'float32');
+}
+
+function predict(model: Sequential, entry: Entry): Float32Array {
+  const x = makeInput(entry);
+  const y = model.apply(x, { training: false });
+  const out = y.dataSync() as Float32Array;
+  dispose([x, y]);
+  return out;
+}
+
+function maxViolation(actual: Float32Array, expected: readonly number[]): number {
+  return Math.max(...expected.map((e, i) => Math.abs(actual[i]! - e) - (1e-5 + 1e-5 * Math.abs(e))));
+}
+
+/** Groups (with attributes) and datasets (dtype, shape) of a .keras file's weights, the optimizer's left out. */
+async function weightsLayout(keras: Uint8Array): Promise<Record<string, string>> {
+  const h5 = unzipSync(keras)['model.weights.h5']!;
+  return readHdf5(h5, 'layout', (file) => {
+    const out: Record<string, string> = {};
+    const walk = (path: string): void => {
+      for (const key of file.keys(path)) {
+        const at = path === '' ? key : `${path}/${key}`;
+        if (at === 'optimizer') continue;
+        if (file.isDataset(at)) {
+          const d = file.dataset(at);
+          out[at] = `dataset ${d.dtype} [${d.shape.join(', ')}]`;
+        } else {
+          out[at] = `group ${JSON.stringify(file.attrs(at))}`;
+          walk(at);
+        }
+      }
+    };
+    walk('');
+    return out;
+  });
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+describe.each(corpus.map((e) => [e.slug, e] as const))('%s', (_slug, entry) => {
+  const path = find(entry.file, [FIXTURES, join(SHARED_DATA, 'real-models')]);
+  const run = path === null ? test.skip : test;
+  if (path === null) console.log(`${entry.slug}: skipped, ${entry.file} is in neither ${FIXTURES} nor ${join(SHARED_DATA, 'real-models')} (see its SOURCE.md)`);
+
+  run(`loads (${entry.kind}) and matches the float64 NumPy reference within 1e-5`, async () => {
+    const before = numTensors();
+    const model = await loadKerasModel(path!, { onWarning: () => {} });
+    const expected = reference.entries[entry.slug]!;
+    expect([...model.outputShape.slice(1)]).toEqual(expected.outputShape.slice(1));
+    expect(maxViolation(predict(model, entry), expected.output)).toBeLessThanOrEqual(0);
+    model.dispose();
+    expect(numTensors()).toBe(before);
+  });
+
+  if (entry.kind.includes('.keras')) {
+    run('round-trips through kerasModelBytes bit-exactly, in the real file\'s weights layout', async () => {
+      const before = numTensors();
+      const model = await loadKerasModel(path!, { onWarning: () => {} });
+      const saved = await kerasModelBytes(model);
+      const again = await loadKerasModel(saved);
+      for (const [name, v] of Object.entries(model.params)) {
+        expect(Buffer.from((again.params[name]!.dataSync() as Float32Array).buffer).equals(Buffer.from((v.dataSync() as Float32Array).buffer))).toBe(true);
+      }
+      expect(Array.from(predict(again, entry))).toEqual(Array.from(predict(model, entry)));
+      const real = await weightsLayout(new Uint8Array(readFileSync(path!)));
+      const ours = await weightsLayout(saved);
+      // Keras before 3.9 wrote no `name` attribute on vars groups
+      const comparable = entry.kind.includes('3.12') ? real : Object.fromEntries(Object.entries(real).map(([k, v]) => [k, v.replace(/^group \{.*\}$/, 'group {}')]));
+      const oursComparable = entry.kind.includes('3.12') ? ours : Object.fromEntries(Object.entries(ours).map(([k, v]) => [k, v.replace(/^group \{.*\}$/, 'group {}')]));
+      expect(oursComparable).toEqual(comparable);
+      model.dispose();
+      again.dispose();
+      expect(numTensors()).toBe(before);
+    });
+  }
+
+  if (entry.tfjsTwin !== undefined) {
+    const twin = find(entry.tfjsTwin, [resolve(__dirname, '..', '..', 'models', 'fixtures', 'real-models'), join(SHARED_DATA, 'real-models')]);
+    if (twin === null) console.log(`${entry.slug}: tfjs-layers twin ${entry.tfjsTwin} not found, route comparison skipped`);
+    (twin === null || path === null ? test.skip : test)('gives the same predictions as its tfjs-layers files through loadLayersModelFiles', async () => {
+      const viaKeras = await loadKerasModel(path!, { onWarning: () => {} });
+      const viaTfjs = await loadLayersModelFiles(twin!, { onWarning: () => {} });
+      expect(Array.from(predict(viaKeras, entry))).toEqual(Array.from(predict(viaTfjs, entry)));
+      viaKeras.dispose();
+      viaTfjs.dispose();
+    });
+  }
+});
