@@ -12,6 +12,8 @@ const allowedRnnkit = {
   '@rnnkit/models': ['@rnnkit/tensor', '@rnnkit/cells', '@rnnkit/training'],
   '@rnnkit/training': ['@rnnkit/tensor'],
   '@rnnkit/datasets': [],
+  '@rnnkit/keras': ['@rnnkit/tensor', '@rnnkit/models'],
+  '@rnnkit/onnx': ['@rnnkit/tensor', '@rnnkit/models'],
   '@rnnkit/testkit': ['@rnnkit/tensor'],
 };
 // the demo page imports tfjs-backend-wasm only for the URLs of its .wasm assets (see apps/demo/web)

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(root, 'scripts', 'pack-check');
-const published = ['tensor', 'cells', 'models', 'training', 'datasets'];
+const published = ['tensor', 'cells', 'models', 'training', 'datasets', 'keras', 'onnx'];
 const sets = {
   datasets: ['datasets'],
   'tensor-cells': ['tensor', 'cells'],

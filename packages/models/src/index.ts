@@ -50,11 +50,23 @@ export { gru, lstm, runRecurrent, simpleRnn } from './layers/recurrent';
 export type { CellOptions, GruOptions, LstmOptions, RecurrentOptions, RecurrentSpec, RunRecurrentOptions } from './layers/recurrent';
 export { bidirectional, runBidirectional } from './layers/bidirectional';
 export type { BidirectionalSpec, MergeMode } from './layers/bidirectional';
-export type { LayerSpec } from './layers/registry';
+export { add, average, concatenate, maximum, minimum, multiply, subtract } from './layers/merge';
+export type { ConcatenateSpec, ElementwiseMergeSpec, ElementwiseOp, MergeOptions } from './layers/merge';
+export { dot } from './layers/dot';
+export type { DotSpec } from './layers/dot';
+export type { AnyLayerSpec, LayerSpec, MultiInputSpec } from './layers/registry';
 export type { DenseActivation } from './activations';
 export { sequential, sequentialFromTopology } from './sequential';
 export type { BuiltLayer, ModelOutput, Sequential, SequentialOptions, SequentialTopology } from './sequential';
 export type { ApplyOptions, Model } from './model';
+export { input, isSymbolic } from './functional/symbolic';
+export type { GraphNode, InputDtype, InputOptions, InputSpec, SymbolicTensor } from './functional/symbolic';
+export { applyLayer } from './functional/apply-layer';
+export type { ApplyLayerOptions } from './functional/apply-layer';
+export { model } from './functional/functional';
+export type { Functional, FunctionalLayer, FunctionalOptions, FunctionalOutput } from './functional/functional';
+export { functionalFromTopology } from './functional/topology';
+export type { FunctionalTopology, FunctionalTopologyLayer, TensorRef } from './functional/topology';
 export type {
   ModelCompileArgs,
   ModelEvaluateArgs,
@@ -93,6 +105,11 @@ export { conditionalGenerator, packGeneratorInput } from './structures/generator
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
 export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
 export type { FromLayersOptions, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
-export { fromTorchStateDict, parseSafetensors, tensorFromJson, toTorchStateDict } from './interop/torch';
+export { fromTorchStateDict, tensorFromJson, toTorchStateDict, torchModules } from './interop/torch';
 export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
+export type { TorchModule } from './interop/torch-modules';
+export { parseSafetensors } from './interop/safetensors-format';
+export { fromSafetensors, setWeightsFromSafetensors, toSafetensors } from './interop/safetensors';
+export type { FromSafetensorsOptions, SafetensorsLayout, ToSafetensorsOptions } from './interop/safetensors';
+export { loadSafetensors, saveSafetensors } from './interop/safetensors-files';
 export { loadLayersModelFiles, saveLayersModelFiles } from './interop/tfjs-layers-files';

@@ -66,3 +66,21 @@ export function tidyOutput(fn: () => LayerOutput): LayerOutput {
   });
   return { y: kept.y, mask: kept.mask ?? null, ...(kept.updates !== undefined && { updates: kept.updates }) };
 }
+
+/** What a layer with several inputs (merge, dot, attention) receives besides them. */
+export interface MultiInputContext {
+  readonly training: boolean;
+  /** Each input's mask ([B, T] float32 0/1) or null. */
+  readonly masks: readonly (Tensor | null)[];
+  readonly seed: number;
+}
+
+/** The functions behind a layer that takes a list of inputs (functional models only). `S` is its JSON spec. */
+export interface MultiInputLayerImpl<S> {
+  className(spec: S): string;
+  /** The output shape for the inputs' shapes (with the batch axis). Throws on inputs that do not fit. */
+  outputShape(spec: S, inputs: readonly Shape[]): Shape;
+  weights(spec: S, inputs: readonly Shape[]): readonly WeightShape[];
+  init(spec: S, inputs: readonly Shape[], seed: number): Record<string, Tensor>;
+  apply(spec: S, params: Readonly<Record<string, Tensor>>, xs: readonly Tensor[], context: MultiInputContext): LayerOutput;
+}

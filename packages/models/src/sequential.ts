@@ -87,6 +87,9 @@ export function placeLayers(layers: readonly LayerSpec[], inputShape: Shape): Bu
   return layers.map((spec, index) => {
     if (typeof spec !== 'object' || spec === null) throw new Error(`sequential: layers[${index}] must be a layer spec, got ${String(spec)}`);
     const impl = layerImpl(spec);
+    if ((spec.kind === 'rnn' && spec.returnState === true) || (spec.kind === 'bidirectional' && spec.layer.returnState === true)) {
+      throw new Error(`sequential: layers[${index}] returns its state (returnState), which needs a functional model: model({ inputs, outputs })`);
+    }
     let name = spec.name;
     if (name === undefined) {
       const stem = defaultLayerName(spec);

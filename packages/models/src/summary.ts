@@ -1,5 +1,6 @@
 /**
- * `summary()`: the table Keras 3 prints — layer (type), output shape, parameter count — and the totals.
+ * `summary()`: the table Keras 3 prints — layer (type), output shape, parameter count, and for a
+ * functional model the "Connected to" column (`layer[call][output]`) — and the totals.
  */
 import { formatShape } from './shape';
 import type { Shape } from './shape';
@@ -12,6 +13,8 @@ export interface SummaryRow {
   readonly params: number;
   /** How many of `params` are non-trainable (moving statistics). Default 0. */
   readonly nonTrainableParams?: number;
+  /** A functional model's: the outputs this layer reads, `lstm[0][0]`; `[]` for an input. */
+  readonly connectedTo?: readonly string[];
 }
 
 /** `1,288,452` → with thousands separators. */
@@ -33,12 +36,14 @@ export function formatBytes(bytes: number): string {
 
 /** The summary text of a model called `modelName` (float32 weights: 4 bytes per parameter). */
 export function formatSummary(modelName: string, rows: readonly SummaryRow[]): string {
+  const functional = rows.some((r) => r.connectedTo !== undefined);
   const cells = rows.map((r) => [
     `${r.name} (${r.className})`,
     typeof r.outputShape === 'string' ? r.outputShape : formatShape(r.outputShape),
     formatCount(r.params),
+    ...(functional ? [r.connectedTo?.join(', ') || '-'] : []),
   ]);
-  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const header = ['Layer (type)', 'Output Shape', 'Param #', ...(functional ? ['Connected to'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
   const line = (l: string, fill: string, mid: string, r: string): string => l + widths.map((w) => fill.repeat(w)).join(mid) + r;
   const row = (c: readonly string[], edge: string): string =>

@@ -35,6 +35,11 @@ export interface RecurrentSpec {
   readonly dropout: number;
   /** Fraction of h_{t−1} dropped before the recurrent matmul while training (one mask per sequence). */
   readonly recurrentDropout: number;
+  /**
+   * Also output the final state: `[y, h]`, or `[y, h, c]` for an LSTM (Keras `return_state`). Functional
+   * models only; absent = false.
+   */
+  readonly returnState?: boolean;
 }
 
 /** Options every recurrent layer shares; defaults are Keras'. */
@@ -45,6 +50,8 @@ export interface RecurrentOptions {
   readonly zeroOutputForMask?: boolean;
   readonly dropout?: number;
   readonly recurrentDropout?: number;
+  /** Also output the final state, `[y, h]` or `[y, h, c]` (functional models). Default false. */
+  readonly returnState?: boolean;
   readonly useBias?: boolean;
   readonly activation?: ActivationName;
   readonly name?: string;
@@ -77,7 +84,11 @@ function recurrentSpec(who: string, cell: CellConfig, options: RecurrentOptions)
     zeroOutputForMask: options.zeroOutputForMask ?? false,
     dropout: checkRate(options.dropout, `${who}: dropout`),
     recurrentDropout: checkRate(options.recurrentDropout, `${who}: recurrentDropout`),
+    ...(options.returnState === true && { returnState: true }),
   };
+  if (options.returnState !== undefined && typeof options.returnState !== 'boolean') {
+    throw new Error(`${who}: returnState must be a boolean, got ${JSON.stringify(options.returnState)}`);
+  }
   return options.name === undefined ? spec : { ...spec, name: options.name };
 }
 

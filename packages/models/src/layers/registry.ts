@@ -2,7 +2,7 @@
  * Every kind of layer, as one discriminated union of JSON specs, and the dispatch from a spec to
  * the functions that implement it.
  */
-import type { LayerImpl } from '../layer';
+import type { LayerImpl, MultiInputLayerImpl } from '../layer';
 import { activationLayer } from './activation';
 import type { ActivationSpec } from './activation';
 import { cropping1dLayer } from './cropping1d';
@@ -47,6 +47,10 @@ import { maxPool2dLayer } from './max-pool2d';
 import type { MaxPool2dSpec } from './max-pool2d';
 import { pool1dLayer } from './pool1d';
 import type { Pool1dSpec } from './pool1d';
+import { concatenateLayer, elementwiseMergeLayer } from './merge';
+import type { ConcatenateSpec, ElementwiseMergeSpec } from './merge';
+import { dotLayer } from './dot';
+import type { DotSpec } from './dot';
 import { recurrentLayer } from './recurrent';
 import type { RecurrentSpec } from './recurrent';
 import { timeDistributedLayer } from './time-distributed';
@@ -137,10 +141,32 @@ export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
   }
 }
 
+/** A layer that takes a list of inputs (functional models only): merges, dot. */
+export type MultiInputSpec = ElementwiseMergeSpec | ConcatenateSpec | DotSpec;
+
+/** Any layer a functional model can hold: one-input layers and those taking a list of inputs. */
+export type AnyLayerSpec = LayerSpec | MultiInputSpec;
+
+/** Whether `spec` takes a list of inputs. */
+export function isMultiInput(spec: AnyLayerSpec): spec is MultiInputSpec {
+  return spec.kind === 'merge' || spec.kind === 'concatenate' || spec.kind === 'dot';
+}
+
+/** The implementation of a multi-input layer's kind. */
+export function multiInputLayerImpl(spec: MultiInputSpec): MultiInputLayerImpl<MultiInputSpec> {
+  switch (spec.kind) {
+    case 'merge':
+      return elementwiseMergeLayer as MultiInputLayerImpl<MultiInputSpec>;
+    case 'concatenate':
+      return concatenateLayer as MultiInputLayerImpl<MultiInputSpec>;
+    case 'dot':
+      return dotLayer as MultiInputLayerImpl<MultiInputSpec>;
+  }
+}
+
 /** Keras' default layer name stem for a spec: `embedding`, `simple_rnn`, `time_distributed`, … */
-export function defaultLayerName(spec: LayerSpec): string {
-  return layerImpl(spec)
-    .className(spec)
+export function defaultLayerName(spec: AnyLayerSpec): string {
+  return (isMultiInput(spec) ? multiInputLayerImpl(spec).className(spec) : layerImpl(spec).className(spec))
     .replace(/RNN/g, 'Rnn')
     .replace(/LSTM/g, 'Lstm')
     .replace(/GRU/g, 'Gru')

@@ -1,0 +1,98 @@
+/**
+ * Builds an ONNX graph node by node: unique value names, weights as initialisers, attributes typed
+ * by what they hold. The exporters of each layer kind write into one builder.
+ */
+import { AttributeType, DataType } from './onnx-schema';
+import type { AttributeMessage, GraphMessage, NodeMessage, TensorMessage, ValueInfoMessage } from './onnx-schema';
+
+/** An attribute value, tagged by its ONNX type. */
+export type AttributeValue =
+  | { readonly int: number }
+  | { readonly float: number }
+  | { readonly string: string }
+  | { readonly ints: readonly number[] }
+  | { readonly floats: readonly number[] }
+  | { readonly strings: readonly string[] }
+  | { readonly graph: GraphMessage };
+
+const encoder = new TextEncoder();
+
+function attribute(name: string, value: AttributeValue): AttributeMessage {
+  if ('int' in value) return { name, type: AttributeType.INT, i: value.int };
+  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
+  if ('string' in value) return { name, type: AttributeType.STRING, s: encoder.encode(value.string) };
+  if ('ints' in value) return { name, type: AttributeType.INTS, ints: value.ints };
+  if ('floats' in value) return { name, type: AttributeType.FLOATS, floats: value.floats };
+  if ('strings' in value) return { name, type: AttributeType.STRINGS, strings: value.strings.map((s) => encoder.encode(s)) };
+  return { name, type: AttributeType.GRAPH, g: value.graph };
+}
+
+/** A graph under construction. Values are referred to by name; `''` is ONNX's "optional input left out". */
+export interface GraphBuilder {
+  /** A name not used before in this model, from `stem`. */
+  fresh(stem: string): string;
+  /** Adds a node; returns its output names (fresh, from the op type unless `outputs` are given). */
+  node(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, AttributeValue>>, outputCount?: number): string[];
+  /** Adds a node whose outputs have the given names. */
+  nodeWithOutputs(opType: string, inputs: readonly string[], outputs: readonly string[], attributes?: Readonly<Record<string, AttributeValue>>): void;
+  /** A float32 initialiser of shape `dims`. */
+  floats(stem: string, dims: readonly number[], data: Float32Array | readonly number[]): string;
+  /** An int64 initialiser of shape `dims` (shapes, axes, indices). */
+  int64s(stem: string, dims: readonly number[], data: readonly number[]): string;
+  /** A builder for a subgraph (a Scan body) that shares this builder's name space. */
+  subgraph(): GraphBuilder;
+  /** The finished graph. */
+  graph(name: string, inputs: readonly ValueInfoMessage[], outputs: readonly ValueInfoMessage[]): GraphMessage;
+}
+
+/** A new, empty graph builder. Subgraphs created from it share its names, so no value is shadowed. */
+export function graphBuilder(used: Map<string, number> = new Map()): GraphBuilder {
+  const nodes: NodeMessage[] = [];
+  const initializers: TensorMessage[] = [];
+  const fresh = (stem: string): string => {
+    const clean = stem.replace(/[^A-Za-z0-9_/.]/g, '_');
+    const count = used.get(clean) ?? 0;
+    used.set(clean, count + 1);
+    return count === 0 ? clean : `${clean}_${count}`;
+  };
+  const nodeWithOutputs = (opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}): void => {
+    nodes.push({
+      name: fresh(`${opType}_node`),
+      opType,
+      input: [...inputs],
+      output: [...outputs],
+      attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+    });
+  };
+  return {
+    fresh,
+    node: (opType, inputs, attributes = {}, outputCount = 1) => {
+      const outputs = Array.from({ length: outputCount }, () => fresh(opType.toLowerCase()));
+      nodeWithOutputs(opType, inputs, outputs, attributes);
+      return outputs;
+    },
+    nodeWithOutputs,
+    floats: (stem, dims, data) => {
+      const name = fresh(stem);
+      const values = data instanceof Float32Array ? data : Float32Array.from(data);
+      initializers.push({ name, dims: [...dims], dataType: DataType.FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) });
+      return name;
+    },
+    int64s: (stem, dims, data) => {
+      const name = fresh(stem);
+      initializers.push({ name, dims: [...dims], dataType: DataType.INT64, int64Data: [...data] });
+      return name;
+    },
+    subgraph: () => graphBuilder(used),
+    graph: (name, inputs, outputs) => ({ name, node: nodes, initializer: initializers, input: [...inputs], output: [...outputs] }),
+  };
+}
+
+/** A value's type for a graph input or output: float32 or int32 and its dims (a name for a dynamic one). */
+export function valueInfo(name: string, elemType: number, dims: readonly (number | string)[] | null): ValueInfoMessage {
+  const tensorType =
+    dims === null
+      ? { elemType }
+      : { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } };
+  return { name, type: { tensorType } };
+}
