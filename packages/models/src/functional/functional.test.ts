@@ -203,6 +203,22 @@ describeEachBackend(['cpu', 'wasm'], 'subtract (tfjs-layers has no Subtract: che
   });
 });
 
+describe('functional model training', () => {
+  it('compile/fit/evaluate work on a one-input one-output functional model and lower the loss', async () => {
+    const x = input({ shape: [4, 2] });
+    const m = model({ inputs: x, outputs: applyLayer(dense({ units: 1, activation: 'sigmoid' }), applyLayer(gru({ units: 3 }), x) as SymbolicTensor), seed: 5 });
+    m.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    const xs = values(16 * 8, [16, 4, 2], 41);
+    const ys = tensor(Array.from({ length: 16 }, (_, i) => i % 2), [16, 1]);
+    const history = await m.fit(xs, ys, { epochs: 8, batchSize: 4, verbose: 0 });
+    const losses = history.history['loss'] as number[];
+    expect(losses).toHaveLength(8);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    dispose([xs, ys]);
+    m.dispose();
+  });
+});
+
 describe('functional model errors', () => {
   it('names what is wrong', () => {
     const a = input({ shape: [5, 3], name: 'a' });
@@ -216,6 +232,9 @@ describe('functional model errors', () => {
     expect(() => applyLayer(subtract(), [a, a, a])).toThrow('exactly 2 inputs');
     expect(() => applyLayer(dot({ axes: 2 }), [a, input({ shape: [5, 4] })])).toThrow('the contracted sizes differ');
     expect(() => sequential([lstm({ units: 2, returnState: true })], { inputShape: [3, 2] })).toThrow('needs a functional model');
+    const twoHeads = buildOurs();
+    expect(() => twoHeads.predict([[1]])).toThrow('two_by_two.predict: two_by_two has 2 input(s) and 2 output(s)');
+    twoHeads.dispose();
     const shared = dense({ units: 2, name: 'shared' });
     const b = input({ shape: [4] });
     const c = input({ shape: [5] });

@@ -272,7 +272,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     return [names[p.layer]!, p.call, r.index];
   };
 
-  return withTraining<Functional>({
+  const built = withTraining<Functional>({
     kind: 'functional',
     name,
     layers,
@@ -313,4 +313,14 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     }),
     dispose: () => dispose(Object.values(params)),
   });
+  if (inputs.length > 1 || outputs.length > 1) refuseDataMethods(built, `${name} has ${inputs.length} input(s) and ${outputs.length} output(s)`);
+  return built;
+}
+
+/** The data methods take one x and one y so far: on a model with several inputs or outputs they say so instead of misreading the data. */
+function refuseDataMethods(m: Functional, why: string): void {
+  const refuse = (method: string) => (): never => {
+    throw new Error(`${m.name}.${method}: ${why}; ${method} takes a single input and output so far — run the model with model.call(xs, options)`);
+  };
+  Object.assign(m, { fit: refuse('fit'), evaluate: refuse('evaluate'), predict: refuse('predict'), trainOnBatch: refuse('trainOnBatch'), predictOnBatch: refuse('predictOnBatch') });
 }
