@@ -52,7 +52,8 @@ export type {
   ReduceOnPlateauOptions,
   TrainingContext,
 } from './callbacks/index';
-export type { ArrayData, Data } from './data';
+export { rowsOf } from './data';
+export type { ArrayData, Data, Rows } from './data';
 export { evaluate, predict } from './evaluate';
 export type { EvaluateOptions, Forward, ForwardContext, MaskFn } from './evaluate';
 export { fit } from './fit';

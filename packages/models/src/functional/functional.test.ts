@@ -233,7 +233,7 @@ describe('functional model errors', () => {
     expect(() => applyLayer(dot({ axes: 2 }), [a, input({ shape: [5, 4] })])).toThrow('the contracted sizes differ');
     expect(() => sequential([lstm({ units: 2, returnState: true })], { inputShape: [3, 2] })).toThrow('needs a functional model');
     const twoHeads = buildOurs();
-    expect(() => twoHeads.predict([[1]])).toThrow('two_by_two.predict: two_by_two has 2 input(s) and 2 output(s)');
+    expect(() => twoHeads.predict([[1]])).toThrow("two_by_two.predict: x must be a list of 2 (one for each of 'a', 'b'), got a list of 1");
     twoHeads.dispose();
     const shared = dense({ units: 2, name: 'shared' });
     const b = input({ shape: [4] });

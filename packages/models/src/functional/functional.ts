@@ -17,6 +17,7 @@ import { formatShape } from '../shape';
 import { formatSummary } from '../summary';
 import type { Shape } from '../shape';
 import type { ModelTraining } from '../training/args';
+import type { ModelData } from '../training/columns';
 import { withTraining } from '../training/with-training';
 import { initNode, nodeOutputShapes, nodeWeights, runNode } from './node';
 import { isSymbolic } from './symbolic';
@@ -49,7 +50,7 @@ export interface FunctionalOutput {
 }
 
 /** A built functional model. */
-export interface Functional extends Model, ModelTraining {
+export interface Functional extends Model, ModelTraining<ModelData, Tensor | Tensor[]> {
   readonly kind: 'functional';
   readonly layers: readonly FunctionalLayer[];
   readonly inputs: readonly SymbolicTensor[];
@@ -272,7 +273,9 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     return [names[p.layer]!, p.call, r.index];
   };
 
-  const built = withTraining<Functional>({
+  const inputNames = inputNodes.map((n) => names[placed[n]!.layer]!);
+  const outputNames = uniqueOutputNames(outputRefs.map((r) => names[placed[r.node]!.layer]!));
+  return withTraining<Functional>({
     kind: 'functional',
     name,
     layers,
@@ -312,15 +315,25 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       outputs: outputRefs.map(refOf),
     }),
     dispose: () => dispose(Object.values(params)),
+  }, {
+    inputNames,
+    inputShapes: inputs.map((t) => t.shape),
+    outputNames,
+    outputShapes: outputs.map((t) => t.shape),
+    run: (xs, training, callSeed) => {
+      const out = call(xs, { training, seed: callSeed });
+      for (const m of out.masks) if (m !== null) m.dispose();
+      return [...out.ys];
+    },
   });
-  if (inputs.length > 1 || outputs.length > 1) refuseDataMethods(built, `${name} has ${inputs.length} input(s) and ${outputs.length} output(s)`);
-  return built;
 }
 
-/** The data methods take one x and one y so far: on a model with several inputs or outputs they say so instead of misreading the data. */
-function refuseDataMethods(m: Functional, why: string): void {
-  const refuse = (method: string) => (): never => {
-    throw new Error(`${m.name}.${method}: ${why}; ${method} takes a single input and output so far — run the model with model.call(xs, options)`);
-  };
-  Object.assign(m, { fit: refuse('fit'), evaluate: refuse('evaluate'), predict: refuse('predict'), trainOnBatch: refuse('trainOnBatch'), predictOnBatch: refuse('predictOnBatch') });
+/** Keras names outputs after the layers that make them; a layer giving two outputs (a state, say) adds `_1`, `_2`. */
+function uniqueOutputNames(layerNames: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return layerNames.map((n) => {
+    const count = seen.get(n) ?? 0;
+    seen.set(n, count + 1);
+    return count === 0 ? n : `${n}_${count}`;
+  });
 }

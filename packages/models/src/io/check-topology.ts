@@ -205,10 +205,65 @@ export function checkStructureTopology(topology: unknown, kind: 'seq2seq' | 'gen
   }
 }
 
-/** Validates any saveable topology by its kind (see the two checks above); `who` starts the message. */
+const isRef = (r: unknown): boolean => Array.isArray(r) && r.length === 3 && typeof r[0] === 'string' && isInt(r[1], 0) && isInt(r[2], 0);
+
+function checkRefs(refs: unknown, field: string): void {
+  if (!Array.isArray(refs) || !refs.every(isRef)) fail(field, "a list of [layerName, call, output] references", refs);
+}
+
+/** An input layer's spec: its shape with the batch axis (null) first, and its dtype. */
+function checkInputSpec(spec: Readonly<Record<string, unknown>>): void {
+  const shape = spec['shape'];
+  if (!Array.isArray(shape) || shape.length < 2 || shape[0] !== null || shape.slice(1).some((d) => d !== null && !isInt(d, 1))) {
+    fail('shape', '[null, …] with positive integers or null after the batch axis', shape);
+  }
+  oneOf(['float32', 'int32'])(spec['dtype'], 'dtype');
+}
+
+/**
+ * Throws, naming the layer and the field, unless a functional topology has a name, layers whose specs
+ * are valid (as in a sequential one) and named uniquely, calls and model inputs and outputs made of
+ * `[layerName, call, output]` references. Which layer call a reference reaches is checked when building.
+ */
+export function checkFunctionalTopology(topology: Readonly<Record<string, unknown>>, who: string): void {
+  const { layers, name } = topology;
+  if (typeof name !== 'string') throw new Error(`${who}: the topology's 'name' must be a string, got ${shown(name)}`);
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`${who}: the topology's 'layers' must be a non-empty array, got ${shown(layers)}`);
+  const names = new Set<string>();
+  layers.forEach((layer: unknown, i) => {
+    const spec = isRecord(layer) ? layer['spec'] : undefined;
+    const label = isRecord(spec) && typeof spec['name'] === 'string' ? ` '${spec['name']}'` : '';
+    try {
+      if (!isRecord(layer)) return fail('layer', 'an object { spec, calls }', layer);
+      if (!isRecord(spec) || typeof spec['name'] !== 'string') return fail('spec.name', 'a string', isRecord(spec) ? spec['name'] : spec);
+      if (names.has(spec['name'])) fail('spec.name', 'unique among the layers', spec['name']);
+      names.add(spec['name']);
+      if (spec['kind'] === 'input') checkInputSpec(spec);
+      else checkLayerSpec(spec, '');
+      const calls = layer['calls'];
+      if (!Array.isArray(calls) || calls.length === 0) fail('calls', 'a non-empty list', calls);
+      (calls as unknown[]).forEach((call, c) => {
+        if (!isRecord(call)) fail(`calls[${c}]`, 'an object { inputs, stateInputs }', call);
+        checkRefs((call as Readonly<Record<string, unknown>>)['inputs'], `calls[${c}].inputs`);
+        if (!isInt((call as Readonly<Record<string, unknown>>)['stateInputs'], 0)) fail(`calls[${c}].stateInputs`, 'an integer ≥ 0', (call as Readonly<Record<string, unknown>>)['stateInputs']);
+      });
+    } catch (e) {
+      throw new Error(`${who}: layers[${i}]${label}: ${(e as Error).message}`);
+    }
+  });
+  try {
+    checkRefs(topology['inputs'], 'inputs');
+    checkRefs(topology['outputs'], 'outputs');
+  } catch (e) {
+    throw new Error(`${who}: ${(e as Error).message}`);
+  }
+}
+
+/** Validates any saveable topology by its kind (see the checks above); `who` starts the message. */
 export function checkTopology(topology: unknown, who: string): void {
   const kind = isRecord(topology) ? topology['kind'] : undefined;
   if (kind === 'sequential') checkSequentialTopology(topology, who);
+  else if (kind === 'functional') checkFunctionalTopology(topology as Readonly<Record<string, unknown>>, who);
   else if (kind === 'seq2seq' || kind === 'generator') checkStructureTopology(topology, kind, who);
   else throw new Error(`${who}: unknown model kind ${shown(kind)}`);
 }

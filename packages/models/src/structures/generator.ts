@@ -21,6 +21,7 @@ import type { WeightGroup, WeightSource } from '../params';
 import { checkSeed, deriveSeed } from '../seeds';
 import { formatSummary } from '../summary';
 import type { SaveableModel } from '../topology';
+import type { TensorLike } from '../training/inputs';
 import { withTraining } from '../training/with-training';
 import type { CellKind } from './seq2seq';
 
@@ -40,7 +41,7 @@ export interface GeneratorTopology {
   readonly config: GeneratorConfig;
 }
 
-export interface Generator extends SaveableModel {
+export interface Generator extends SaveableModel<TensorLike, Tensor> {
   readonly kind: 'generator';
   readonly config: GeneratorConfig;
   /** Teacher forcing: condition [B, K], input tokens [B, T] → logits [B, T, V]. */

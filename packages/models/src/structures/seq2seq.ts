@@ -30,6 +30,7 @@ import { formatSummary } from '../summary';
 import { ATTENTION_KINDS, attend, attentionWeights, initAttention } from './attention';
 import type { AttentionKind } from './attention';
 import type { SaveableModel } from '../topology';
+import type { TensorLike } from '../training/inputs';
 import { withTraining } from '../training/with-training';
 
 /** Which recurrent cell a ready-made model uses. */
@@ -60,7 +61,7 @@ export interface Seq2seqTopology {
 export type Seq2seqOptions = Partial<Omit<Seq2seqConfig, 'sourceVocab' | 'targetVocab' | 'units' | 'sourceLength'>> &
   Pick<Seq2seqConfig, 'sourceVocab' | 'targetVocab' | 'units' | 'sourceLength'> & { readonly seed?: number; readonly name?: string };
 
-export interface Seq2seq extends SaveableModel {
+export interface Seq2seq extends SaveableModel<TensorLike, Tensor> {
   readonly kind: 'seq2seq';
   readonly config: Seq2seqConfig;
   /** Teacher forcing: logits [B, T, V] and, with attention, the weights [B, T, S] (for plotting). */

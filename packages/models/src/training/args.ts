@@ -4,11 +4,12 @@
  * names and camelCase options (Keras' `batch_size` is `batchSize`).
  */
 import type { Scalar, Tensor } from '@rnnkit/tensor';
-import type { Callback, CheckpointStore, Checkpoint, GradientClipping, Loss, MaskFn, Metric, Optimizer } from '@rnnkit/training';
+import type { Callback, CheckpointStore, Checkpoint, GradientClipping, MaskFn, Optimizer } from '@rnnkit/training';
 import type { ClassWeight } from './class-weight';
 import type { Verbosity } from './fit-callbacks';
 import type { History } from './history';
 import type { TensorLike } from './inputs';
+import type { CompileLoss, CompileMetrics, LossWeights } from './output-losses';
 
 /** Options of `compile` (tfjs-layers' `ModelCompileArgs`). */
 export interface ModelCompileArgs {
@@ -19,20 +20,25 @@ export interface ModelCompileArgs {
    * `'categorical_crossentropy'`/`'categoricalCrossentropy'`, `'sparse_categorical_crossentropy'`/`'sparseCategoricalCrossentropy'`,
    * `'mse'`/`'mean_squared_error'`/`'meanSquaredError'`, `'mae'`/`'mean_absolute_error'`/`'meanAbsoluteError'`, `'huber'` —
    * or a loss function from @rnnkit/training (e.g. `sparseCategoricalCrossentropy({ fromLogits: true })`).
+   * A model with several outputs takes one for all of them, a list in output order, or an object by output name.
    */
-  readonly loss: string | Loss;
+  readonly loss: CompileLoss;
+  /** The weight of each output's loss in the total loss (several outputs): a list in output order or by name. Default 1 each. */
+  readonly lossWeights?: LossWeights;
   /**
    * `'accuracy'`/`'acc'` (the accuracy the loss implies), `'binary_accuracy'`, `'categorical_accuracy'`,
    * `'sparse_categorical_accuracy'` (or camelCase), `'auc'`, or metrics from @rnnkit/training. Logged under the name given.
+   * With several outputs a flat list applies to every output (logged `<output>_<metric>`), and a list of lists or an
+   * object by output name gives each output its own.
    */
-  readonly metrics?: string | Metric | readonly (string | Metric)[];
+  readonly metrics?: CompileMetrics;
 }
 
 /** Validation data: `[x, y]` or `[x, y, sampleWeight]`, as Keras and tfjs-layers take it. */
-export type ValidationData = readonly [TensorLike, TensorLike] | readonly [TensorLike, TensorLike, TensorLike];
+export type ValidationData<X = TensorLike> = readonly [X, X] | readonly [X, X, TensorLike];
 
 /** Options of `fit` (tfjs-layers' `ModelFitArgs`, plus rnnkit's seed, clipping, mask and checkpoints). */
-export interface ModelFitArgs {
+export interface ModelFitArgs<X = TensorLike> {
   /** The epoch to train up to (`epochs − initialEpoch` epochs run). Default 1. */
   readonly epochs?: number;
   /** Default 32. */
@@ -40,7 +46,7 @@ export interface ModelFitArgs {
   /** Hold out the LAST fraction of the samples for validation, taken before shuffling (Keras). In (0, 1). */
   readonly validationSplit?: number;
   /** Validation samples; takes precedence over `validationSplit`. */
-  readonly validationData?: ValidationData;
+  readonly validationData?: ValidationData<X>;
   /** Shuffle the training samples every epoch. Default true. */
   readonly shuffle?: boolean;
   /**
@@ -92,8 +98,11 @@ export interface ModelPredictArgs {
   readonly batchSize?: number;
 }
 
-/** The Keras-shaped training methods of a model. */
-export interface ModelTraining {
+/**
+ * The Keras-shaped training methods of a model. `X` is the data a model takes (one tensor-like for one
+ * input or output; lists or objects by name for several), `P` what `predict` returns.
+ */
+export interface ModelTraining<X = TensorLike, P = Tensor> {
   /**
    * Chooses the optimiser, loss and metrics of `fit`, `evaluate` and `trainOnBatch`. Compiling
    * again replaces them (and disposes an optimiser made from a name).
@@ -109,18 +118,18 @@ export interface ModelTraining {
    * @example
    * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 128, validationSplit: 0.2 });
    */
-  fit(x: TensorLike, y: TensorLike, args?: ModelFitArgs): Promise<History>;
+  fit(x: X, y: X, args?: ModelFitArgs<X>): Promise<History>;
   /**
    * The loss and metrics on (x, y), as tfjs-layers returns them: a scalar without metrics, else
    * `[loss, ...metrics]` in `compile`'s order. The caller owns (and disposes) the scalars.
    */
-  evaluate(x: TensorLike, y: TensorLike, args?: ModelEvaluateArgs): Scalar | Scalar[];
-  /** The predictions for every sample of x, computed in batches without dropout (caller owns the tensor). */
-  predict(x: TensorLike, args?: ModelPredictArgs): Tensor;
+  evaluate(x: X, y: X, args?: ModelEvaluateArgs): Scalar | Scalar[];
+  /** The predictions for every sample of x (one tensor per output), computed in batches without dropout (caller owns them). */
+  predict(x: X, args?: ModelPredictArgs): P;
   /** One update on the batch (x, y); its loss, or `[loss, ...metrics]` when compiled with metrics. */
-  trainOnBatch(x: TensorLike, y: TensorLike): Promise<number | number[]>;
-  /** The predictions for x as one batch (caller owns the tensor). */
-  predictOnBatch(x: TensorLike): Tensor;
+  trainOnBatch(x: X, y: X): Promise<number | number[]>;
+  /** The predictions for x as one batch (caller owns them). */
+  predictOnBatch(x: X): P;
   /** Copies of the weights in Keras' order, optionally the trainable ones only (caller owns them). */
   getWeights(trainableOnly?: boolean): Tensor[];
   /** Sets every weight, in `getWeights()`' order; shapes are checked first (the caller keeps the tensors). */

@@ -4,6 +4,8 @@
  * updates the trainable ones, checkpoints keep all) and a `forward` — so `model.fit(x, y, options)`
  * runs exactly the loop of `fit({ params: model.params, forward, … })`.
  *
+ * A model with several inputs or outputs (`io`) trains through the same loop on row ids (multi-io.ts).
+ *
  * Shapes: N samples, B batch; x is [N, ...] (the model's input), y is [N, ...] (its targets).
  */
 import { scalar } from '@rnnkit/tensor';
@@ -13,16 +15,20 @@ import type { Callback, Data, FitOptions, Forward, Loss, Metric, Optimizer } fro
 import type { Model } from '../model';
 import type { Shape } from '../shape';
 import type { ModelCompileArgs, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs, ModelTraining, ValidationData } from './args';
+import type { ClassWeight } from './class-weight';
+import { singleColumn } from './columns';
+import type { ModelData } from './columns';
 import { checkInputShape, checkTargetShape } from './check-shapes';
 import { classWeightToSampleWeight } from './class-weight';
 import { stopTrainingWatcher, verboseLogger } from './fit-callbacks';
 import { toHistory } from './history';
 import { shapeOf, toData } from './inputs';
 import type { TensorLike } from './inputs';
-import { resolveLoss } from './loss-names';
 import type { LossKind } from './loss-names';
-import { matchRankLoss, matchRankMetric } from './match-rank';
-import { resolveMetric } from './metric-names';
+import { multiIoTraining } from './multi-io';
+import type { MultiIo } from './multi-io';
+import { checkLogNames, resolveOutputs } from './output-losses';
+import type { OutputTraining } from './output-losses';
 import { resolveOptimizer } from './optimizer-names';
 import { getWeights, setWeights } from './weights';
 
@@ -35,59 +41,114 @@ export interface ModelShapes {
 interface Compiled {
   readonly optimizer: Optimizer;
   readonly ownsOptimizer: boolean;
+  readonly outputs: readonly OutputTraining[];
+  /** What the loop minimises and logs: the output's loss and metrics, or the packed ones of several outputs. */
   readonly loss: Loss;
-  readonly kind: LossKind;
   readonly metrics: readonly Metric[];
 }
+
+/** The loop's columns for one dataset. */
+interface LoopData {
+  readonly x: Data;
+  readonly y: Data;
+  readonly sampleWeight?: Data;
+}
+
+/** Argument names for errors: `x`, `y`, `sampleWeight`, or validationData's parts. */
+interface ArgNames {
+  readonly x: string;
+  readonly y: string;
+  readonly sampleWeight: string;
+}
+
+const ARGS: ArgNames = { x: 'x', y: 'y', sampleWeight: 'sampleWeight' };
+const VALIDATION_ARGS: ArgNames = { x: 'validationData[0]', y: 'validationData[1]', sampleWeight: 'validationData[2]' };
 
 /**
  * `model` with {@link ModelTraining}'s methods added (the same object, so the model's own methods
  * and fields stay as they are); `dispose` also frees an optimiser `compile` made from a name.
- * `M` is the model's full type, e.g. `withTraining<Sequential>({ kind: 'sequential', … })`.
+ * `M` is the model's full type, e.g. `withTraining<Sequential>({ kind: 'sequential', … })`. A model
+ * with several inputs or outputs describes them in `io`; `predict` then returns one tensor per output.
  */
-export function withTraining<M extends Model & ModelShapes & ModelTraining>(model: Omit<M, keyof ModelTraining> & Model & ModelShapes): M {
+export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof ModelTraining> & Model & ModelShapes, io?: MultiIo): M {
   const who = model.name;
   const disposeModel = model.dispose;
+  const multi = io !== undefined && (io.inputNames.length > 1 || io.outputNames.length > 1) ? multiIoTraining(io, who) : null;
+  const outputNames = io?.outputNames ?? ['output'];
   let compiled: Compiled | null = null;
   let busy = false;
   let runs = 0;
 
-  const forward: Forward = (x, training, context) => model.apply(x, { training, seed: context.seed });
+  const forward: Forward = multi?.forward ?? ((x, training, context) => model.apply(x, { training, seed: context.seed }));
 
   const requireCompiled = (method: string): Compiled => {
     if (compiled === null) throw new Error(`${who}.${method}: the model must be compiled first, e.g. model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' })`);
     return compiled;
   };
-  const inputs = (x: TensorLike, method: string, name = 'x'): Data => {
-    const data = toData(x, name, `${who}.${method}`);
+  const inputs = (x: ModelData, method: string, name = 'x'): Data => {
+    const data = toData(singleColumn(x, name, `${who}.${method}`), name, `${who}.${method}`);
     if (model.inputShape !== undefined) checkInputShape(shapeOf(data), model.inputShape, `${who}.${method}`, name);
     return data;
   };
-  const targets = (y: TensorLike, kind: LossKind, method: string, name = 'y'): Data => {
-    const data = toData(y, name, `${who}.${method}`);
+  const targets = (y: ModelData, kind: LossKind, method: string, name = 'y'): Data => {
+    const data = toData(singleColumn(y, name, `${who}.${method}`), name, `${who}.${method}`);
     if (model.outputShape !== undefined) checkTargetShape(shapeOf(data), model.outputShape, kind, `${who}.${method}`, name);
     return data;
   };
+  /** The loop's columns for (x, y): the data itself, or row ids with several inputs or outputs. */
+  const loopData = (c: Compiled, x: ModelData, y: ModelData, extra: { sampleWeight?: TensorLike; classWeight?: ClassWeight }, method: string, names = ARGS): LoopData => {
+    const fn = `${who}.${method}`;
+    if (multi !== null) {
+      const ids = multi.data({ x, y, ...extra }, c.outputs, names, fn);
+      return { x: ids, y: ids };
+    }
+    const xData = inputs(x, method, names.x);
+    const yData = targets(y, c.outputs[0]!.kind, method, names.y);
+    const sampleWeight =
+      extra.classWeight !== undefined
+        ? classWeightToSampleWeight(yData, extra.classWeight, fn)
+        : extra.sampleWeight === undefined
+          ? undefined
+          : toData(extra.sampleWeight, names.sampleWeight, fn);
+    return { x: xData, y: yData, ...(sampleWeight !== undefined && { sampleWeight }) };
+  };
+  /** The loop's x for `predict`. */
+  const predictData = (x: ModelData, method: string): Data => (multi === null ? inputs(x, method) : multi.data({ x }, null, ARGS, `${who}.${method}`));
+  /** What `predict` returns from the loop's predictions: the tensor, or one per output. */
+  const predictions = (out: Tensor): Tensor | Tensor[] => {
+    if (multi === null) return out;
+    const parts = multi.unpack(out);
+    out.dispose();
+    return parts.length === 1 ? parts[0]! : parts;
+  };
+  /** Runs `run` with no other training method running; registered row ids are forgotten afterwards. */
   const exclusive = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
     if (busy) throw new Error(`${who}.${method}: another fit() or trainOnBatch() on this model is still running`);
     busy = true;
+    const mark = multi?.mark() ?? 0;
     try {
       return await run();
     } finally {
       busy = false;
+      multi?.release(mark);
+    }
+  };
+  /** Runs `run`, then forgets the row ids it registered (evaluate and predict may run inside fit's callbacks). */
+  const released = <T>(run: () => T): T => {
+    const mark = multi?.mark() ?? 0;
+    try {
+      return run();
+    } finally {
+      multi?.release(mark);
     }
   };
 
-  const validation = (data: ValidationData, kind: LossKind): NonNullable<FitOptions['validationData']> => {
+  const validation = (c: Compiled, data: ValidationData<ModelData>): NonNullable<FitOptions['validationData']> => {
     if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
       throw new Error(`${who}.fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `an array of ${data.length}` : typeof data}`);
     }
     const [x, y, sampleWeight] = data;
-    return {
-      x: inputs(x, 'fit', 'validationData[0]'),
-      y: targets(y, kind, 'fit', 'validationData[1]'),
-      ...(sampleWeight !== undefined && { sampleWeight: toData(sampleWeight, 'validationData[2]', `${who}.fit`) }),
-    };
+    return loopData(c, x, y, sampleWeight === undefined ? {} : { sampleWeight }, 'fit', VALIDATION_ARGS);
   };
 
   // the object gains exactly the members of ModelTraining, which completes an M
@@ -98,36 +159,26 @@ export function withTraining<M extends Model & ModelShapes & ModelTraining>(mode
       if (args === null || typeof args !== 'object') throw new Error(`${who}.compile: expected { optimizer, loss, metrics? }, got ${String(args)}`);
       if (args.loss === undefined) throw new Error(`${who}.compile: loss is required (e.g. 'binary_crossentropy')`);
       if (args.optimizer === undefined) throw new Error(`${who}.compile: optimizer is required (e.g. 'adam')`);
-      const { loss, kind } = resolveLoss(args.loss, `${who}.compile`);
-      const given = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics as string | Metric];
-      const metrics = (given as readonly (string | Metric)[]).map((m) => matchRankMetric(resolveMetric(m, kind, `${who}.compile`)));
-      const names = new Set<string>(['loss']);
-      for (const m of metrics) {
-        if (names.has(m.name)) throw new Error(`${who}.compile: two metrics (or a metric and the loss) are both logged as '${m.name}'`);
-        names.add(m.name);
-      }
+      const outputs = resolveOutputs(args, outputNames, `${who}.compile`);
+      const loss = multi === null ? outputs[0]!.loss : multi.loss(outputs);
+      const metrics = multi === null ? outputs[0]!.metrics : multi.metrics(outputs);
+      checkLogNames(['loss', ...metrics.map((m) => m.name)], `${who}.compile`);
       const { optimizer, owned } = resolveOptimizer(args.optimizer, `${who}.compile`);
       if (compiled?.ownsOptimizer === true && compiled.optimizer !== optimizer) compiled.optimizer.dispose();
-      compiled = { optimizer, ownsOptimizer: owned, loss: matchRankLoss(loss), kind, metrics };
+      compiled = { optimizer, ownsOptimizer: owned, outputs, loss, metrics };
     },
 
-    fit(x: TensorLike, y: TensorLike, args: ModelFitArgs = {}) {
+    fit(x: ModelData, y: ModelData, args: ModelFitArgs<ModelData> = {}) {
       return exclusive('fit', async () => {
         const c = requireCompiled('fit');
         trained.stopTraining = false;
-        const xData = inputs(x, 'fit');
-        const yData = targets(y, c.kind, 'fit');
         if (args.sampleWeight !== undefined && args.classWeight !== undefined) {
           throw new Error(`${who}.fit: give sampleWeight or classWeight, not both (Keras refuses them together)`);
         }
-        const sampleWeight =
-          args.classWeight !== undefined
-            ? classWeightToSampleWeight(yData, args.classWeight, `${who}.fit`)
-            : args.sampleWeight === undefined
-              ? undefined
-              : toData(args.sampleWeight, 'sampleWeight', `${who}.fit`);
-        const validationData = args.validationData === undefined ? undefined : validation(args.validationData, c.kind);
-        const n = shapeOf(xData)[0]!;
+        if (multi !== null && args.mask !== undefined) throw new Error(`${who}.fit: mask is for models with one input and one output; weight the steps with sampleWeight instead`);
+        const data = loopData(c, x, y, { ...(args.sampleWeight !== undefined && { sampleWeight: args.sampleWeight }), ...(args.classWeight !== undefined && { classWeight: args.classWeight }) }, 'fit');
+        const validationData = args.validationData === undefined ? undefined : validation(c, args.validationData);
+        const n = shapeOf(data.x)[0]!;
         const split = validationData === undefined ? args.validationSplit : undefined;
         const samples = split === undefined ? n : Math.floor(n * (1 - split));
         const batchSize = args.batchSize ?? 32;
@@ -144,14 +195,12 @@ export function withTraining<M extends Model & ModelShapes & ModelTraining>(mode
           loss: c.loss,
           optimizer: c.optimizer,
           metrics: c.metrics,
-          x: xData,
-          y: yData,
+          ...data,
           epochs,
           initialEpoch,
           batchSize,
           seed,
           callbacks: [...given, ...verboseLogger(verbose, steps, `${who}.fit`), stopTrainingWatcher(() => trained.stopTraining)],
-          ...(sampleWeight !== undefined && { sampleWeight }),
           ...(validationData !== undefined && { validationData }),
           ...(split !== undefined && { validationSplit: split }),
           ...(args.shuffle !== undefined && { shuffle: args.shuffle }),
@@ -175,39 +224,39 @@ export function withTraining<M extends Model & ModelShapes & ModelTraining>(mode
       });
     },
 
-    evaluate(x: TensorLike, y: TensorLike, args: ModelEvaluateArgs = {}): Scalar | Scalar[] {
+    evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Scalar | Scalar[] {
       const c = requireCompiled('evaluate');
-      const logs = evaluate({
-        forward,
-        loss: c.loss,
-        metrics: c.metrics,
-        x: inputs(x, 'evaluate'),
-        y: targets(y, c.kind, 'evaluate'),
-        ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
-        ...(args.sampleWeight !== undefined && { sampleWeight: toData(args.sampleWeight, 'sampleWeight', `${who}.evaluate`) }),
-        ...(args.mask !== undefined && { mask: args.mask }),
-      });
+      if (multi !== null && args.mask !== undefined) throw new Error(`${who}.evaluate: mask is for models with one input and one output; weight the steps with sampleWeight instead`);
+      const logs = released(() =>
+        evaluate({
+          forward,
+          loss: c.loss,
+          metrics: c.metrics,
+          ...loopData(c, x, y, args.sampleWeight === undefined ? {} : { sampleWeight: args.sampleWeight }, 'evaluate'),
+          ...(args.batchSize !== undefined && { batchSize: args.batchSize }),
+          ...(args.mask !== undefined && { mask: args.mask }),
+        }),
+      );
       const values = [logs['loss']!, ...c.metrics.map((m) => logs[m.name]!)];
       return values.length === 1 ? scalar(values[0]!) : values.map((v) => scalar(v));
     },
 
-    predict(x: TensorLike, args: ModelPredictArgs = {}): Tensor {
-      return predict({ forward, x: inputs(x, 'predict'), ...(args.batchSize !== undefined && { batchSize: args.batchSize }) });
+    predict(x: ModelData, args: ModelPredictArgs = {}): Tensor | Tensor[] {
+      return released(() => predictions(predict({ forward, x: predictData(x, 'predict'), ...(args.batchSize !== undefined && { batchSize: args.batchSize }) })));
     },
 
-    trainOnBatch(x: TensorLike, y: TensorLike): Promise<number | number[]> {
+    trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
       return exclusive('trainOnBatch', async () => {
         const c = requireCompiled('trainOnBatch');
-        const xData = inputs(x, 'trainOnBatch');
+        const data = loopData(c, x, y, {}, 'trainOnBatch');
         const history = await fit({
           params: model.params,
           forward,
           loss: c.loss,
           optimizer: c.optimizer,
           metrics: c.metrics,
-          x: xData,
-          y: targets(y, c.kind, 'trainOnBatch'),
-          batchSize: Math.max(1, shapeOf(xData)[0]!),
+          ...data,
+          batchSize: Math.max(1, shapeOf(data.x)[0]!),
           shuffle: false,
           seed: runs++,
         });
@@ -216,9 +265,11 @@ export function withTraining<M extends Model & ModelShapes & ModelTraining>(mode
       });
     },
 
-    predictOnBatch(x: TensorLike): Tensor {
-      const data = inputs(x, 'predictOnBatch');
-      return predict({ forward, x: data, batchSize: Math.max(1, shapeOf(data)[0]!) });
+    predictOnBatch(x: ModelData): Tensor | Tensor[] {
+      return released(() => {
+        const data = predictData(x, 'predictOnBatch');
+        return predictions(predict({ forward, x: data, batchSize: Math.max(1, shapeOf(data)[0]!) }));
+      });
     },
 
     getWeights(trainableOnly = false): Tensor[] {
@@ -234,6 +285,6 @@ export function withTraining<M extends Model & ModelShapes & ModelTraining>(mode
       compiled = null;
       disposeModel();
     },
-  } satisfies ModelTraining & Pick<Model, 'dispose'>);
+  });
   return trained as unknown as M;
 }
