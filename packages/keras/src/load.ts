@@ -7,7 +7,7 @@
  * nothing is created unless every layer, weight and shape checks out.
  */
 import { fromLayersArtifacts, toLayersArtifacts } from '@rnnkit/models';
-import type { FromLayersOptions, Sequential } from '@rnnkit/models';
+import type { FromLayersOptions, KerasFileModel, Sequential } from '@rnnkit/models';
 import { isHdf5, KerasFileError, readHdf5 } from './hdf5';
 import type { Hdf5Reader } from './hdf5';
 import { configLayers } from './keras-json';
@@ -48,7 +48,7 @@ function parseModelConfig(text: unknown, who: string): unknown {
   }
 }
 
-function build(modelConfig: unknown, version: string, weights: readonly FoundWeight[], who: string, options: LoadKerasOptions): Sequential {
+function build(modelConfig: unknown, version: string, weights: readonly FoundWeight[], who: string, options: LoadKerasOptions): KerasFileModel {
   const { weightSpecs, weightData } = toLayersWeights(weights, who);
   return building(who, () => fromLayersArtifacts({ modelTopology: { model_config: modelConfig, keras_version: version }, weightSpecs, weightData }, options));
 }
@@ -57,7 +57,7 @@ const NAMES = (layers: readonly KerasLayerJson[]): string[] => layers.map((l) =>
 
 /**
  * Loads a Keras model file — `.keras` (Keras 3) or `.h5` (Keras 2, or Keras 3's legacy `.h5`) — into
- * an rnnkit sequential model; the kind is read from the bytes, not the name. Throws one Error naming
+ * an rnnkit model (a Sequential, or a functional model for a graph); the kind is read from the bytes, not the name. Throws one Error naming
  * the file and the part (member, group, layer, weight) when the file is not Keras', is truncated or
  * corrupt, has a layer rnnkit lacks, misses a weight or has one of the wrong shape; nothing is
  * created then. The caller owns the model (`dispose()` it).
@@ -66,7 +66,7 @@ const NAMES = (layers: readonly KerasLayerJson[]): string[] => layers.map((l) =>
  * const model = await loadKerasModel('sentiment.keras');           // Node: a path
  * const model = await loadKerasModel(fileInput.files[0]);           // browser: a File
  */
-export async function loadKerasModel(source: KerasSource, options: LoadKerasOptions = {}): Promise<Sequential> {
+export async function loadKerasModel(source: KerasSource, options: LoadKerasOptions = {}): Promise<KerasFileModel> {
   const { bytes, name } = await readSource(source, 'loadKerasModel');
   const who = `loadKerasModel: ${name}`;
   if (kindOf(bytes, who) === 'zip') {
@@ -128,5 +128,8 @@ export async function loadKerasWeights(model: Sequential, source: KerasSource, o
     return keras2WeightsByOrder(file, file.isGroup('model_weights') ? 'model_weights' : '', model, where);
   });
   const { weightSpecs, weightData } = toLayersWeights(weights, who);
-  return building(who, () => fromLayersArtifacts({ modelTopology: topology, weightSpecs, weightData }, options));
+  const loaded = building(who, () => fromLayersArtifacts({ modelTopology: topology, weightSpecs, weightData }, options));
+  // the topology is the Sequential's own, so the result is one
+  if (loaded.kind !== 'sequential') throw new Error(`${who}: a Sequential's topology read back as a ${loaded.kind} model`);
+  return loaded;
 }

@@ -54,7 +54,14 @@ export { add, average, concatenate, maximum, minimum, multiply, subtract } from 
 export type { ConcatenateSpec, ElementwiseMergeSpec, ElementwiseOp, MergeOptions } from './layers/merge';
 export { dot } from './layers/dot';
 export type { DotSpec } from './layers/dot';
-export type { AnyLayerSpec, LayerSpec, MultiInputSpec } from './layers/registry';
+export { attention } from './layers/attention';
+export type { AttentionOptions, AttentionScoreMode, AttentionSpec } from './layers/attention';
+export { additiveAttention } from './layers/additive-attention';
+export type { AdditiveAttentionOptions, AdditiveAttentionSpec } from './layers/additive-attention';
+export { multiHeadAttention } from './layers/multi-head-attention';
+export type { MultiHeadAttentionOptions, MultiHeadAttentionSpec } from './layers/multi-head-attention';
+export type { AttentionCallOptions } from './layers/attention-core';
+export type { AnyLayerSpec, AttentionLayerSpec, LayerSpec, MultiInputSpec } from './layers/registry';
 export type { DenseActivation } from './activations';
 export { sequential, sequentialFromTopology } from './sequential';
 export type { BuiltLayer, ModelOutput, Sequential, SequentialOptions, SequentialTopology } from './sequential';
@@ -76,6 +83,8 @@ export type {
   ValidationData,
 } from './training/args';
 export type { ClassWeight } from './training/class-weight';
+export type { ModelData } from './training/columns';
+export type { CompileLoss, CompileMetrics, LossIdentifier, LossWeights, MetricIdentifier } from './training/output-losses';
 export type { Verbosity } from './training/fit-callbacks';
 export type { FitParams, History } from './training/history';
 export type { NestedArray, TensorLike } from './training/inputs';
@@ -104,7 +113,7 @@ export type { SequenceModelOptions } from './structures/classifier-tagger';
 export { conditionalGenerator, packGeneratorInput } from './structures/generator';
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
 export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
-export type { FromLayersOptions, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
+export type { FromLayersOptions, KerasFileModel, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
 export { fromTorchStateDict, tensorFromJson, toTorchStateDict, torchModules } from './interop/torch';
 export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
 export type { TorchModule } from './interop/torch-modules';

@@ -75,12 +75,19 @@ export interface MultiInputContext {
   readonly seed: number;
 }
 
+/** A multi-input layer's output: `y` with its mask, then any further outputs (attention scores), which carry no mask. */
+export interface MultiInputOutput extends LayerOutput {
+  readonly more?: readonly Tensor[];
+}
+
 /** The functions behind a layer that takes a list of inputs (functional models only). `S` is its JSON spec. */
 export interface MultiInputLayerImpl<S> {
   className(spec: S): string;
   /** The output shape for the inputs' shapes (with the batch axis). Throws on inputs that do not fit. */
   outputShape(spec: S, inputs: readonly Shape[]): Shape;
+  /** The shapes of the outputs after the first, for a layer that returns more than one (absent: none). */
+  moreOutputShapes?(spec: S, inputs: readonly Shape[]): readonly Shape[];
   weights(spec: S, inputs: readonly Shape[]): readonly WeightShape[];
   init(spec: S, inputs: readonly Shape[], seed: number): Record<string, Tensor>;
-  apply(spec: S, params: Readonly<Record<string, Tensor>>, xs: readonly Tensor[], context: MultiInputContext): LayerOutput;
+  apply(spec: S, params: Readonly<Record<string, Tensor>>, xs: readonly Tensor[], context: MultiInputContext): MultiInputOutput;
 }

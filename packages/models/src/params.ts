@@ -6,8 +6,15 @@ import { dispose, variable } from '@rnnkit/tensor';
 import type { Tensor, Variable } from '@rnnkit/tensor';
 import type { WeightShape } from './layer';
 
-/** Where a model's weights come from. */
-export type WeightSource = { readonly seed: number } | { readonly weights: Readonly<Record<string, Tensor>> };
+/**
+ * Where a model's weights come from: fresh from a seed, given tensors (the caller keeps them), or
+ * tensors made once the model knows what it needs — `weightsFor` sees every layer's weight names and
+ * shapes before anything is created (a file loader decodes exactly those), and its tensors are freed after.
+ */
+export type WeightSource =
+  | { readonly seed: number }
+  | { readonly weights: Readonly<Record<string, Tensor>> }
+  | { readonly weightsFor: (expected: readonly WeightGroup[]) => Readonly<Record<string, Tensor>> };
 
 /** One owner of weights (a layer), with its weight shapes and its seeded initialiser. */
 export interface WeightGroup {
@@ -47,7 +54,7 @@ export function checkWeights(groups: readonly WeightGroup[], weights: Readonly<R
 /**
  * The variables of all `groups`, keyed by full name (`layer/weight`), in order. With `{ seed }`
  * group i initialises from `seedOf(i)`; with `{ weights }` the given tensors are copied (the caller
- * keeps ownership of them).
+ * keeps ownership of them); with `{ weightsFor }` its tensors are copied, then freed.
  */
 export function createVariables(
   groups: readonly WeightGroup[],
@@ -55,18 +62,23 @@ export function createVariables(
   seedOf: (index: number) => number,
   who: string,
 ): Record<string, Variable> {
-  if ('weights' in source) checkWeights(groups, source.weights, who);
-  const params: Record<string, Variable> = {};
-  groups.forEach((group, index) => {
-    if (group.weights.length === 0) return;
-    const fresh = 'weights' in source ? null : group.init(seedOf(index));
-    for (const w of group.weights) {
-      const name = `${group.prefix}/${w.name}`;
-      const value = fresh === null ? (source as { weights: Readonly<Record<string, Tensor>> }).weights[name]! : fresh[w.name];
-      if (value === undefined) throw new Error(`${who}: layer initialiser gave no '${w.name}' for '${group.prefix}'`);
-      params[name] = variable(value, w.trainable !== false);
-    }
-    if (fresh !== null) dispose(Object.values(fresh));
-  });
-  return params;
+  const given = 'weights' in source ? source.weights : 'weightsFor' in source ? source.weightsFor(groups) : null;
+  try {
+    if (given !== null) checkWeights(groups, given, who);
+    const params: Record<string, Variable> = {};
+    groups.forEach((group, index) => {
+      if (group.weights.length === 0) return;
+      const fresh = given === null ? group.init(seedOf(index)) : null;
+      for (const w of group.weights) {
+        const name = `${group.prefix}/${w.name}`;
+        const value = fresh === null ? given![name]! : fresh[w.name];
+        if (value === undefined) throw new Error(`${who}: layer initialiser gave no '${w.name}' for '${group.prefix}'`);
+        params[name] = variable(value, w.trainable !== false);
+      }
+      if (fresh !== null) dispose(Object.values(fresh));
+    });
+    return params;
+  } finally {
+    if ('weightsFor' in source && given !== null) dispose(Object.values(given));
+  }
 }

@@ -26,6 +26,7 @@ export type ModelTopology = SequentialTopology | Seq2seqTopology | GeneratorTopo
  * is a model with one input and one output.
  */
 export interface SaveableModel<X = ModelData, P = Tensor | Tensor[]> extends Model, ModelTraining<X, P> {
+  readonly kind: ModelTopology['kind'];
   /** The description saved with the weights; {@link modelFromTopology} rebuilds the model from it. */
   topology(): ModelTopology;
 }

@@ -6,7 +6,7 @@
 import type { BidirectionalSpec } from '../layers/bidirectional';
 import type { RecurrentSpec } from '../layers/recurrent';
 import { isMultiInput } from '../layers/registry';
-import type { AnyLayerSpec, LayerSpec, MultiInputSpec } from '../layers/registry';
+import type { AnyLayerSpec, AttentionLayerSpec, LayerSpec, MultiInputSpec } from '../layers/registry';
 import { nodeOutputShapes } from './node';
 import { describeSymbolic, isSymbolic } from './symbolic';
 import type { GraphNode, SymbolicTensor } from './symbolic';
@@ -34,7 +34,8 @@ function checkSymbolic(values: readonly unknown[], what: string, who: string): r
 /**
  * Calls `layer` on symbolic inputs and returns its outputs: one symbolic tensor, or for a recurrent layer
  * with `returnState` the list `[y, h]` / `[y, h, c]` (Keras' `return_state`). Calling the same layer
- * object again shares its weights. Layers taking several inputs (merges, dot) take a list.
+ * object again shares its weights. Layers taking several inputs (merges, dot, attention) take a list; an
+ * attention layer with `returnAttentionScores` returns `[y, scores]`.
  *
  * @example
  * // Keras' LSTM seq2seq: the encoder's final state starts the decoder
@@ -42,6 +43,7 @@ function checkSymbolic(values: readonly unknown[], what: string, who: string): r
  * const decoded = applyLayer(lstm({ units: 256, returnSequences: true }), decoderInputs, { initialState: [h, c] });
  */
 export function applyLayer(layer: RecurrentSpec | BidirectionalSpec, input: SymbolicTensor, options?: ApplyLayerOptions): SymbolicTensor | SymbolicTensor[];
+export function applyLayer(layer: AttentionLayerSpec, inputs: readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
 export function applyLayer(layer: MultiInputSpec, inputs: readonly SymbolicTensor[]): SymbolicTensor;
 export function applyLayer(layer: LayerSpec, input: SymbolicTensor): SymbolicTensor;
 export function applyLayer(

@@ -44,7 +44,10 @@ function dataShapes(inputs: readonly Shape[], stateInputs: number): readonly Sha
 
 /** The node's output shapes for its input shapes; throws, naming the layer, on inputs that do not fit. */
 export function nodeOutputShapes(spec: AnyLayerSpec, inputs: readonly Shape[], stateInputs: number, who: string): Shape[] {
-  if (isMultiInput(spec)) return [multiInputLayerImpl(spec).outputShape(spec, inputs)];
+  if (isMultiInput(spec)) {
+    const impl = multiInputLayerImpl(spec);
+    return [impl.outputShape(spec, inputs), ...(impl.moreOutputShapes?.(spec, inputs) ?? [])];
+  }
   const data = dataShapes(inputs, stateInputs);
   if (data.length !== 1) throw new Error(`${who} takes one input, got ${data.length}`);
   const y = layerImpl(spec).outputShape(spec, data[0]!);
@@ -124,7 +127,8 @@ export function runNode(
 ): NodeOutput {
   if (isMultiInput(spec)) {
     const out = multiInputLayerImpl(spec).apply(spec, params, inputs, { training: options.training, masks, seed: options.seed });
-    return outputOf(out);
+    const more = out.more ?? [];
+    return { ys: [out.y, ...more], masks: [out.mask, ...more.map(() => null)] };
   }
   const mask = masks[0] ?? null;
   if ((spec.kind === 'rnn' || spec.kind === 'bidirectional') && (stateInputs > 0 || returnsState(spec))) {

@@ -118,11 +118,12 @@ export const RECURRENT_CLASSES: readonly string[] = ['SimpleRNN', 'LSTM', 'GRU',
  * them for the result (`unroll`, `implementation`); `time_major` and `stateful` change what the
  * layer computes from its input and are refused, as is `return_state` inside a sequential model.
  */
-function recurrentFromKeras(layer: KerasLayerJson, flavour: HardSigmoidFlavour, gruDefaultResetAfter: boolean): RecurrentSpec {
+function recurrentFromKeras(layer: KerasLayerJson, options: FromKerasOptions): RecurrentSpec {
+  const { hardSigmoid: flavour, gruDefaultResetAfter } = options;
   const c = layer.config;
   const who = `layer '${layerName(layer)}' (${layer.class_name})`;
   if (c['stateful'] === true) throw new Error(`${who}: stateful layers are not supported (rnnkit passes state explicitly)`);
-  if (c['return_state'] === true) throw new Error(`${who}: return_state is not supported inside a sequential model`);
+  if (c['return_state'] === true && options.returnState !== true) throw new Error(`${who}: return_state is not supported inside a sequential model`);
   if (c['time_major'] === true) throw new Error(`${who}: time_major inputs ([T, B, F]) are not supported; rnnkit's layers take batch-major [B, T, F]`);
   const units = field(c, 'units', 0, who, isNumber);
   const common = {
@@ -133,6 +134,7 @@ function recurrentFromKeras(layer: KerasLayerJson, flavour: HardSigmoidFlavour, 
     recurrentDropout: field(c, 'recurrent_dropout', 0, who, isNumber),
     useBias: field(c, 'use_bias', true, who, isBool),
     activation: cellActivation(c['activation'] ?? 'tanh', flavour, who),
+    ...(c['return_state'] === true && { returnState: true }),
   };
   switch (layer.class_name) {
     case 'SimpleRNN':
@@ -192,6 +194,8 @@ export interface FromKerasOptions {
   readonly hardSigmoid: HardSigmoidFlavour;
   /** `reset_after` when a GRU config omits it (files from before Keras 2.1.3 and from tfjs-layers: false). */
   readonly gruDefaultResetAfter: boolean;
+  /** Read `return_state` (a functional graph takes the states); refused otherwise, as a sequential model has nowhere to put them. */
+  readonly returnState?: boolean;
 }
 
 /** One Keras layer config as an rnnkit spec (named as in the file). Throws naming the layer and its class when unsupported. */
@@ -286,7 +290,7 @@ export function layerFromKeras(layer: KerasLayerJson, options: FromKerasOptions)
     case 'GRU':
     case 'CuDNNLSTM':
     case 'CuDNNGRU':
-      return named(recurrentFromKeras(layer, options.hardSigmoid, options.gruDefaultResetAfter));
+      return named(recurrentFromKeras(layer, options));
     case 'Bidirectional': {
       const inner = c['layer'] as KerasLayerJson | undefined;
       if (inner === undefined || !RECURRENT_CLASSES.includes(inner.class_name)) {
@@ -297,7 +301,7 @@ export function layerFromKeras(layer: KerasLayerJson, options: FromKerasOptions)
         throw new Error(`${who}: merge_mode ${JSON.stringify(mode)} is not supported in a sequential model (use concat, sum, mul or ave)`);
       }
       checkMirroredBackwardLayer(inner, c['backward_layer'], who);
-      return named(bidirectional(recurrentFromKeras(inner, options.hardSigmoid, options.gruDefaultResetAfter), { mergeMode: mode as MergeMode }));
+      return named(bidirectional(recurrentFromKeras(inner, options), { mergeMode: mode as MergeMode }));
     }
     case 'Activation':
       return named(activation(denseActivation(c['activation'], options.hardSigmoid, who)));
@@ -375,7 +379,7 @@ export function layerToKeras(spec: LayerSpec, name: string): KerasLayerJson {
         activation: activationToKeras(cell.activation, who),
         use_bias: cell.useBias,
         return_sequences: spec.returnSequences,
-        return_state: false,
+        return_state: spec.returnState === true,
         go_backwards: spec.goBackwards,
         stateful: false,
         unroll: false,

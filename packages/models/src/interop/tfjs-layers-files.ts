@@ -3,9 +3,8 @@
  * (`group1-shard1of1.bin`, …) lie beside it, as tfjs-layers `model.save('file://…')` and the
  * Keras→tfjs converter write them. Node's `fs` is imported on first use.
  */
-import type { Sequential } from '../sequential';
 import { fromLayersArtifacts, toLayersArtifacts } from './tfjs-layers';
-import type { FromLayersOptions, LayersWeightSpec } from './tfjs-layers';
+import type { FromLayersOptions, KerasFileModel, LayersWeightSpec } from './tfjs-layers';
 
 interface ModelJson {
   readonly modelTopology: object;
@@ -21,7 +20,7 @@ interface ModelJson {
  *
  * @example const model = await loadLayersModelFiles('./converted/model.json');
  */
-export async function loadLayersModelFiles(modelJsonPath: string, options: FromLayersOptions = {}): Promise<Sequential> {
+export async function loadLayersModelFiles(modelJsonPath: string, options: FromLayersOptions = {}): Promise<KerasFileModel> {
   const { readFile } = await import('node:fs/promises');
   const { dirname, isAbsolute, join, relative } = await import('node:path');
   const who = `loadLayersModelFiles: ${modelJsonPath}`;
@@ -71,7 +70,7 @@ export async function loadLayersModelFiles(modelJsonPath: string, options: FromL
 }
 
 /** Writes `model.json` and `weights.bin` into `dir`, in the layout tfjs-layers `loadLayersModel('file://…/model.json')` reads. */
-export async function saveLayersModelFiles(model: Sequential, dir: string): Promise<void> {
+export async function saveLayersModelFiles(model: KerasFileModel, dir: string): Promise<void> {
   const { mkdir, writeFile, rename } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const artifacts = toLayersArtifacts(model);

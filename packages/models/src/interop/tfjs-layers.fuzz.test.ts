@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { applyByteEdits, applyJsonEdits, byteEdits, describeEachBackend, expectCleanOutcome, fuzz, fuzzRuns, jsonEdits } from '@rnnkit/testkit';
 import { numTensors } from '@rnnkit/tensor';
 import { bidirectional, dense, embedding, fromLayersArtifacts, gru, lstm, sequential, toLayersArtifacts } from '../index';
-import type { LayersModelArtifacts, LayersWeightSpec, Sequential } from '../index';
+import type { KerasFileModel, LayersModelArtifacts, LayersWeightSpec } from '../index';
 import { realModelFile } from '../test-utils';
 
 const quiet = { onWarning: (): void => undefined };
@@ -40,7 +40,7 @@ describeEachBackend(['cpu'], 'fuzz: tfjs-layers artifacts give a model or one cl
   const read = (artifacts: LayersModelArtifacts, weightData: Uint8Array) => () =>
     fromLayersArtifacts({ ...artifacts, weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer }, quiet);
   const size = (a: LayersModelArtifacts, w: Uint8Array): number => JSON.stringify(a).length + w.length;
-  const free = (m: Sequential): void => m.dispose();
+  const free = (m: KerasFileModel): void => m.dispose();
 
   test.each(sources)('random edits of the topology and weight specs (%s)', (name, make) => {
     const { artifacts, weightData } = make();

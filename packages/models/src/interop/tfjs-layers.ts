@@ -22,7 +22,15 @@ import { cudnnWeightShape, fromCudnnWeight } from './cudnn-weights';
 import type { CudnnKind } from './cudnn-weights';
 import { declaredInputShape, layerFromKeras, layerToKeras } from './keras-config';
 import type { FromKerasOptions, KerasLayerJson } from './keras-config';
-import { functionalChain } from './keras-functional-chain';
+import { chainOf } from './keras-functional-chain';
+import { functionalFromKeras } from './keras-functional';
+import { kerasGraph } from './keras-graph';
+import type { KerasGraph } from './keras-graph';
+import { functionalFromTopology } from '../functional/topology';
+import type { Functional } from '../functional/functional';
+import type { WeightShape } from '../layer';
+import type { AnyLayerSpec } from '../layers/registry';
+import { functionalToKeras } from './keras-functional-export';
 import { checkWeightSpecs, decodeLayersWeights } from './tfjs-weights-decode';
 import type { LayersWeightSpec } from './tfjs-weights-decode';
 import { matchWeights, tfjsWeightPath, weightsByLayer } from './tfjs-weight-names';
@@ -40,6 +48,9 @@ export interface LayersModelArtifacts {
   readonly generatedBy?: string;
   readonly convertedBy?: string | null;
 }
+
+/** A model read from a tfjs-layers or Keras file: a Sequential for a stack of layers (or a functional chain), else a functional model. */
+export type KerasFileModel = Sequential | Functional;
 
 /** Options of {@link fromLayersArtifacts}. */
 export interface FromLayersOptions {
@@ -70,21 +81,25 @@ function concatBuffers(data: ArrayBuffer | readonly ArrayBuffer[] | undefined): 
   return out;
 }
 
-/** The model's name and its layers in order, from a Sequential config (a list, or `{ name, layers }`) or a functional chain. */
-function modelLayers(modelConfig: Readonly<Record<string, unknown>>): { name: string | null; layers: KerasLayerJson[] } {
+/** What a model config holds: a stack of layers (a Sequential config, or a functional one that is a chain), or a general graph. */
+type ModelLayers = { readonly kind: 'stack'; readonly name: string | null; readonly layers: KerasLayerJson[] } | { readonly kind: 'graph'; readonly graph: KerasGraph };
+
+/** The model's layers, from a Sequential config (a list, or `{ name, layers }`) or a functional one. */
+function modelLayers(modelConfig: Readonly<Record<string, unknown>>): ModelLayers {
   const className = modelConfig['class_name'];
   const config = modelConfig['config'];
   if (className === 'Sequential') {
-    if (Array.isArray(config)) return { name: null, layers: config as KerasLayerJson[] };
+    if (Array.isArray(config)) return { kind: 'stack', name: null, layers: config as KerasLayerJson[] };
     const c = asRecord(config, 'the Sequential config');
     if (!Array.isArray(c['layers'])) throw new Error(`${WHO}: the Sequential config has no 'layers' array`);
-    return { name: typeof c['name'] === 'string' ? c['name'] : null, layers: c['layers'] as KerasLayerJson[] };
+    return { kind: 'stack', name: typeof c['name'] === 'string' ? c['name'] : null, layers: c['layers'] as KerasLayerJson[] };
   }
   if (className === 'Model' || className === 'Functional') {
-    const c = asRecord(config, `the ${className} config`);
-    return { name: typeof c['name'] === 'string' ? c['name'] : null, layers: functionalChain(c, WHO) };
+    const graph = kerasGraph(asRecord(config, `the ${className} config`), WHO);
+    const chain = chainOf(graph);
+    return chain === null ? { kind: 'graph', graph } : { kind: 'stack', name: graph.name, layers: chain };
   }
-  throw new Error(`${WHO}: only Sequential models and functional models that are a chain of layers are supported, got class '${String(className)}'`);
+  throw new Error(`${WHO}: only Sequential and functional (Model, Functional) models are supported, got class '${String(className)}'`);
 }
 
 /** The dtype policy a layer declares when it computes in another float than float32 (`mixed_float16`, `bfloat16`, `float64`, …). */
@@ -100,7 +115,7 @@ function weightOwner(raw: KerasLayerJson): KerasLayerJson {
 }
 
 /** The units of a recurrent or bidirectional layer (a CuDNN layer's weights are converted by them). */
-function recurrentUnits(spec: LayerSpec): number {
+function recurrentUnits(spec: AnyLayerSpec): number {
   if (spec.kind === 'rnn') return spec.cell.units;
   if (spec.kind === 'bidirectional') return spec.layer.cell.units;
   throw new Error(`${WHO}: a CuDNN layer became a '${spec.kind}' layer`);
@@ -140,9 +155,9 @@ function namingTheLayer<T>(raw: KerasLayerJson, read: () => T): T {
  * await tfjsModel.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: … }; }));
  * const model = fromLayersArtifacts(artifacts);
  */
-export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: FromLayersOptions = {}): Sequential {
+export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: FromLayersOptions = {}): KerasFileModel {
   const top = asRecord(artifacts?.modelTopology, 'modelTopology');
-  const { name: modelName, layers: rawLayers } = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'));
+  const found = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'));
   const version = String(top['keras_version'] ?? artifacts.generatedBy ?? '');
   const kerasOptions: FromKerasOptions = {
     hardSigmoid: /^3\./.test(version) || /keras v?3\./i.test(artifacts.generatedBy ?? '') ? 'keras3' : 'keras2',
@@ -150,38 +165,96 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
     // which has only the reset-before GRU, never writes it: a config without it is reset-before
     gruDefaultResetAfter: false,
   };
-
-  let inputShape: Shape | null = null;
-  const specs: LayerSpec[] = [];
-  const sources: KerasLayerJson[] = [];
+  const rawLayers = found.kind === 'stack' ? found.layers : found.graph.layers.map((l) => l.raw);
   const policies = new Map<string, string[]>();
   for (const raw of rawLayers) {
     if (typeof raw !== 'object' || raw === null || typeof raw.class_name !== 'string' || typeof raw.config !== 'object' || raw.config === null) {
       throw new Error(`${WHO}: a layer entry must be { class_name, config }, got ${JSON.stringify(raw)?.slice(0, 200)}`);
     }
-    inputShape ??= declaredInputShape(raw);
     const policy = reducedPrecisionPolicy(raw);
     if (policy !== null) policies.set(policy, [...(policies.get(policy) ?? []), String(raw.config['name'])]);
+  }
+  const fileSpecs = artifacts.weightSpecs ?? [];
+  checkWeightSpecs(fileSpecs, WHO);
+  const weights = (layers: readonly PlannedLayer[]): Record<string, Tensor> => {
+    const plan = planWeights(layers, fileSpecs);
+    const values = decodeLayersWeights(fileSpecs, concatBuffers(artifacts.weightData as ArrayBuffer | readonly ArrayBuffer[] | undefined), WHO);
+    if (policies.size > 0) {
+      const said = [...policies].map(([policy, names]) => `'${policy}' (${names.map((l) => `'${l}'`).join(', ')})`).join('; ');
+      (options.onWarning ?? console.warn)(`${WHO}: the file declares the dtype policy ${said}; rnnkit computes in float32, so results can differ from the file's model by its rounding`);
+    }
+    const tensors: Record<string, Tensor> = {};
+    try {
+      for (const p of plan) {
+        const raw = values[p.index]!;
+        const converted = p.cudnn === null ? raw : fromCudnnWeight(p.cudnn.kind, p.cudnn.local, raw, fileSpecs[p.index]!.shape, p.cudnn.units);
+        tensors[p.name] = tensor(converted, [...p.shape], 'float32');
+      }
+    } catch (e) {
+      dispose(Object.values(tensors));
+      throw e;
+    }
+    return tensors;
+  };
+
+  if (found.kind === 'graph') {
+    const topology = functionalFromKeras(found.graph, kerasOptions, WHO);
+    const sources = new Map(found.graph.layers.map((l) => [l.name, l.raw] as const));
+    const specs = new Map(topology.layers.map((l) => [l.spec.name!, l.spec] as const));
+    return functionalFromTopology(topology, {
+      weightsFor: (groups) => weights(groups.map((g) => ({ name: g.prefix, spec: specs.get(g.prefix)!, raw: sources.get(g.prefix)!, expected: g.weights }))),
+    });
+  }
+  let inputShape: Shape | null = null;
+  const specs: LayerSpec[] = [];
+  const sources: KerasLayerJson[] = [];
+  for (const raw of found.layers) {
+    inputShape ??= declaredInputShape(raw);
     if (raw.class_name === 'InputLayer') continue;
     specs.push(namingTheLayer(raw, () => layerFromKeras(raw, kerasOptions)));
     sources.push(raw);
   }
   const input = resolveInputShape(specs, inputShape ?? undefined);
   const built = placeLayers(specs, input);
+  const tensors = weights(built.map((layer, i) => ({ name: layer.name, spec: layer.spec, raw: sources[i]!, expected: layerImpl(layer.spec).weights(layer.spec, layer.inputShape) })));
+  try {
+    return sequentialFromTopology({ kind: 'sequential', name: found.name ?? 'sequential', inputShape: input, layers: built.map((l) => l.spec) }, { weights: tensors });
+  } finally {
+    dispose(Object.values(tensors));
+  }
+}
 
-  const fileSpecs = artifacts.weightSpecs ?? [];
-  checkWeightSpecs(fileSpecs, WHO);
-  const named: NamedLayer[] = built.map((layer, i) => ({ name: layer.name, aliases: aliasesOf(sources[i]!) }));
+/** A layer of the model being loaded: its name, spec, the file's JSON of it and the weights it needs. */
+interface PlannedLayer {
+  readonly name: string;
+  readonly spec: AnyLayerSpec | { readonly kind: 'input' };
+  readonly raw: KerasLayerJson;
+  readonly expected: readonly WeightShape[];
+}
+
+/** Which file weight becomes which of ours (and how a cuDNN one converts). */
+interface PlannedWeight {
+  readonly name: string;
+  readonly index: number;
+  readonly shape: readonly number[];
+  readonly cudnn: { readonly kind: CudnnKind; readonly local: 'wxh' | 'whh' | 'bh'; readonly units: number } | null;
+}
+
+/**
+ * Matches the file's weights to every layer's, checking each shape before a byte is decoded: a weight
+ * of no layer (optimizer state aside), a layer with too few or too many, or a wrong shape is an error.
+ */
+function planWeights(layers: readonly PlannedLayer[], fileSpecs: readonly LayersWeightSpec[]): PlannedWeight[] {
+  const named: NamedLayer[] = layers.map((layer) => ({ name: layer.name, aliases: aliasesOf(layer.raw) }));
   const paths = fileSpecs.map((s) => s.name);
   const { byLayer, unclaimed } = weightsByLayer(paths, named);
   const strays = unclaimed.filter((path) => fileSpecs.find((s) => s.name === path)?.group !== 'optimizer');
   if (strays.length > 0) {
-    throw new Error(`${WHO}: the file has weights that belong to no layer of the model: ${strays.slice(0, 8).join(', ')}${strays.length > 8 ? ', …' : ''} (layers: ${built.map((l) => l.name).join(', ')})`);
+    throw new Error(`${WHO}: the file has weights that belong to no layer of the model: ${strays.slice(0, 8).join(', ')}${strays.length > 8 ? ', …' : ''} (layers: ${layers.map((l) => l.name).join(', ')})`);
   }
-  // which file weight becomes which of ours, every shape checked before a byte is decoded
-  const plan: { name: string; index: number; shape: readonly number[]; cudnn: { kind: CudnnKind; local: 'wxh' | 'whh' | 'bh'; units: number } | null }[] = [];
-  built.forEach((layer, i) => {
-    const expected = layerImpl(layer.spec).weights(layer.spec, layer.inputShape);
+  const plan: PlannedWeight[] = [];
+  layers.forEach((layer, i) => {
+    const { expected } = layer;
     const mine = byLayer[i]!;
     if (mine.length !== expected.length) {
       throw new Error(
@@ -189,7 +262,7 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
           `the file has ${mine.length} for it${mine.length > 0 ? ` (${mine.map((k) => paths[k]).join(', ')})` : ''}`,
       );
     }
-    const kind = cudnnKind(sources[i]!);
+    const kind = cudnnKind(layer.raw);
     matchWeights(
       expected.map((w) => w.name),
       paths,
@@ -197,7 +270,7 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
     ).forEach((index, k) => {
       const w = expected[k]!;
       const file = fileSpecs[index!]!;
-      const cudnn = kind === null ? null : { kind, local: w.name.split('/').at(-1) as 'wxh' | 'whh' | 'bh', units: recurrentUnits(layer.spec) };
+      const cudnn = kind === null || layer.spec.kind === 'input' ? null : { kind, local: w.name.split('/').at(-1) as 'wxh' | 'whh' | 'bh', units: recurrentUnits(layer.spec) };
       const shape = cudnn === null ? file.shape : cudnnWeightShape(cudnn.kind, cudnn.local, file.shape, cudnn.units, `${WHO}: layer '${layer.name}'`);
       if (shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j])) {
         throw new Error(`${WHO}: weight '${file.name}' (${layer.name}/${w.name}) has shape [${file.shape.join(', ')}], expected [${w.shape.join(', ')}]`);
@@ -205,50 +278,44 @@ export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: Fr
       plan.push({ name: `${layer.name}/${w.name}`, index: index!, shape, cudnn });
     });
   });
-  const values = decodeLayersWeights(fileSpecs, concatBuffers(artifacts.weightData as ArrayBuffer | readonly ArrayBuffer[] | undefined), WHO);
-  if (policies.size > 0) {
-    const said = [...policies].map(([policy, layers]) => `'${policy}' (${layers.map((l) => `'${l}'`).join(', ')})`).join('; ');
-    (options.onWarning ?? console.warn)(`${WHO}: the file declares the dtype policy ${said}; rnnkit computes in float32, so results can differ from the file's model by its rounding`);
-  }
-  const tensors: Record<string, Tensor> = {};
-  try {
-    for (const p of plan) {
-      const raw = values[p.index]!;
-      const converted = p.cudnn === null ? raw : fromCudnnWeight(p.cudnn.kind, p.cudnn.local, raw, fileSpecs[p.index]!.shape, p.cudnn.units);
-      tensors[p.name] = tensor(converted, [...p.shape], 'float32');
-    }
-    return sequentialFromTopology({ kind: 'sequential', name: modelName ?? 'sequential', inputShape: input, layers: built.map((l) => l.spec) }, { weights: tensors });
-  } finally {
-    dispose(Object.values(tensors));
-  }
+  return plan;
 }
 
 /** The name we give the layer a Bidirectional wraps: Keras' default stem, `lstm`, `gru`, `simple_rnn`. */
-function innerName(spec: LayerSpec): string {
-  return defaultLayerName(spec);
+function innerName(spec: AnyLayerSpec): string | null {
+  return spec.kind === 'bidirectional' ? defaultLayerName(spec.layer) : null;
 }
 
-/**
- * Writes an rnnkit sequential model as tfjs-layers artifacts: `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
- * gives a tfjs model with the same predictions. (tfjs-layers cannot run a GRU with `resetAfter: true`,
- * Keras 3's default, nor Keras 3's hard sigmoid; Keras reads both through the converter.)
- */
-export function toLayersArtifacts(model: Sequential): Required<Omit<LayersModelArtifacts, 'weightData'>> & { weightData: ArrayBuffer } {
+const TFJS_VERSION = 'tfjs-layers 4.22.0';
+
+/** A Sequential's `modelTopology` as tfjs-layers writes it. */
+function sequentialToKeras(model: Sequential): Record<string, unknown> {
   const layers = model.layers.map((layer, i) => {
     const json = layerToKeras(layer.spec, layer.name);
-    if (layer.spec.kind === 'bidirectional') {
-      const inner = json.config['layer'] as KerasLayerJson;
-      (json.config as Record<string, unknown>)['layer'] = { ...inner, config: { ...inner.config, name: innerName(layer.spec.layer) } };
+    const inner = innerName(layer.spec);
+    if (inner !== null) {
+      const wrapped = json.config['layer'] as KerasLayerJson;
+      (json.config as Record<string, unknown>)['layer'] = { ...wrapped, config: { ...wrapped.config, name: inner } };
     }
     if (i === 0) (json.config as Record<string, unknown>)['batch_input_shape'] = [...model.inputShape];
     return json;
   });
+  return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: TFJS_VERSION, backend: 'tensor_flow.js' };
+}
+
+/**
+ * Writes an rnnkit sequential or functional model as tfjs-layers artifacts: `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
+ * gives a tfjs model with the same predictions. (tfjs-layers cannot run a GRU with `resetAfter: true`,
+ * Keras 3's default, nor Keras 3's hard sigmoid; Keras reads both through the converter.)
+ */
+export function toLayersArtifacts(model: KerasFileModel): Required<Omit<LayersModelArtifacts, 'weightData'>> & { weightData: ArrayBuffer } {
   const weightSpecs: LayersWeightSpec[] = [];
   const parts: Float32Array[] = [];
-  for (const layer of model.layers) {
+  for (const layer of model.layers as readonly { readonly name: string; readonly spec: AnyLayerSpec | { readonly kind: 'input' }; readonly weightNames: readonly string[] }[]) {
+    const inner = layer.spec.kind === 'input' ? null : innerName(layer.spec);
     for (const full of layer.weightNames) {
       const v = model.params[full]!;
-      weightSpecs.push({ name: tfjsWeightPath(layer.name, full.slice(layer.name.length + 1), layer.spec.kind === 'bidirectional' ? innerName(layer.spec.layer) : null), shape: [...v.shape], dtype: 'float32' });
+      weightSpecs.push({ name: tfjsWeightPath(layer.name, full.slice(layer.name.length + 1), inner), shape: [...v.shape], dtype: 'float32' });
       parts.push(v.dataSync() as Float32Array);
     }
   }
@@ -260,7 +327,7 @@ export function toLayersArtifacts(model: Sequential): Required<Omit<LayersModelA
     at += p.length;
   }
   return {
-    modelTopology: { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    modelTopology: model.kind === 'sequential' ? sequentialToKeras(model) : functionalToKeras(model, innerName, TFJS_VERSION),
     weightSpecs,
     weightData: flat.buffer,
     format: 'layers-model',

@@ -102,6 +102,16 @@ const LAYER_FIELDS: Readonly<Record<string, FieldRule>> = {
   dims: intArray(1),
   targetShape: intArray(-1),
   mergeMode: oneOf(['concat', 'sum', 'mul', 'ave']),
+  numHeads: positiveInt,
+  keyDim: positiveInt,
+  valueDim: positiveInt,
+  outputShape: (v, f) => {
+    if (v !== null) positiveInt(v, f);
+  },
+  scoreMode: oneOf(['dot', 'concat']),
+  useScale: bool,
+  useCausalMask: bool,
+  returnAttentionScores: bool,
   padding: (v, f) => (Array.isArray(v) ? nonNegativePair(v, f) : oneOf(['valid', 'same', 'causal'])(v, f)),
 };
 

@@ -51,6 +51,12 @@ import { concatenateLayer, elementwiseMergeLayer } from './merge';
 import type { ConcatenateSpec, ElementwiseMergeSpec } from './merge';
 import { dotLayer } from './dot';
 import type { DotSpec } from './dot';
+import { attentionLayer } from './attention';
+import type { AttentionSpec } from './attention';
+import { additiveAttentionLayer } from './additive-attention';
+import type { AdditiveAttentionSpec } from './additive-attention';
+import { multiHeadAttentionLayer } from './multi-head-attention';
+import type { MultiHeadAttentionSpec } from './multi-head-attention';
 import { recurrentLayer } from './recurrent';
 import type { RecurrentSpec } from './recurrent';
 import { timeDistributedLayer } from './time-distributed';
@@ -141,15 +147,25 @@ export function layerImpl(spec: LayerSpec): LayerImpl<LayerSpec> {
   }
 }
 
-/** A layer that takes a list of inputs (functional models only): merges, dot. */
-export type MultiInputSpec = ElementwiseMergeSpec | ConcatenateSpec | DotSpec;
+/** Keras' attention layers: inputs [query, value] or [query, value, key]. */
+export type AttentionLayerSpec = AttentionSpec | AdditiveAttentionSpec | MultiHeadAttentionSpec;
+
+/** A layer that takes a list of inputs (functional models only): merges, dot, attention. */
+export type MultiInputSpec = ElementwiseMergeSpec | ConcatenateSpec | DotSpec | AttentionLayerSpec;
 
 /** Any layer a functional model can hold: one-input layers and those taking a list of inputs. */
 export type AnyLayerSpec = LayerSpec | MultiInputSpec;
 
 /** Whether `spec` takes a list of inputs. */
 export function isMultiInput(spec: AnyLayerSpec): spec is MultiInputSpec {
-  return spec.kind === 'merge' || spec.kind === 'concatenate' || spec.kind === 'dot';
+  return (
+    spec.kind === 'merge' ||
+    spec.kind === 'concatenate' ||
+    spec.kind === 'dot' ||
+    spec.kind === 'attention' ||
+    spec.kind === 'additiveAttention' ||
+    spec.kind === 'multiHeadAttention'
+  );
 }
 
 /** The implementation of a multi-input layer's kind. */
@@ -161,6 +177,12 @@ export function multiInputLayerImpl(spec: MultiInputSpec): MultiInputLayerImpl<M
       return concatenateLayer as MultiInputLayerImpl<MultiInputSpec>;
     case 'dot':
       return dotLayer as MultiInputLayerImpl<MultiInputSpec>;
+    case 'attention':
+      return attentionLayer as MultiInputLayerImpl<MultiInputSpec>;
+    case 'additiveAttention':
+      return additiveAttentionLayer as MultiInputLayerImpl<MultiInputSpec>;
+    case 'multiHeadAttention':
+      return multiHeadAttentionLayer as MultiInputLayerImpl<MultiInputSpec>;
   }
 }
 
