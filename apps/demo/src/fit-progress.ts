@@ -24,10 +24,11 @@ export function fitProgress(print: (line: string) => void, metric = 'accuracy', 
         epoch: logs.epoch + 1,
         epochs: context.epochs,
         batch: logs.step + 1,
-        batches: context.stepsPerEpoch,
+        // a stream read to its end has no known length (the demo's data is in memory)
+        batches: context.stepsPerEpoch ?? logs.step + 1,
         metrics: { loss: logs.running['loss'] ?? logs.loss, [label]: logs.running[metric] ?? Number.NaN },
         samplesPerSecond: rate,
-        etaSeconds: (context.samples - seen) / rate,
+        etaSeconds: context.samples === null ? Number.NaN : (context.samples - seen) / rate,
       });
     },
     onEpochEnd(epoch, logs, context) {

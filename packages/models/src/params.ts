@@ -14,7 +14,10 @@ import type { WeightShape } from './layer';
 export type WeightSource =
   | { readonly seed: number }
   | { readonly weights: Readonly<Record<string, Tensor>> }
-  | { readonly weightsFor: (expected: readonly WeightGroup[]) => Readonly<Record<string, Tensor>> };
+  | {
+      /** Given every layer's expected weights, returns the tensors by full name (`layer/weight`). */
+      readonly weightsFor: (expected: readonly WeightGroup[]) => Readonly<Record<string, Tensor>>;
+    };
 
 /** One owner of weights (a layer), with its weight shapes and its seeded initialiser. */
 export interface WeightGroup {

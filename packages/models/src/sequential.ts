@@ -7,6 +7,7 @@
 import { dispose, tidy } from '@rnnkit/tensor';
 import type { Tensor, Variable } from '@rnnkit/tensor';
 import type { LayerOutput } from './layer';
+import { isStateful, statefulStates } from './layers/recurrent-state';
 import { defaultLayerName, layerImpl } from './layers/registry';
 import type { LayerSpec } from './layers/registry';
 import type { ApplyOptions, Model } from './model';
@@ -66,6 +67,8 @@ export interface Sequential extends Model, ModelTraining {
   call(x: Tensor, options: ApplyOptions): ModelOutput;
   /** The JSON description that, with the weights, rebuilds this model. */
   topology(): SequentialTopology;
+  /** Stateful recurrent layers forget the state they carry: the next batch starts from zeros (Keras `reset_states`). */
+  resetStates(): void;
 }
 
 export function resolveInputShape(layers: readonly LayerSpec[], given: Shape | undefined): Shape {
@@ -171,6 +174,7 @@ function buildSequential(layers: readonly LayerSpec[], options: SequentialOption
     Object.fromEntries(layer.weightNames.map((full) => [full.slice(layer.name.length + 1), params[full]!] as const)),
   );
   let dropoutCalls = 0;
+  const states = statefulStates(name);
 
   const call = (x: Tensor, options: ApplyOptions): ModelOutput => {
     if (typeof options !== 'object' || options === null || typeof options.training !== 'boolean') {
@@ -178,15 +182,15 @@ function buildSequential(layers: readonly LayerSpec[], options: SequentialOption
     }
     checkInput(x, inputShape);
     const callSeed = options.seed ?? (options.training ? deriveSeed(seed, 2, dropoutCalls++) : 0);
+    states.begin();
     const out = tidy(() => {
       let current: LayerOutput = { y: x, mask: null };
       const updates: [Variable, Tensor][] = [];
       built.forEach((layer, i) => {
-        current = layerImpl(layer.spec).apply(layer.spec, layerParams[i]!, current.y, {
-          training: options.training,
-          mask: current.mask,
-          seed: deriveSeed(callSeed, i),
-        });
+        const context = { training: options.training, mask: current.mask, seed: deriveSeed(callSeed, i) };
+        current = isStateful(layer.spec)
+          ? states.run(layer.name, layer.spec, layerParams[i]!, current.y, context)
+          : layerImpl(layer.spec).apply(layer.spec, layerParams[i]!, current.y, context);
         for (const [local, value] of Object.entries(current.updates ?? {})) {
           const target = layerParams[i]![local];
           if (target === undefined || target.trainable) throw new Error(`sequential: layer '${layer.name}' returned an update of '${local}', which is not one of its non-trainable weights`);
@@ -228,6 +232,10 @@ function buildSequential(layers: readonly LayerSpec[], options: SequentialOption
         })),
       ),
     topology: () => ({ kind: 'sequential', name, inputShape, layers: built.map((l) => l.spec) }),
-    dispose: () => dispose(Object.values(params)),
+    resetStates: () => states.reset(),
+    dispose: () => {
+      states.dispose();
+      dispose(Object.values(params));
+    },
   });
 }

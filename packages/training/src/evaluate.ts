@@ -3,8 +3,10 @@
  *
  * Shapes: N samples, B batch; x is [N, ...], predictions [N, ...] (whatever `forward` returns per batch).
  */
-import { concat, dispose, tidy } from '@rnnkit/tensor';
+import { Tensor as TensorClass, concat, dispose, tidy } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
+import { checkBatch, iterate, releaseBatch } from './batch-stream';
+import type { BatchStream } from './batch-stream';
 import { range, rowsOf } from './data';
 import type { Data, Rows } from './data';
 import type { Loss } from './losses/reduce';
@@ -63,24 +65,107 @@ export function evaluateRows(
   loss: Loss,
   options: { readonly batchSize: number; readonly metrics: readonly Metric[]; readonly mask?: MaskFn },
 ): Record<string, number> {
-  const accumulators = options.metrics.map((m) => m.create());
-  let lossSum = 0;
+  const sums = evaluationSums(forward, loss, options);
   for (let start = 0; start < rows.x.length; start += options.batchSize) {
     const indices = range(start, Math.min(start + options.batchSize, rows.x.length));
     tidy(() => {
-      const x = rows.x.take(indices);
-      const y = rows.y.take(indices);
-      const yPred = forward(x, false, EVAL_CONTEXT);
-      const mask = options.mask?.(x, y);
       const sampleWeight = rows.sampleWeight?.take(indices);
-      const value = loss(y, yPred, { ...(mask && { mask }), ...(sampleWeight && { sampleWeight }) });
-      lossSum += value.dataSync()[0]! * indices.length;
-      for (const a of accumulators) a.update(y, yPred, mask);
+      sums.add(rows.x.take(indices), rows.y.take(indices), sampleWeight);
     });
   }
-  const logs: Record<string, number> = { loss: lossSum / rows.x.length };
-  options.metrics.forEach((m, i) => (logs[m.name] = accumulators[i]!.result()));
-  return logs;
+  return sums.logs();
+}
+
+/** Running sums of the loss (weighted by batch size, as Keras) and the metrics over batches. */
+function evaluationSums(forward: Forward, loss: Loss, options: { readonly metrics: readonly Metric[]; readonly mask?: MaskFn }) {
+  const accumulators = options.metrics.map((m) => m.create());
+  let lossSum = 0;
+  let count = 0;
+  return {
+    /** Adds one batch (call inside a `tidy`). */
+    add(x: Tensor, y: Tensor, sampleWeight: Tensor | undefined): void {
+      const yPred = forward(x, false, EVAL_CONTEXT);
+      const mask = options.mask?.(x, y);
+      const value = loss(y, yPred, { ...(mask && { mask }), ...(sampleWeight && { sampleWeight }) });
+      lossSum += value.dataSync()[0]! * x.shape[0]!;
+      count += x.shape[0]!;
+      for (const a of accumulators) a.update(y, yPred, mask);
+    },
+    logs(): Record<string, number> {
+      const logs: Record<string, number> = { loss: lossSum / count };
+      options.metrics.forEach((m, i) => (logs[m.name] = accumulators[i]!.result()));
+      return logs;
+    },
+  };
+}
+
+/** {@link evaluateRows} over `steps` batches of a stream (all of it when null), each freed after use; errors name `who`. */
+export async function evaluateStreamBatches(
+  stream: BatchStream,
+  steps: number | null,
+  forward: Forward,
+  loss: Loss,
+  options: { readonly metrics: readonly Metric[]; readonly mask?: MaskFn },
+  who: string,
+): Promise<Record<string, number>> {
+  const sums = evaluationSums(forward, loss, options);
+  const batches = iterate(stream, who);
+  let step = 0;
+  for (; steps === null || step < steps; step++) {
+    const next = await batches.next();
+    if (next.done === true) break;
+    const batch = checkBatch(next.value, `${who}: batch ${step + 1}`, true);
+    try {
+      tidy(() => sums.add(batch.x, batch.y, batch.sampleWeight));
+    } finally {
+      releaseBatch(batch);
+    }
+  }
+  if (step === 0) throw new Error(`${who}: the stream has no batches`);
+  if (steps !== null && step < steps) throw new Error(`${who}: the stream ran out after ${step} of ${steps} batches`);
+  return sums.logs();
+}
+
+/** Loss and metrics of `forward` over a stream of batches (Keras `model.evaluate` on a dataset); each batch is freed after use. */
+export function evaluateStream(options: {
+  readonly forward: Forward;
+  readonly loss: Loss;
+  readonly data: BatchStream;
+  /** Batches to read. Default: the whole stream. */
+  readonly steps?: number;
+  readonly metrics?: readonly Metric[];
+  readonly mask?: MaskFn;
+}): Promise<Record<string, number>> {
+  const steps = options.steps ?? null;
+  if (steps !== null && !(Number.isInteger(steps) && steps > 0)) throw new Error(`evaluateStream: steps must be a positive integer, got ${steps}`);
+  return evaluateStreamBatches(options.data, steps, options.forward, options.loss, { metrics: options.metrics ?? [], ...(options.mask && { mask: options.mask }) }, 'evaluateStream: data');
+}
+
+/** Predictions of `forward` for every batch of a stream of inputs (x tensors), concatenated (caller owns the tensor); each batch is freed after use. */
+export async function predictStream(options: { readonly forward: Forward; readonly data: BatchStream<Tensor>; readonly steps?: number }): Promise<Tensor> {
+  const batches = iterate(options.data, 'predictStream: data');
+  const parts: Tensor[] = [];
+  try {
+    for (let step = 0; options.steps === undefined || step < options.steps; step++) {
+      const next = await batches.next();
+      if (next.done === true) break;
+      const x: unknown = next.value;
+      if (!(x instanceof TensorClass)) throw new Error(`predictStream: data: batch ${step + 1} must be an input tensor, got ${typeof x}`);
+      try {
+        parts.push(tidy(() => options.forward(x, false, EVAL_CONTEXT)));
+      } finally {
+        x.dispose();
+      }
+    }
+    if (parts.length === 0) throw new Error('predictStream: data: the stream has no batches');
+  } catch (e) {
+    dispose(parts);
+    throw e;
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = concat(parts, 0);
+  dispose(parts);
+  return out;
 }
 
 function lengthsMatch(x: Rows, y: Rows, fn: string): void {

@@ -3,6 +3,9 @@
  * every timestep, clipping, optimiser step), with validation, metrics, callbacks, checkpoints
  * that resume bit-exactly, and a guard that stops on a non-finite loss.
  *
+ * The data is in memory (x and y, batched and shuffled here) or a stream of ready batches (`data`),
+ * for corpora that do not fit in memory; both run the same loop.
+ *
  * Shapes: N samples, B batch; x is [N, ...], y is [N, ...]; `forward` maps [B, ...] to predictions.
  */
 import { createRng, dispose, tidy } from '@rnnkit/tensor';
@@ -12,17 +15,19 @@ import { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint } from './checkpo
 import type { Checkpoint, CheckpointStore, History } from './checkpoint';
 import { fileCheckpointStore } from './checkpoint-file';
 import { fullBpttStep } from './bptt';
+import { checkBatch, iterate, releaseBatch } from './batch-stream';
+import type { Batch, BatchStream } from './batch-stream';
 import type { GradientClipping } from './clipping';
 import { range, rowsOf } from './data';
 import type { Data } from './data';
-import { checkBatchSize, evaluateRows, lengthsMatch } from './evaluate';
+import { checkBatchSize, evaluateRows, evaluateStreamBatches, lengthsMatch } from './evaluate';
 import type { Forward, LabelledRows, MaskFn } from './evaluate';
 import type { Loss } from './losses/reduce';
 import type { Metric } from './metrics';
 import type { Optimizer, Params } from './optimizers/optimizer';
 
-/** Options of {@link fit}: the model (params and forward), loss, optimiser, data, and Keras' training settings. */
-export interface FitOptions {
+/** What every {@link fit} takes: the model (params and forward), loss, optimiser, and Keras' training settings. */
+export interface FitCommonOptions {
   /**
    * The model's variables by name (`model.params`): the trainable ones are differentiated and updated by
    * the optimiser; all of them, non-trainable state such as moving statistics included, are checkpointed.
@@ -31,22 +36,12 @@ export interface FitOptions {
   readonly forward: Forward;
   readonly loss: Loss;
   readonly optimizer: Optimizer;
-  readonly x: Data;
-  readonly y: Data;
-  readonly sampleWeight?: Data;
   /** Per-step mask for loss and metrics, from each batch (e.g. non-padding tokens). */
   readonly mask?: MaskFn;
   /** The epoch to train up to (exclusive, as in Keras: `epochs − initialEpoch` epochs run). Default 1. */
   readonly epochs?: number;
   /** The index of the first epoch (Keras `initial_epoch`); a checkpoint's epoch takes precedence. Default 0. */
   readonly initialEpoch?: number;
-  /** Default 32. The last batch of an epoch may be smaller. */
-  readonly batchSize?: number;
-  /** Hold out the LAST fraction of x/y (taken before shuffling, as Keras does). In (0, 1). */
-  readonly validationSplit?: number;
-  readonly validationData?: { readonly x: Data; readonly y: Data; readonly sampleWeight?: Data };
-  /** Shuffle the training rows every epoch. Default true. */
-  readonly shuffle?: boolean;
   /** Seeds the shuffling and the per-step seeds handed to `forward`. Default 0. */
   readonly seed?: number;
   readonly metrics?: readonly Metric[];
@@ -56,6 +51,51 @@ export interface FitOptions {
   readonly checkpoint?: { readonly dir: string; readonly every?: number } | { readonly store: CheckpointStore; readonly every?: number };
   /** Continue from a checkpoint: a directory (Node), a store, or a decoded checkpoint. */
   readonly resumeFrom?: string | CheckpointStore | Checkpoint;
+}
+
+/** In-memory validation data. */
+export interface ValidationRows {
+  readonly x: Data;
+  readonly y: Data;
+  readonly sampleWeight?: Data;
+}
+
+/** Options of {@link fit} on data in memory. */
+export interface FitOptions extends FitCommonOptions {
+  readonly x: Data;
+  readonly y: Data;
+  readonly sampleWeight?: Data;
+  /** Default 32. The last batch of an epoch may be smaller. */
+  readonly batchSize?: number;
+  /** Hold out the LAST fraction of x/y (taken before shuffling, as Keras does). In (0, 1). */
+  readonly validationSplit?: number;
+  readonly validationData?: ValidationRows;
+  /** Shuffle the training rows every epoch. Default true. */
+  readonly shuffle?: boolean;
+}
+
+/**
+ * Options of {@link fit} on a stream of batches (tfjs' `fitDataset`). Without `stepsPerEpoch` each
+ * epoch reads the stream to its end (the source must start over for each epoch: a generator object
+ * cannot); with it, each epoch takes the next `stepsPerEpoch` batches of one pass. A stream that runs
+ * out ends training there with a warning, keeping the epochs done (Keras, tfjs-layers). A resumed run
+ * starts the stream from its beginning (the weights, optimiser and epoch come from the checkpoint).
+ */
+export interface FitStreamOptions extends FitCommonOptions {
+  readonly data: BatchStream;
+  /** Batches per epoch (Keras `steps_per_epoch`, tfjs `batchesPerEpoch`). Default: the whole stream. */
+  readonly stepsPerEpoch?: number;
+  /** Validation batches (a stream, read from its start each epoch) or in-memory data. */
+  readonly validationData?: BatchStream | ValidationRows;
+  /** Validation batches per epoch. Default: the whole validation stream. */
+  readonly validationSteps?: number;
+  /** Batch size for in-memory validation data. Default 32. */
+  readonly validationBatchSize?: number;
+}
+
+/** Where `fit` says that a stream ended early (its only warning). */
+function warn(message: string): void {
+  console.warn(message);
 }
 
 /** Fisher–Yates permutation of 0…n−1 drawn from `rng`. */
@@ -108,6 +148,81 @@ function split(options: FitOptions): Split {
   return { train: rows(0, splitAt), validation: rows(splitAt, n) };
 }
 
+/** Where an epoch's batches come from: in-memory rows (shuffled here) or a stream. */
+interface TrainingBatches {
+  readonly stepsPerEpoch: number | null;
+  readonly samples: number | null;
+  /** The batches of one epoch; in-memory rows are ordered by `rng` (drawn once per epoch). */
+  open(rng: Rng): AsyncIterator<Batch>;
+  /** Validation logs after an epoch, or null without validation data. */
+  validate(forward: Forward, loss: Loss, metrics: readonly Metric[], mask: MaskFn | undefined): Promise<Record<string, number> | null>;
+  /** Ends the stream iterators still open (a stop or an error mid-epoch), so their sources can clean up. */
+  close(): Promise<void>;
+}
+
+function rowBatches(options: FitOptions, batchSize: number): TrainingBatches {
+  const { train, validation } = split(options);
+  const n = train.x.length;
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  return {
+    stepsPerEpoch,
+    samples: n,
+    open(rng) {
+      const order = options.shuffle === false ? range(0, n) : permutation(n, rng);
+      let step = 0;
+      return {
+        next: async () => {
+          if (step >= stepsPerEpoch) return { done: true, value: undefined };
+          const indices = order.slice(step * batchSize, ++step * batchSize);
+          const sampleWeight = train.sampleWeight?.take(indices);
+          return { done: false, value: { x: train.x.take(indices), y: train.y.take(indices), ...(sampleWeight && { sampleWeight }) } };
+        },
+      };
+    },
+    validate: async (forward, loss, metrics, mask) => (validation === null ? null : evaluateRows(validation, forward, loss, { batchSize, metrics, ...(mask && { mask }) })),
+    close: async () => undefined,
+  };
+}
+
+function positiveSteps(value: number | undefined, name: string): number | null {
+  if (value === undefined) return null;
+  if (!(Number.isInteger(value) && value > 0)) throw new Error(`fit: ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function streamBatches(options: FitStreamOptions): TrainingBatches {
+  const stepsPerEpoch = positiveSteps(options.stepsPerEpoch, 'stepsPerEpoch');
+  const validationSteps = positiveSteps(options.validationSteps, 'validationSteps');
+  // with stepsPerEpoch the epochs share one iterator (each takes the next batches); without, each starts over
+  let shared: AsyncIterator<Batch> | null = null;
+  const opened: AsyncIterator<Batch>[] = [];
+  const open = (): AsyncIterator<Batch> => {
+    const it = iterate(options.data, 'fit: data');
+    opened.push(it);
+    return it;
+  };
+  const v = options.validationData;
+  const inMemory = v !== undefined && 'x' in v ? v : null;
+  if (inMemory !== null) lengthsMatch(rowsOf(inMemory.x, 'validationData.x'), rowsOf(inMemory.y, 'validationData.y'), 'fit (validationData)');
+  return {
+    stepsPerEpoch,
+    samples: null,
+    open: () => (stepsPerEpoch === null ? open() : (shared ??= open())),
+    async close() {
+      for (const it of opened.splice(0)) await it.return?.();
+    },
+    async validate(forward, loss, metrics, mask) {
+      if (v === undefined) return null;
+      if (inMemory !== null) {
+        const sampleWeight = inMemory.sampleWeight === undefined ? undefined : rowsOf(inMemory.sampleWeight, 'validationData.sampleWeight');
+        const rows = { x: rowsOf(inMemory.x, 'validationData.x'), y: rowsOf(inMemory.y, 'validationData.y'), ...(sampleWeight && { sampleWeight }) };
+        return evaluateRows(rows, forward, loss, { batchSize: options.validationBatchSize ?? 32, metrics, ...(mask && { mask }) });
+      }
+      return evaluateStreamBatches(v as BatchStream, validationSteps, forward, loss, { metrics, ...(mask && { mask }) }, 'fit: validationData');
+    },
+  };
+}
+
 async function loadCheckpoint(from: FitOptions['resumeFrom']): Promise<{ checkpoint: Checkpoint; owned: boolean; source: string } | null> {
   if (from === undefined) return null;
   if (typeof from !== 'string' && !('load' in from)) return { checkpoint: from, owned: false, source: 'the checkpoint passed as resumeFrom' };
@@ -141,13 +256,15 @@ function restoreParams(params: Params, saved: Readonly<Record<string, Tensor>>):
  *   checkpoint: { dir: 'runs/imdb' },
  * });
  */
-export async function fit(options: FitOptions): Promise<History> {
+export async function fit(options: FitOptions | FitStreamOptions): Promise<History> {
   const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
   const seed = options.seed ?? 0;
   const metrics = options.metrics ?? [];
   const callbacks = options.callbacks ?? [];
-  checkBatchSize(batchSize, 'fit');
+  if ('data' in options && 'x' in options) throw new Error('fit: give data (a stream of batches) or x and y, not both');
+  const streamed = 'data' in options;
+  const batchSize = streamed ? 0 : (options.batchSize ?? 32);
+  if (!streamed) checkBatchSize(batchSize, 'fit');
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const initialEpoch = options.initialEpoch ?? 0;
   if (!(Number.isInteger(initialEpoch) && initialEpoch >= 0)) throw new Error(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
@@ -159,7 +276,7 @@ export async function fit(options: FitOptions): Promise<History> {
     if (names.has(c.name)) throw new Error(`fit: two callbacks with state are both named "${c.name}"`);
     names.add(c.name);
   }
-  const { train, validation } = split(options);
+  const batches = streamed ? streamBatches(options) : rowBatches(options, batchSize);
   const store = options.checkpoint === undefined ? null : 'store' in options.checkpoint ? options.checkpoint.store : fileCheckpointStore(options.checkpoint.dir);
   const every = options.checkpoint?.every ?? 1;
 
@@ -190,85 +307,106 @@ export async function fit(options: FitOptions): Promise<History> {
   }
 
   let stopRequested = false;
-  const stepsPerEpoch = Math.ceil(train.x.length / batchSize);
+  const { stepsPerEpoch } = batches;
   const context: TrainingContext = {
     params: options.params,
     optimizer: options.optimizer,
     epochs,
     stepsPerEpoch,
-    samples: train.x.length,
+    samples: batches.samples,
     stop: () => {
       stopRequested = true;
     },
   };
 
   let lastLogs: Record<string, number> = {};
-  for (const c of callbacks) await c.onTrainBegin?.({}, context);
-  for (let epoch = startEpoch; epoch < epochs && !stopRequested; epoch++) {
-    for (const c of callbacks) await c.onEpochBegin?.(epoch, {}, context);
-    if (stopRequested) break;
-    const order = options.shuffle === false ? range(0, train.x.length) : permutation(train.x.length, rng);
-    const accumulators = metrics.map((m) => m.create());
-    let lossSum = 0;
-    let seen = 0;
-    // a stop asked for during the epoch ends it after the current batch (Keras, tfjs-layers)
-    for (let step = 0; step < stepsPerEpoch && !stopRequested; step++) {
-      const indices = order.slice(step * batchSize, (step + 1) * batchSize);
-      for (const c of callbacks) await c.onBatchBegin?.(step, { epoch, step, size: indices.length }, context);
-      // the whole step lives in one tidy: batch, predictions, gradients; only the weights persist
-      const result = tidy(() => {
-        const batch = { x: train.x.take(indices), y: train.y.take(indices), sampleWeight: train.sampleWeight?.take(indices) };
-        const mask = options.mask?.(batch.x, batch.y);
-        const r = fullBpttStep({
-          params: options.params,
-          predict: () => options.forward(batch.x, true, { epoch, step, seed: stepSeed(seed, globalStep) }),
-          loss: options.loss,
-          y: batch.y,
-          weights: { ...(mask && { mask }), ...(batch.sampleWeight && { sampleWeight: batch.sampleWeight }) },
-          optimizer: options.optimizer,
-          clipping: options.clipping ?? {},
-          where: `fit: at epoch ${epoch + 1}, step ${step + 1}`,
-        });
-        for (const a of accumulators) a.update(batch.y, r.yPred, mask);
-        r.yPred.dispose();
-        return { loss: r.loss, gradientNorm: r.gradientNorm, learningRate: r.learningRate };
-      });
-      globalStep++;
-      lossSum += result.loss * indices.length;
-      seen += indices.length;
-      const running: Record<string, number> = { loss: lossSum / seen };
-      metrics.forEach((m, i) => (running[m.name] = accumulators[i]!.result()));
-      for (const c of callbacks) {
-        await c.onBatchEnd?.(
-          step,
-          { epoch, step, size: indices.length, loss: result.loss, gradientNorm: result.gradientNorm, learningRate: result.learningRate, running },
-          context,
-        );
+  try {
+    return await trainEpochs();
+  } finally {
+    await batches.close();
+  }
+
+  async function trainEpochs(): Promise<History> {
+    for (const c of callbacks) await c.onTrainBegin?.({}, context);
+    for (let epoch = startEpoch; epoch < epochs && !stopRequested; epoch++) {
+      for (const c of callbacks) await c.onEpochBegin?.(epoch, {}, context);
+      if (stopRequested) break;
+      const epochBatches = batches.open(rng);
+      const accumulators = metrics.map((m) => m.create());
+      let lossSum = 0;
+      let seen = 0;
+      // a stop asked for during the epoch ends it after the current batch (Keras, tfjs-layers)
+      for (let step = 0; (stepsPerEpoch === null || step < stepsPerEpoch) && !stopRequested; step++) {
+        const next = await epochBatches.next();
+        if (next.done === true) {
+          if (step > 0 && stepsPerEpoch === null) break;
+          if (epoch === startEpoch && step === 0) throw new Error('fit: data has no batches');
+          // as Keras and tfjs-layers: the data ran out, so training ends here (the epochs done are kept)
+          warn(
+            stepsPerEpoch === null
+              ? `fit: data has no batches for epoch ${epoch + 1}: a generator cannot start over — give a source whose [Symbol.asyncIterator]() or [Symbol.iterator]() begins anew, or stepsPerEpoch; training stopped after ${epoch} epoch(s)`
+              : `fit: data ran out after ${step} of the ${stepsPerEpoch} batches of epoch ${epoch + 1} (stepsPerEpoch takes the batches of one pass over the stream); training stopped there`,
+          );
+          stopRequested = true;
+          break;
+        }
+        const batch = streamed ? checkBatch(next.value, `fit: batch ${step + 1} of epoch ${epoch + 1}`, true) : next.value;
+        const size = batch.x.shape[0]!;
+        let result: { loss: number; gradientNorm: number; learningRate: number };
+        try {
+          for (const c of callbacks) await c.onBatchBegin?.(step, { epoch, step, size }, context);
+          // the whole step lives in one tidy: predictions, gradients; only the weights persist (the batch is freed after)
+          result = tidy(() => {
+            const mask = options.mask?.(batch.x, batch.y);
+            const r = fullBpttStep({
+              params: options.params,
+              predict: () => options.forward(batch.x, true, { epoch, step, seed: stepSeed(seed, globalStep) }),
+              loss: options.loss,
+              y: batch.y,
+              weights: { ...(mask && { mask }), ...(batch.sampleWeight && { sampleWeight: batch.sampleWeight }) },
+              optimizer: options.optimizer,
+              clipping: options.clipping ?? {},
+              where: `fit: at epoch ${epoch + 1}, step ${step + 1}`,
+            });
+            for (const a of accumulators) a.update(batch.y, r.yPred, mask);
+            r.yPred.dispose();
+            return { loss: r.loss, gradientNorm: r.gradientNorm, learningRate: r.learningRate };
+          });
+        } finally {
+          releaseBatch(batch);
+        }
+        globalStep++;
+        lossSum += result.loss * size;
+        seen += size;
+        const running: Record<string, number> = { loss: lossSum / seen };
+        metrics.forEach((m, i) => (running[m.name] = accumulators[i]!.result()));
+        for (const c of callbacks) {
+          await c.onBatchEnd?.(step, { epoch, step, size, loss: result.loss, gradientNorm: result.gradientNorm, learningRate: result.learningRate, running }, context);
+        }
+      }
+
+      if (seen === 0) break;
+      const logs: Record<string, number> = { loss: lossSum / seen };
+      metrics.forEach((m, i) => (logs[m.name] = accumulators[i]!.result()));
+      const v = await batches.validate(options.forward, options.loss, metrics, options.mask);
+      if (v !== null) for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+      history.epochs.push(epoch);
+      for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs, context);
+      lastLogs = logs;
+
+      if (store !== null && ((epoch + 1) % every === 0 || epoch === epochs - 1 || stopRequested)) {
+        await saveCheckpoint(store, options, callbacks, { epoch: epoch + 1, globalStep, seed, rng, history });
       }
     }
-
-    const logs: Record<string, number> = { loss: lossSum / seen };
-    metrics.forEach((m, i) => (logs[m.name] = accumulators[i]!.result()));
-    if (validation !== null) {
-      const v = evaluateRows(validation, options.forward, options.loss, { batchSize, metrics, ...(options.mask && { mask: options.mask }) });
-      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
-    }
-    history.epochs.push(epoch);
-    for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
-    for (const c of callbacks) await c.onEpochEnd?.(epoch, logs, context);
-    lastLogs = logs;
-
-    if (store !== null && ((epoch + 1) % every === 0 || epoch === epochs - 1 || stopRequested)) {
-      await saveCheckpoint(store, options, callbacks, { epoch: epoch + 1, globalStep, seed, rng, history });
-    }
+    for (const c of callbacks) await c.onTrainEnd?.(lastLogs, context);
+    return history;
   }
-  for (const c of callbacks) await c.onTrainEnd?.(lastLogs, context);
-  return history;
 }
 
 async function saveCheckpoint(
   store: CheckpointStore,
-  options: FitOptions,
+  options: FitCommonOptions,
   callbacks: readonly Callback[],
   at: { readonly epoch: number; readonly globalStep: number; readonly seed: number; readonly rng: Rng; readonly history: History },
 ): Promise<void> {

@@ -54,10 +54,12 @@ export type {
 } from './callbacks/index';
 export { rowsOf } from './data';
 export type { ArrayData, Data, Rows } from './data';
-export { evaluate, predict } from './evaluate';
+export { evaluate, evaluateStream, predict, predictStream } from './evaluate';
 export type { EvaluateOptions, Forward, ForwardContext, MaskFn } from './evaluate';
 export { fit } from './fit';
-export type { FitOptions } from './fit';
+export type { FitCommonOptions, FitOptions, FitStreamOptions, ValidationRows } from './fit';
+export { isBatchStream } from './batch-stream';
+export type { Batch, BatchStream } from './batch-stream';
 export { decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, memoryCheckpointStore } from './checkpoint';
 export type { Checkpoint, CheckpointStore, DecodeCheckpointOptions, History } from './checkpoint';
 export { CHECKPOINT_FILE, fileCheckpointStore } from './checkpoint-file';

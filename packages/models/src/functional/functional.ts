@@ -19,6 +19,7 @@ import type { Shape } from '../shape';
 import type { ModelTraining } from '../training/args';
 import type { ModelData } from '../training/columns';
 import { withTraining } from '../training/with-training';
+import { statefulStates } from '../layers/recurrent-state';
 import { initNode, nodeOutputShapes, nodeWeights, runNode } from './node';
 import { isSymbolic } from './symbolic';
 import type { GraphNode, InputSpec, SymbolicTensor } from './symbolic';
@@ -68,6 +69,8 @@ export interface Functional extends Model, ModelTraining<ModelData, Tensor | Ten
   call(xs: Tensor | readonly Tensor[], options: ApplyOptions): FunctionalOutput;
   /** The JSON description that, with the weights, rebuilds this model. */
   topology(): FunctionalTopology;
+  /** Stateful recurrent layers forget the state they carry: the next batch starts from zeros (Keras `reset_states`). */
+  resetStates(): void;
 }
 
 /** A node of the model with where its inputs come from and its place among its layer's calls. */
@@ -224,6 +227,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     weightNames: groups[i]!.weights.map((w) => `${names[i]}/${w.name}`),
   }));
   const inputNodes = inputs.map((t) => nodeIndex.get(t.node)!);
+  const states = statefulStates(name);
   const outputRefs = outputs.map((t) => ({ node: nodeIndex.get(t.node)!, index: t.index }));
   let dropoutCalls = 0;
 
@@ -239,6 +243,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       if (!ok) throw new Error(`${name}: input ${i} ('${names[layerOf.get(inputs[i]!.node.layer)!]}') must have shape ${formatShape(shape)}, got [${String(x?.shape)}]`);
     });
     const callSeed = options.seed ?? (options.training ? deriveSeed(seed, 2, dropoutCalls++) : 0);
+    states.begin();
     const out = tidy(() => {
       const values: { ys: readonly Tensor[]; masks: readonly (Tensor | null)[] }[] = [];
       const updates: [Variable, Tensor][] = [];
@@ -251,7 +256,8 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
         }
         const ins = p.inputs.map((r) => values[r.node]!.ys[r.index]!);
         const masks = p.inputs.map((r) => values[r.node]!.masks[r.index] ?? null);
-        const result = runNode(spec, layerParams[p.layer]!, ins, masks, p.node.stateInputs, { training: options.training, seed: deriveSeed(callSeed, i) });
+        const stateful = { states, key: p.call === 0 ? names[p.layer]! : `${names[p.layer]}[${p.call}]` };
+        const result = runNode(spec, layerParams[p.layer]!, ins, masks, p.node.stateInputs, { training: options.training, seed: deriveSeed(callSeed, i), stateful });
         for (const [local, value] of Object.entries(result.updates ?? {})) {
           const target = layerParams[p.layer]![local];
           if (target === undefined || target.trainable) throw new Error(`${name}: layer '${names[p.layer]}' returned an update of '${local}', which is not one of its non-trainable weights`);
@@ -314,7 +320,11 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       inputs: inputNodes.map((n) => refOf({ node: n, index: 0 })),
       outputs: outputRefs.map(refOf),
     }),
-    dispose: () => dispose(Object.values(params)),
+    resetStates: () => states.reset(),
+    dispose: () => {
+      states.dispose();
+      dispose(Object.values(params));
+    },
   }, {
     inputNames,
     inputShapes: inputs.map((t) => t.shape),

@@ -7,30 +7,14 @@
  *   Bidirectional: [y, forward states…, backward states…]. An initial state is given in the same order.
  * Masks ([B, T] or null) go with each output; a state has none.
  */
-import type { CellState } from '@rnnkit/cells';
 import type { Tensor } from '@rnnkit/tensor';
 import type { LayerOutput, WeightShape } from '../layer';
-import { runBidirectional } from '../layers/bidirectional';
-import type { BidirectionalSpec } from '../layers/bidirectional';
-import { runRecurrent } from '../layers/recurrent';
-import type { RecurrentSpec } from '../layers/recurrent';
+import { isStateful, recurrentOf, runWithStates, stateCount } from '../layers/recurrent-state';
+import type { StatefulStates } from '../layers/recurrent-state';
 import { isMultiInput, layerImpl, multiInputLayerImpl } from '../layers/registry';
 import type { AnyLayerSpec } from '../layers/registry';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
-
-/** The recurrent layer inside `spec` (itself, or the one a Bidirectional wraps), or null. */
-function recurrentOf(spec: AnyLayerSpec): RecurrentSpec | null {
-  return spec.kind === 'rnn' ? spec : spec.kind === 'bidirectional' ? spec.layer : null;
-}
-
-/** How many state tensors a recurrent layer carries: 2 for an LSTM (h, c), else 1; twice that for a Bidirectional. */
-export function stateCount(spec: AnyLayerSpec): number {
-  const rnn = recurrentOf(spec);
-  if (rnn === null) return 0;
-  const one = rnn.cell.kind === 'lstm' ? 2 : 1;
-  return spec.kind === 'bidirectional' ? 2 * one : one;
-}
 
 /** Whether the layer outputs its final state besides its output. */
 export function returnsState(spec: AnyLayerSpec): boolean {
@@ -54,6 +38,7 @@ export function nodeOutputShapes(spec: AnyLayerSpec, inputs: readonly Shape[], s
   if (stateInputs > 0) {
     const units = recurrentOf(spec)?.cell.units;
     if (units === undefined) throw new Error(`${who} is not a recurrent layer; only recurrent layers take an initialState`);
+    if (isStateful(spec)) throw new Error(`${who} is stateful: it starts from the state it carries, not from an initialState`);
     if (stateInputs !== stateCount(spec)) throw new Error(`${who} takes an initialState of ${stateCount(spec)} tensor(s), got ${stateInputs}`);
     inputs.slice(data.length).forEach((s, i) => {
       if (s.length !== 2 || (s[1] !== null && s[1] !== units)) throw new Error(`${who}: initialState[${i}] must have shape (None, ${units}), got ${formatShape(s)}`);
@@ -81,49 +66,23 @@ export interface NodeOutput {
   readonly updates?: Readonly<Record<string, Tensor>>;
 }
 
-function toState(spec: RecurrentSpec, tensors: readonly Tensor[]): CellState {
-  return spec.cell.kind === 'lstm' ? { h: tensors[0]!, c: tensors[1]! } : { h: tensors[0]! };
+/** A recurrent node's outputs: y, and its final state when it returns it. */
+function withStates(spec: AnyLayerSpec, run: { readonly y: Tensor; readonly mask: Tensor | null; readonly final: readonly Tensor[] }): NodeOutput {
+  if (!returnsState(spec)) return { ys: [run.y], masks: [run.mask] };
+  return { ys: [run.y, ...run.final], masks: [run.mask, ...run.final.map(() => null)] };
 }
 
-function stateTensors(state: CellState): Tensor[] {
-  return 'c' in state ? [state.h, state.c] : [state.h];
-}
-
-/** Runs a recurrent (or Bidirectional) layer with its initial state and/or returning its final state. */
-function runWithState(
-  spec: RecurrentSpec | BidirectionalSpec,
-  params: Readonly<Record<string, Tensor>>,
-  x: Tensor,
-  states: readonly Tensor[],
-  options: { readonly training: boolean; readonly mask: Tensor | null; readonly seed: number },
-): NodeOutput {
-  const returnSequences = recurrentOf(spec)!.returnSequences;
-  const outMask = returnSequences ? options.mask : null;
-  let y: Tensor;
-  let final: Tensor[];
-  if (spec.kind === 'rnn') {
-    const run = runRecurrent(spec, params, x, { ...options, ...(states.length > 0 && { initialState: toState(spec, states) }) });
-    y = run.outputs;
-    final = stateTensors(run.state);
-  } else {
-    const half = states.length / 2;
-    const initialStates = states.length === 0 ? undefined : { forward: toState(spec.layer, states.slice(0, half)), backward: toState(spec.layer, states.slice(half)) };
-    const run = runBidirectional(spec, params, x, { ...options, ...(initialStates !== undefined && { initialStates }) });
-    y = run.outputs;
-    final = [...stateTensors(run.forwardState), ...stateTensors(run.backwardState)];
-  }
-  if (spec.kind === 'rnn' ? spec.returnState !== true : spec.layer.returnState !== true) return { ys: [y], masks: [outMask] };
-  return { ys: [y, ...final], masks: [outMask, ...final.map(() => null)] };
-}
-
-/** Runs one node on its input tensors and masks. The caller owns the returned tensors (run it inside a `tidy`). */
+/**
+ * Runs one node on its input tensors and masks. The caller owns the returned tensors (run it inside a `tidy`).
+ * A stateful layer runs from the state `stateful` carries under `stateful.key`.
+ */
 export function runNode(
   spec: AnyLayerSpec,
   params: Readonly<Record<string, Tensor>>,
   inputs: readonly Tensor[],
   masks: readonly (Tensor | null)[],
   stateInputs: number,
-  options: { readonly training: boolean; readonly seed: number },
+  options: { readonly training: boolean; readonly seed: number; readonly stateful?: { readonly states: StatefulStates; readonly key: string } },
 ): NodeOutput {
   if (isMultiInput(spec)) {
     const out = multiInputLayerImpl(spec).apply(spec, params, inputs, { training: options.training, masks, seed: options.seed });
@@ -131,8 +90,10 @@ export function runNode(
     return { ys: [out.y, ...more], masks: [out.mask, ...more.map(() => null)] };
   }
   const mask = masks[0] ?? null;
-  if ((spec.kind === 'rnn' || spec.kind === 'bidirectional') && (stateInputs > 0 || returnsState(spec))) {
-    return runWithState(spec, params, inputs[0]!, inputs.slice(inputs.length - stateInputs), { ...options, mask });
+  if (spec.kind === 'rnn' || spec.kind === 'bidirectional') {
+    const run = { training: options.training, seed: options.seed, mask };
+    if (isStateful(spec) && options.stateful !== undefined) return withStates(spec, options.stateful.states.run(options.stateful.key, spec, params, inputs[0]!, run));
+    if (stateInputs > 0 || returnsState(spec)) return withStates(spec, runWithStates(spec, params, inputs[0]!, inputs.slice(inputs.length - stateInputs), run));
   }
   return outputOf(layerImpl(spec).apply(spec, params, inputs[0]!, { training: options.training, mask, seed: options.seed }));
 }

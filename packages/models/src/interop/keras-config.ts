@@ -115,14 +115,14 @@ export const RECURRENT_CLASSES: readonly string[] = ['SimpleRNN', 'LSTM', 'GRU',
 
 /**
  * A recurrent layer's config. Keras flags that change nothing but speed are ignored as Keras ignores
- * them for the result (`unroll`, `implementation`); `time_major` and `stateful` change what the
- * layer computes from its input and are refused, as is `return_state` inside a sequential model.
+ * them for the result (`unroll`, `implementation`); `stateful` carries the state between batches as
+ * Keras does; `time_major` changes what the layer computes from its input and is refused, as is
+ * `return_state` inside a sequential model.
  */
 function recurrentFromKeras(layer: KerasLayerJson, options: FromKerasOptions): RecurrentSpec {
   const { hardSigmoid: flavour, gruDefaultResetAfter } = options;
   const c = layer.config;
   const who = `layer '${layerName(layer)}' (${layer.class_name})`;
-  if (c['stateful'] === true) throw new Error(`${who}: stateful layers are not supported (rnnkit passes state explicitly)`);
   if (c['return_state'] === true && options.returnState !== true) throw new Error(`${who}: return_state is not supported inside a sequential model`);
   if (c['time_major'] === true) throw new Error(`${who}: time_major inputs ([T, B, F]) are not supported; rnnkit's layers take batch-major [B, T, F]`);
   const units = field(c, 'units', 0, who, isNumber);
@@ -135,6 +135,7 @@ function recurrentFromKeras(layer: KerasLayerJson, options: FromKerasOptions): R
     useBias: field(c, 'use_bias', true, who, isBool),
     activation: cellActivation(c['activation'] ?? 'tanh', flavour, who),
     ...(c['return_state'] === true && { returnState: true }),
+    ...(c['stateful'] === true && { stateful: true }),
   };
   switch (layer.class_name) {
     case 'SimpleRNN':
@@ -381,7 +382,7 @@ export function layerToKeras(spec: LayerSpec, name: string): KerasLayerJson {
         return_sequences: spec.returnSequences,
         return_state: spec.returnState === true,
         go_backwards: spec.goBackwards,
-        stateful: false,
+        stateful: spec.stateful === true,
         unroll: false,
         dropout: spec.dropout,
         recurrent_dropout: spec.recurrentDropout,

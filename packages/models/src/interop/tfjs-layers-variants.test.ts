@@ -227,7 +227,7 @@ describeEachBackend(['cpu', 'wasm'], 'tfjs-layers file variants', () => {
     theirs.dispose();
   });
 
-  it('refuses time_major, stateful and return_state naming the layer; weights of no layer are an error, an optimizer group is ignored', async () => {
+  it('refuses time_major and return_state naming the layer, reads stateful; weights of no layer are an error, an optimizer group is ignored', async () => {
     const theirs = tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 3 }), tfl.layers.lstm({ units: 3 })] });
     const artifacts = await saveTfjs(theirs);
     theirs.dispose();
@@ -237,7 +237,9 @@ describeEachBackend(['cpu', 'wasm'], 'tfjs-layers file variants', () => {
       modelTopology: { ...top, config: { ...top.config, layers: top.config.layers.map((l) => (l.class_name === 'LSTM' ? { ...l, config: { ...l.config, [flag]: true } } : l)) } },
     });
     expect(() => fromLayersArtifacts(withFlag('time_major'))).toThrow(/\(LSTM\): time_major inputs \(\[T, B, F\]\) are not supported/);
-    expect(() => fromLayersArtifacts(withFlag('stateful'))).toThrow(/\(LSTM\): stateful layers are not supported/);
+    const stateful = fromLayersArtifacts(withFlag('stateful'));
+    expect((stateful.layers[1]!.spec as { stateful?: boolean }).stateful).toBe(true);
+    stateful.dispose();
     expect(() => fromLayersArtifacts(withFlag('return_state'))).toThrow(/\(LSTM\): return_state is not supported inside a sequential model/);
     const extra = new Float32Array(new Float32Array(artifacts.weightData).length + 2);
     extra.set(new Float32Array(artifacts.weightData));

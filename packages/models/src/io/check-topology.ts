@@ -88,6 +88,8 @@ const LAYER_FIELDS: Readonly<Record<string, FieldRule>> = {
   returnSequences: bool,
   goBackwards: bool,
   zeroOutputForMask: bool,
+  returnState: bool,
+  stateful: bool,
   center: bool,
   scale: bool,
   keepdims: bool,

@@ -40,6 +40,11 @@ export interface RecurrentSpec {
    * models only; absent = false.
    */
   readonly returnState?: boolean;
+  /**
+   * Start each batch from the final state of the batch before (row i continues row i) until the
+   * model's `resetStates()` (Keras `stateful`); absent = false.
+   */
+  readonly stateful?: boolean;
 }
 
 /** Options every recurrent layer shares; defaults are Keras'. */
@@ -52,6 +57,8 @@ export interface RecurrentOptions {
   readonly recurrentDropout?: number;
   /** Also output the final state, `[y, h]` or `[y, h, c]` (functional models). Default false. */
   readonly returnState?: boolean;
+  /** Carry the final state into the next batch until `resetStates()` (Keras `stateful`). Default false. */
+  readonly stateful?: boolean;
   readonly useBias?: boolean;
   readonly activation?: ActivationName;
   readonly name?: string;
@@ -85,9 +92,10 @@ function recurrentSpec(who: string, cell: CellConfig, options: RecurrentOptions)
     dropout: checkRate(options.dropout, `${who}: dropout`),
     recurrentDropout: checkRate(options.recurrentDropout, `${who}: recurrentDropout`),
     ...(options.returnState === true && { returnState: true }),
+    ...(options.stateful === true && { stateful: true }),
   };
-  if (options.returnState !== undefined && typeof options.returnState !== 'boolean') {
-    throw new Error(`${who}: returnState must be a boolean, got ${JSON.stringify(options.returnState)}`);
+  for (const flag of ['returnState', 'stateful'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new Error(`${who}: ${flag} must be a boolean, got ${JSON.stringify(options[flag])}`);
   }
   return options.name === undefined ? spec : { ...spec, name: options.name };
 }

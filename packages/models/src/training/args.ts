@@ -9,6 +9,7 @@ import type { ClassWeight } from './class-weight';
 import type { Verbosity } from './fit-callbacks';
 import type { History } from './history';
 import type { TensorLike } from './inputs';
+import type { ModelBatchStream } from './model-batches';
 import type { CompileLoss, CompileMetrics, LossWeights } from './output-losses';
 
 /** Options of `compile` (tfjs-layers' `ModelCompileArgs`). */
@@ -82,6 +83,38 @@ export interface ModelFitArgs<X = TensorLike> {
   readonly resumeFrom?: string | CheckpointStore | Checkpoint;
 }
 
+/** Options of `fit` on a stream of batches (Keras' `fit` on a dataset; see also `fitDataset`). */
+export interface ModelFitStreamArgs<X = TensorLike> {
+  /** The epoch to train up to. Default 1. */
+  readonly epochs?: number;
+  /** Batches per epoch, taken one after the other from a single pass over the stream. Default: the whole stream each epoch (the source must start over). */
+  readonly stepsPerEpoch?: number;
+  /** Validation batches (a stream, read from its start each epoch) or `[x, y]` in memory. */
+  readonly validationData?: ModelBatchStream<X> | ValidationData<X>;
+  /** Validation batches per epoch. Default: the whole validation stream. */
+  readonly validationSteps?: number;
+  readonly callbacks?: Callback | readonly Callback[];
+  readonly initialEpoch?: number;
+  readonly verbose?: Verbosity;
+  readonly seed?: number;
+  readonly clipping?: GradientClipping;
+  readonly mask?: MaskFn;
+  readonly checkpoint?: { readonly dir: string; readonly every?: number } | { readonly store: CheckpointStore; readonly every?: number };
+  readonly resumeFrom?: string | CheckpointStore | Checkpoint;
+}
+
+/** tfjs-layers' `ModelFitDatasetArgs`: `batchesPerEpoch` and `validationBatches` are `stepsPerEpoch` and `validationSteps`. */
+export interface ModelFitDatasetArgs<X = TensorLike> extends Omit<ModelFitStreamArgs<X>, 'stepsPerEpoch' | 'validationSteps'> {
+  readonly batchesPerEpoch?: number;
+  readonly validationBatches?: number;
+}
+
+/** Options of `evaluateDataset` and `predictDataset`: how many batches to read (default: the whole stream; tfjs' `batches`). */
+export interface ModelStreamArgs {
+  readonly steps?: number;
+  readonly batches?: number;
+}
+
 /** Options of `evaluate` (tfjs-layers' `ModelEvaluateArgs`). */
 export interface ModelEvaluateArgs {
   /** Default 32. */
@@ -119,6 +152,20 @@ export interface ModelTraining<X = TensorLike, P = Tensor> {
    * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 128, validationSplit: 0.2 });
    */
   fit(x: X, y: X, args?: ModelFitArgs<X>): Promise<History>;
+  /**
+   * Trains on a stream of batches — an iterable or async iterable of `{ x, y, sampleWeight? }` (or
+   * `{ xs, ys }`, `[x, y]`) — for data that does not fit in memory; each batch is freed after its step.
+   *
+   * @example
+   * await model.fit(readBatches('corpus/'), { epochs: 3, stepsPerEpoch: 1000 });
+   */
+  fit(data: ModelBatchStream<X>, args?: ModelFitStreamArgs<X>): Promise<History>;
+  /** tfjs-layers' name for `fit` on a stream of batches. */
+  fitDataset(data: ModelBatchStream<X>, args?: ModelFitDatasetArgs<X>): Promise<History>;
+  /** `evaluate` over a stream of batches (tfjs-layers' `evaluateDataset`); each batch is freed after use. */
+  evaluateDataset(data: ModelBatchStream<X>, args?: ModelStreamArgs): Promise<Scalar | Scalar[]>;
+  /** `predict` over a stream of inputs (each an x, `{ x }` or `{ xs }`); each batch is freed after use. */
+  predictDataset(data: AsyncIterable<X> | Iterable<X>, args?: ModelStreamArgs): Promise<P>;
   /**
    * The loss and metrics on (x, y), as tfjs-layers returns them: a scalar without metrics, else
    * `[loss, ...metrics]` in `compile`'s order. The caller owns (and disposes) the scalars.

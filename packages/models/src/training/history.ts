@@ -9,11 +9,12 @@ import type { History as TrainingHistory } from '@rnnkit/training';
 export interface FitParams {
   readonly epochs: number;
   readonly initialEpoch: number;
-  /** Training samples per epoch (validation rows excluded). */
-  readonly samples: number;
+  /** Training samples per epoch (validation rows excluded); null for a stream. */
+  readonly samples: number | null;
   /** Batches per epoch. */
-  readonly steps: number;
-  readonly batchSize: number;
+  readonly steps: number | null;
+  /** Null for a stream (its batches are made by the source). */
+  readonly batchSize: number | null;
   readonly verbose: number;
   readonly doValidation: boolean;
   /** The log names: `loss`, the metrics, then their `val_` counterparts when validating. */

@@ -8,13 +8,13 @@
  *
  * Shapes: N samples, B batch; x is [N, ...] (the model's input), y is [N, ...] (its targets).
  */
-import { scalar } from '@rnnkit/tensor';
+import { Tensor as TensorClass, scalar, tensor } from '@rnnkit/tensor';
 import type { Scalar, Tensor } from '@rnnkit/tensor';
-import { evaluate, fit, predict } from '@rnnkit/training';
-import type { Callback, Data, FitOptions, Forward, Loss, Metric, Optimizer } from '@rnnkit/training';
+import { evaluate, evaluateStream, fit, isBatchStream, predict, predictStream } from '@rnnkit/training';
+import type { ArrayData, Batch, BatchStream, Callback, Data, FitOptions, Forward, Loss, Metric, Optimizer } from '@rnnkit/training';
 import type { Model } from '../model';
 import type { Shape } from '../shape';
-import type { ModelCompileArgs, ModelEvaluateArgs, ModelFitArgs, ModelPredictArgs, ModelTraining, ValidationData } from './args';
+import type { ModelCompileArgs, ModelEvaluateArgs, ModelFitArgs, ModelFitDatasetArgs, ModelFitStreamArgs, ModelPredictArgs, ModelStreamArgs, ModelTraining, ValidationData } from './args';
 import type { ClassWeight } from './class-weight';
 import { singleColumn } from './columns';
 import type { ModelData } from './columns';
@@ -25,6 +25,8 @@ import { toHistory } from './history';
 import { shapeOf, toData } from './inputs';
 import type { TensorLike } from './inputs';
 import type { LossKind } from './loss-names';
+import { batchParts, convertedStream, freeElement, predictionInput } from './model-batches';
+import type { ModelBatchStream } from './model-batches';
 import { multiIoTraining } from './multi-io';
 import type { MultiIo } from './multi-io';
 import { checkLogNames, resolveOutputs } from './output-losses';
@@ -62,6 +64,21 @@ interface ArgNames {
 }
 
 const ARGS: ArgNames = { x: 'x', y: 'y', sampleWeight: 'sampleWeight' };
+const BATCH_ARGS: ArgNames = { x: 'batch.x', y: 'batch.y', sampleWeight: 'batch.sampleWeight' };
+
+/** In-memory data as a tensor (a tensor itself, or a new one from `{ values, shape }`). */
+function asTensor(data: Data): Tensor {
+  if (data instanceof TensorClass) return data;
+  const a = data as ArrayData;
+  return tensor(a.values as Float32Array, [...a.shape], a.dtype ?? (a.values instanceof Int32Array || a.values instanceof Uint8Array ? 'int32' : 'float32'));
+}
+
+/** Batches to read from `args` (`steps`, or tfjs' `batches`), checked. */
+function streamSteps(args: ModelStreamArgs, who: string): number | undefined {
+  const steps = args.steps ?? args.batches;
+  if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new Error(`${who}: steps must be a positive integer, got ${steps}`);
+  return steps;
+}
 const VALIDATION_ARGS: ArgNames = { x: 'validationData[0]', y: 'validationData[1]', sampleWeight: 'validationData[2]' };
 
 /**
@@ -121,6 +138,39 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
     out.dispose();
     return parts.length === 1 ? parts[0]! : parts;
   };
+  /**
+   * A stream element as a batch for the loop: its tensors (freed by the loop), or — with several inputs
+   * or outputs — row ids of its columns, which are forgotten and freed when the loop reads the next one.
+   */
+  const streamBatch = (c: Compiled, element: unknown, where: string): { batch: Batch; release: () => void } => {
+    const parts = batchParts(element, where);
+    const extra = parts.sampleWeight === undefined ? {} : { sampleWeight: parts.sampleWeight };
+    const mark = multi?.mark() ?? 0;
+    try {
+      if (multi === null) {
+        const data = loopData(c, parts.x, parts.y, extra, 'fit', BATCH_ARGS);
+        const sampleWeight = data.sampleWeight === undefined ? undefined : asTensor(data.sampleWeight);
+        return { batch: { x: asTensor(data.x), y: asTensor(data.y), ...(sampleWeight && { sampleWeight }) }, release: () => undefined };
+      }
+      const ids = asTensor(multi.data({ x: parts.x, y: parts.y, ...extra }, c.outputs, BATCH_ARGS, where));
+      return {
+        batch: { x: ids, y: ids.clone() },
+        release: () => {
+          multi.release(mark);
+          freeElement(parts);
+        },
+      };
+    } catch (e) {
+      // a refused element is freed here: the loop never received it
+      multi?.release(mark);
+      freeElement(parts);
+      throw e;
+    }
+  };
+  /** A stream for the loop from a model's stream (errors name `method`). */
+  const loopStream = (c: Compiled, data: unknown, method: string, what = 'data'): AsyncIterable<Batch> =>
+    convertedStream(data as BatchStream<unknown>, (element, where) => streamBatch(c, element, where), `${who}.${method}: ${what}`);
+
   /** Runs `run` with no other training method running; registered row ids are forgotten afterwards. */
   const exclusive = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
     if (busy) throw new Error(`${who}.${method}: another fit() or trainOnBatch() on this model is still running`);
@@ -142,6 +192,61 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
       multi?.release(mark);
     }
   };
+
+  const releasedAsync = async <T>(run: () => Promise<T>): Promise<T> => {
+    const mark = multi?.mark() ?? 0;
+    try {
+      return await run();
+    } finally {
+      multi?.release(mark);
+    }
+  };
+
+  /** `fit` on a stream of batches. */
+  const fitStream = (data: ModelBatchStream<ModelData>, args: ModelFitStreamArgs<ModelData>) =>
+    exclusive('fit', async () => {
+      const c = requireCompiled('fit');
+      trained.stopTraining = false;
+      if (multi !== null && args.mask !== undefined) throw new Error(`${who}.fit: mask is for models with one input and one output; weight the steps with sampleWeight instead`);
+      const v = args.validationData;
+      const validationData = v === undefined ? undefined : isBatchStream(v) ? loopStream(c, v, 'fit', 'validationData') : validation(c, v as ValidationData<ModelData>);
+      const verbose = args.verbose ?? 0;
+      const given: readonly Callback[] = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks as Callback];
+      const epochs = args.epochs ?? 1;
+      const initialEpoch = args.initialEpoch ?? 0;
+      const seed = args.seed ?? runs;
+      runs++;
+      const history = await fit({
+        params: model.params,
+        forward,
+        loss: c.loss,
+        optimizer: c.optimizer,
+        metrics: c.metrics,
+        data: loopStream(c, data, 'fit'),
+        epochs,
+        initialEpoch,
+        seed,
+        callbacks: [...given, ...verboseLogger(verbose, args.stepsPerEpoch ?? 100, `${who}.fit`), stopTrainingWatcher(() => trained.stopTraining)],
+        ...(args.stepsPerEpoch !== undefined && { stepsPerEpoch: args.stepsPerEpoch }),
+        ...(validationData !== undefined && { validationData }),
+        ...(args.validationSteps !== undefined && { validationSteps: args.validationSteps }),
+        ...(args.clipping !== undefined && { clipping: args.clipping }),
+        ...(args.mask !== undefined && { mask: args.mask }),
+        ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
+        ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
+      });
+      const logged = ['loss', ...c.metrics.map((m) => m.name)];
+      return toHistory(history, {
+        epochs,
+        initialEpoch,
+        samples: null,
+        steps: args.stepsPerEpoch ?? null,
+        batchSize: null,
+        verbose,
+        doValidation: validationData !== undefined,
+        metrics: validationData !== undefined ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
+      });
+    });
 
   const validation = (c: Compiled, data: ValidationData<ModelData>): NonNullable<FitOptions['validationData']> => {
     if (!Array.isArray(data) || data.length < 2 || data.length > 3) {
@@ -168,7 +273,9 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
       compiled = { optimizer, ownsOptimizer: owned, outputs, loss, metrics };
     },
 
-    fit(x: ModelData, y: ModelData, args: ModelFitArgs<ModelData> = {}) {
+    fit(x: ModelData | ModelBatchStream<ModelData>, y?: ModelData | ModelFitStreamArgs<ModelData>, args: ModelFitArgs<ModelData> = {}) {
+      if (isBatchStream(x)) return fitStream(x as ModelBatchStream<ModelData>, (y ?? {}) as ModelFitStreamArgs<ModelData>);
+      if (y === undefined) return Promise.reject(new Error(`${who}.fit: give targets y, or a stream of { x, y } batches as the only data argument`));
       return exclusive('fit', async () => {
         const c = requireCompiled('fit');
         trained.stopTraining = false;
@@ -176,7 +283,7 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
           throw new Error(`${who}.fit: give sampleWeight or classWeight, not both (Keras refuses them together)`);
         }
         if (multi !== null && args.mask !== undefined) throw new Error(`${who}.fit: mask is for models with one input and one output; weight the steps with sampleWeight instead`);
-        const data = loopData(c, x, y, { ...(args.sampleWeight !== undefined && { sampleWeight: args.sampleWeight }), ...(args.classWeight !== undefined && { classWeight: args.classWeight }) }, 'fit');
+        const data = loopData(c, x as ModelData, y as ModelData, { ...(args.sampleWeight !== undefined && { sampleWeight: args.sampleWeight }), ...(args.classWeight !== undefined && { classWeight: args.classWeight }) }, 'fit');
         const validationData = args.validationData === undefined ? undefined : validation(c, args.validationData);
         const n = shapeOf(data.x)[0]!;
         const split = validationData === undefined ? args.validationSplit : undefined;
@@ -221,6 +328,36 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
           doValidation,
           metrics: doValidation ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
         });
+      });
+    },
+
+    fitDataset(data: ModelBatchStream<ModelData>, args: ModelFitDatasetArgs<ModelData> = {}) {
+      const { batchesPerEpoch, validationBatches, ...rest } = args;
+      return fitStream(data, { ...rest, ...(batchesPerEpoch !== undefined && { stepsPerEpoch: batchesPerEpoch }), ...(validationBatches !== undefined && { validationSteps: validationBatches }) });
+    },
+
+    evaluateDataset(data: ModelBatchStream<ModelData>, args: ModelStreamArgs = {}): Promise<Scalar | Scalar[]> {
+      const c = requireCompiled('evaluateDataset');
+      const steps = streamSteps(args, `${who}.evaluateDataset`);
+      return releasedAsync(async () => {
+        const logs = await evaluateStream({ forward, loss: c.loss, metrics: c.metrics, data: loopStream(c, data, 'evaluateDataset'), ...(steps !== undefined && { steps }) });
+        const values = [logs['loss']!, ...c.metrics.map((m) => logs[m.name]!)];
+        return values.length === 1 ? scalar(values[0]!) : values.map((v) => scalar(v));
+      });
+    },
+
+    predictDataset(data: AsyncIterable<ModelData> | Iterable<ModelData>, args: ModelStreamArgs = {}): Promise<Tensor | Tensor[]> {
+      const steps = streamSteps(args, `${who}.predictDataset`);
+      return releasedAsync(async () => {
+        const inputsOf = (element: unknown): { batch: Tensor; release: () => void } => {
+          const x = predictionInput(element);
+          if (multi === null) return { batch: asTensor(inputs(x, 'predictDataset', 'batch')), release: () => undefined };
+          const mark = multi.mark();
+          const ids = asTensor(multi.data({ x }, null, BATCH_ARGS, `${who}.predictDataset`));
+          return { batch: ids, release: () => (multi.release(mark), freeElement({ x })) };
+        };
+        const stream = convertedStream(data as BatchStream<unknown>, inputsOf, `${who}.predictDataset: data`);
+        return predictions(await predictStream({ forward, data: stream, ...(steps !== undefined && { steps }) }));
       });
     },
 
@@ -285,6 +422,6 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
       compiled = null;
       disposeModel();
     },
-  });
+  } satisfies ModelTraining<ModelData, Tensor | Tensor[]> & Pick<Model, 'dispose'>);
   return trained as unknown as M;
 }

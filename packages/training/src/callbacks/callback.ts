@@ -10,9 +10,10 @@ export interface TrainingContext {
   readonly params: Params;
   readonly optimizer: Optimizer;
   readonly epochs: number;
-  readonly stepsPerEpoch: number;
-  /** Training samples per epoch. */
-  readonly samples: number;
+  /** Batches per epoch; null for a stream read to its end (unknown until it ends). */
+  readonly stepsPerEpoch: number | null;
+  /** Training samples per epoch; null for a stream. */
+  readonly samples: number | null;
   /**
    * Asks `fit` to stop (Keras `model.stop_training = True`): after the current batch when called
    * from a batch hook (the epoch then ends early and its logs, validation included, are reported),

@@ -47,10 +47,11 @@ export function progressLogger(options: ProgressOptions = {}): Callback {
       if (every <= 0 || (logs.step + 1) % every !== 0) return;
       const seconds = (now() - started) / 1000;
       const rate = seen / Math.max(seconds, 1e-9);
-      const eta = (context.samples - seen) / rate;
+      // a stream read to its end has no known length: no total and no ETA
+      const eta = context.samples === null ? '' : ` · ETA ${duration((context.samples - seen) / rate)}`;
       print(
-        `epoch ${logs.epoch + 1}/${context.epochs} · step ${logs.step + 1}/${context.stepsPerEpoch} · ` +
-          `${format(logs.running)} · ‖g‖ ${logs.gradientNorm.toFixed(3)} · ${Math.round(rate)} samples/s · ETA ${duration(eta)}`,
+        `epoch ${logs.epoch + 1}/${context.epochs} · step ${logs.step + 1}/${context.stepsPerEpoch ?? '?'} · ` +
+          `${format(logs.running)} · ‖g‖ ${logs.gradientNorm.toFixed(3)} · ${Math.round(rate)} samples/s${eta}`,
       );
     },
     onEpochEnd(epoch: number, logs: EpochLogs, context) {
