@@ -8,7 +8,7 @@ const { createRequire } = require('node:module');
 const { join } = require('node:path');
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const rnnkit = ['tensor', 'cells', 'models', 'training', 'datasets'];
+const rnnkit = ['tensor', 'cells', 'models', 'training', 'datasets', 'onnx'];
 
 const workspaceSources = {
   name: 'workspace-sources',

@@ -9,8 +9,12 @@ import type { BuiltLayer } from '@rnnkit/models';
 import { emitDenseActivation } from './activations';
 import type { GraphBuilder } from './graph-builder';
 import { emitBidirectional, emitRecurrent } from './export-recurrent';
-import type { Emitted } from './export-recurrent';
+import type { Emitted, RecurrentEmitted } from './export-recurrent';
+import { emitConv1d, emitGlobalPool1d, emitPool1d } from './export-conv-pool';
+import { emitShapeLayer } from './export-shape-layers';
+import { emitTimeDistributed } from './export-time-distributed';
 import { DataType } from './onnx-schema';
+import { reduce } from './reduce';
 
 function weightOf(params: Readonly<Record<string, Tensor>>, layer: BuiltLayer, local: string): Tensor {
   const t = params[`${layer.name}/${local}`];
@@ -20,7 +24,7 @@ function weightOf(params: Readonly<Record<string, Tensor>>, layer: BuiltLayer, l
 
 function initializerOf(b: GraphBuilder, params: Readonly<Record<string, Tensor>>, layer: BuiltLayer, local: string): string {
   const t = weightOf(params, layer, local);
-  return b.floats(`${layer.name}/${local}`, t.shape, t.dataSync() as Float32Array);
+  return b.once(`${layer.name}/${local}`, () => b.floats(`${layer.name}/${local}`, t.shape, t.dataSync() as Float32Array));
 }
 
 function lastSize(layer: BuiltLayer): number {
@@ -51,13 +55,12 @@ function emitBatchNormalization(b: GraphBuilder, layer: BuiltLayer, params: Read
   return emitAffineNormalize(b, layer, x, scale, shift);
 }
 
-function emitLayerNormalization(b: GraphBuilder, layer: BuiltLayer, params: Readonly<Record<string, Tensor>>, x: string): string {
+function emitLayerNormalization(b: GraphBuilder, layer: BuiltLayer, params: Readonly<Record<string, Tensor>>, x: string, opset: number): string {
   if (layer.spec.kind !== 'layerNormalization') throw new Error('unreachable');
   const spec = layer.spec;
-  const axes = b.int64s('axes', [1], [-1]);
-  const mean = b.node('ReduceMean', [x, axes], { keepdims: { int: 1 } })[0]!;
+  const mean = reduce(b, 'ReduceMean', x, [-1], true, opset);
   const centred = b.node('Sub', [x, mean])[0]!;
-  const variance = b.node('ReduceMean', [b.node('Mul', [centred, centred])[0]!, axes], { keepdims: { int: 1 } })[0]!;
+  const variance = reduce(b, 'ReduceMean', b.node('Mul', [centred, centred])[0]!, [-1], true, opset);
   const std = b.node('Sqrt', [b.node('Add', [variance, b.floats('epsilon', [], [spec.epsilon])])[0]!])[0]!;
   let y = b.node('Div', [centred, std])[0]!;
   if (spec.scale) y = b.node('Mul', [y, initializerOf(b, params, layer, 'gamma')])[0]!;
@@ -101,23 +104,49 @@ export function emitLayer(b: GraphBuilder, layer: BuiltLayer, params: Readonly<R
       return { y: b.node('Mul', [x, b.node('Unsqueeze', [real, b.int64s('axes', [1], [-1])])[0]!])[0]!, mask: real };
     }
     case 'rnn':
-      return emitRecurrent(b, spec, prefixed(params, layer), x, mask, lastSize(layer), layer.name);
     case 'bidirectional':
-      return emitBidirectional(b, spec, prefixed(params, layer), x, mask, lastSize(layer), layer.name);
-    case 'repeatVector': {
-      const expanded = b.node('Unsqueeze', [x, b.int64s('axes', [1], [1])])[0]!;
-      return { y: b.node('Tile', [expanded, b.int64s('repeats', [3], [1, spec.n, 1])])[0]!, mask: null };
-    }
+      return emitRecurrentLayer(b, layer, params, input, []);
+    case 'reshape':
+    case 'permute':
+    case 'zeroPadding1d':
+    case 'cropping1d':
+    case 'upSampling1d':
+    case 'repeatVector':
     case 'flatten':
-      return { y: b.node('Flatten', [x], { axis: { int: 1 } })[0]!, mask: null };
+      return { y: emitShapeLayer(b, spec, x), mask: null };
+    case 'conv1d':
+      return { y: emitConv1d(b, spec, { kernel: weightOf(params, layer, 'kernel'), bias: spec.useBias ? weightOf(params, layer, 'bias') : undefined }, x, layer.name), mask: null };
+    case 'maxPool1d':
+    case 'averagePool1d':
+      return { y: emitPool1d(b, spec, x), mask: null };
+    case 'globalAveragePool1d':
+    case 'globalMaxPool1d':
+      return { y: emitGlobalPool1d(b, spec, x, mask, opset), mask: null };
+    case 'timeDistributed':
+      return emitTimeDistributed(b, layer, spec, input, (inner, value) => emitLayer(b, inner, params, value, opset));
     case 'layerNormalization':
-      if (opset < 18) throw new Error(`toOnnx: layer '${layer.name}' (layerNormalization) needs opset 18 or later (ReduceMean with axes as an input), got opset ${opset}`);
-      return { y: emitLayerNormalization(b, layer, params, x), mask };
+      return { y: emitLayerNormalization(b, layer, params, x, opset), mask };
     case 'batchNormalization':
       return { y: emitBatchNormalization(b, layer, params, x), mask };
     default:
       throw new Error(`toOnnx: layer '${layer.name}' (${spec.kind}) has no ONNX export yet`);
   }
+}
+
+/**
+ * A recurrent or Bidirectional layer with its initial state (`initial`: [h] or [h, c] per direction,
+ * empty for zeros), handing on its final state too (a functional model's `returnState`).
+ */
+export function emitRecurrentLayer(b: GraphBuilder, layer: BuiltLayer, params: Readonly<Record<string, Tensor>>, input: Emitted, initial: readonly string[]): RecurrentEmitted {
+  const spec = layer.spec;
+  // Keras' stateful flag, read without its type: the state it carries between batches has no place in a graph
+  const inner = spec.kind === 'bidirectional' ? spec.layer : spec;
+  if ((inner as { readonly stateful?: unknown }).stateful === true) {
+    throw new Error(`toOnnx: layer '${layer.name}' is stateful, and an ONNX graph carries no state from one run to the next; export it with stateful off and pass the state in and out (a functional model's initialState and returnState)`);
+  }
+  if (spec.kind === 'rnn') return emitRecurrent(b, spec, prefixed(params, layer), input.y, input.mask, lastSize(layer), layer.name, '', initial);
+  if (spec.kind === 'bidirectional') return emitBidirectional(b, spec, prefixed(params, layer), input.y, input.mask, lastSize(layer), layer.name, initial);
+  throw new Error(`toOnnx: layer '${layer.name}' (${spec.kind}) is not a recurrent layer; only recurrent layers take an initial state or return one`);
 }
 
 /** The layer's weights by local name (`wxh`, `forward/wxh`). */

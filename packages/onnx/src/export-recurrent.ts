@@ -11,6 +11,10 @@
  * batches; so a masked layer is an ONNX `Scan` over time whose body runs the same ONNX node for one step
  * and keeps or replaces the state with `Where(mask, new, old)`. That is exact for any mask, including
  * the pre-padding of Keras' `pad_sequences`.
+ *
+ * States: an initial state ([h] or [h, c], each [B, H]; forward then backward for a Bidirectional) goes in
+ * as the node's `initial_h`/`initial_c` ([D, B, H]) or as the Scan's initial carry; the final state comes
+ * out of `Y_h`/`Y_c` or the Scan's final carry — a functional model's `initialState` and `returnState`.
  */
 import type { Tensor } from '@rnnkit/tensor';
 import type { BidirectionalSpec, RecurrentSpec } from '@rnnkit/models';
@@ -28,6 +32,11 @@ const OP = { simpleRnn: 'RNN', lstm: 'LSTM', gru: 'GRU' } as const;
 export interface Emitted {
   readonly y: string;
   readonly mask: string | null;
+}
+
+/** A recurrent layer's export: its output and mask, and its final state ([h] or [h, c], each [B, H]). */
+export interface RecurrentEmitted extends Emitted {
+  readonly states: readonly string[];
 }
 
 function cellAttributes(spec: RecurrentSpec, direction: 'forward' | 'reverse' | 'bidirectional'): Record<string, AttributeValue> {
@@ -72,10 +81,11 @@ function weightInputs(b: GraphBuilder, spec: RecurrentSpec, inputSize: number, d
   const gates = spec.cell.kind === 'simpleRnn' ? 1 : spec.cell.kind === 'lstm' ? 4 : 3;
   const width = gates * spec.cell.units;
   const d = dirs.length;
+  // `who` names the layer (and direction), so a shared layer's calls reuse one copy of its weights
   return [
-    b.floats(`${who}/W`, [d, width, inputSize], concatDirections(dirs.map((x) => x.w))),
-    b.floats(`${who}/R`, [d, width, spec.cell.units], concatDirections(dirs.map((x) => x.r))),
-    b.floats(`${who}/B`, [d, 2 * width], concatDirections(dirs.map((x) => x.b))),
+    b.once(`${who}/W`, () => b.floats(`${who}/W`, [d, width, inputSize], concatDirections(dirs.map((x) => x.w)))),
+    b.once(`${who}/R`, () => b.floats(`${who}/R`, [d, width, spec.cell.units], concatDirections(dirs.map((x) => x.r)))),
+    b.once(`${who}/B`, () => b.floats(`${who}/B`, [d, 2 * width], concatDirections(dirs.map((x) => x.b)))),
   ];
 }
 
@@ -96,14 +106,24 @@ function unsqueeze(b: GraphBuilder, x: string, axes: readonly number[]): string 
   return b.node('Unsqueeze', [x, b.int64s('axes', [axes.length], axes)])[0]!;
 }
 
-/** One direction, no mask: Transpose → RNN/LSTM/GRU → Squeeze (→ reverse) → Transpose. */
-function emitUnmasked(b: GraphBuilder, spec: RecurrentSpec, x: string, inputSize: number, weights: OnnxDirectionWeights, who: string): string {
+/** How many state tensors a cell carries: LSTM h and c, the others h. */
+function stateSize(spec: RecurrentSpec): number {
+  return spec.cell.kind === 'lstm' ? 2 : 1;
+}
+
+/**
+ * One direction, no mask: Transpose → RNN/LSTM/GRU → Squeeze (→ reverse) → Transpose. `initial` holds
+ * [h] or [h, c] ([B, H]) or is empty (zeros).
+ */
+function emitUnmasked(b: GraphBuilder, spec: RecurrentSpec, x: string, inputSize: number, weights: OnnxDirectionWeights, who: string, initial: readonly string[]): { y: string; states: string[] } {
   const [w, r, bias] = weightInputs(b, spec, inputSize, [weights], who);
-  const outputs = b.node(OP[spec.cell.kind], [transpose(b, x, [1, 0, 2]), w, r, bias], cellAttributes(spec, spec.goBackwards ? 'reverse' : 'forward'), 2);
-  if (!spec.returnSequences) return squeeze(b, outputs[1]!, [0]);
+  const initialInputs = initial.length === 0 ? [] : ['', ...initial.map((s) => unsqueeze(b, s, [0]))];
+  const outputs = b.node(OP[spec.cell.kind], [transpose(b, x, [1, 0, 2]), w, r, bias, ...initialInputs], cellAttributes(spec, spec.goBackwards ? 'reverse' : 'forward'), 1 + stateSize(spec));
+  const states = outputs.slice(1).map((s) => squeeze(b, s, [0]));
+  if (!spec.returnSequences) return { y: states[0]!, states };
   // ONNX's reverse direction outputs in time order; Keras' goBackwards outputs in processing order
   const y = squeeze(b, outputs[0]!, [1]);
-  return transpose(b, spec.goBackwards ? reverseAxis(b, y, 0) : y, [1, 0, 2]);
+  return { y: transpose(b, spec.goBackwards ? reverseAxis(b, y, 0) : y, [1, 0, 2]), states };
 }
 
 /** `[B, H]` zeros for a batch read off `x` [B, T, I]. */
@@ -117,7 +137,7 @@ function zeroState(b: GraphBuilder, x: string, units: number): string {
  * One direction with a mask [B, T] (float 0/1): a Scan over axis 1 (reversed for goBackwards, outputs in
  * processing order as Keras gives them) whose body is the ONNX cell op on one step plus `Where`.
  */
-function emitMasked(b: GraphBuilder, spec: RecurrentSpec, x: string, mask: string, inputSize: number, weights: OnnxDirectionWeights, who: string): string {
+function emitMasked(b: GraphBuilder, spec: RecurrentSpec, x: string, mask: string, inputSize: number, weights: OnnxDirectionWeights, who: string, initial: readonly string[]): { y: string; states: string[] } {
   const [w, r, bias] = weightInputs(b, spec, inputSize, [weights], who);
   const isLstm = spec.cell.kind === 'lstm';
   const body = b.subgraph();
@@ -139,10 +159,10 @@ function emitMasked(b: GraphBuilder, spec: RecurrentSpec, x: string, mask: strin
   const float = (name: string): ReturnType<typeof valueInfo> => valueInfo(name, DataType.FLOAT, null);
   const graph = body.graph(`${who}_step`, [float(hPrev), ...(isLstm ? [float(cPrev)] : []), float(xStep), float(mStep)], [float(h), ...(isLstm ? [float(c)] : []), float(y)]);
 
-  const initial = zeroState(b, x, spec.cell.units);
+  const carry = initial.length > 0 ? [...initial] : Array<string>(stateSize(spec)).fill(zeroState(b, x, spec.cell.units));
   const scanOutputs = b.node(
     'Scan',
-    [initial, ...(isLstm ? [initial] : []), x, mask],
+    [...carry, x, mask],
     {
       body: { graph },
       num_scan_inputs: { int: 2 },
@@ -153,15 +173,36 @@ function emitMasked(b: GraphBuilder, spec: RecurrentSpec, x: string, mask: strin
     isLstm ? 3 : 2,
   );
   const ys = scanOutputs.at(-1)!;
-  if (spec.returnSequences) return ys;
-  return b.node('Gather', [ys, b.int64s('last', [], [-1])], { axis: { int: 1 } })[0]!;
+  const states = scanOutputs.slice(0, -1);
+  if (spec.returnSequences) return { y: ys, states };
+  return { y: b.node('Gather', [ys, b.int64s('last', [], [-1])], { axis: { int: 1 } })[0]!, states };
 }
 
-/** A recurrent layer; `prefix` selects a Bidirectional's `forward/` or `backward/` weights. */
-export function emitRecurrent(b: GraphBuilder, spec: RecurrentSpec, params: Readonly<Record<string, Tensor>>, x: string, mask: string | null, inputSize: number, who: string, prefix = ''): Emitted {
+/**
+ * A recurrent layer; `prefix` selects a Bidirectional's `forward/` or `backward/` weights and `initial`
+ * its initial state ([h] or [h, c], each [B, H]; empty for zeros).
+ */
+export function emitRecurrent(
+  b: GraphBuilder,
+  spec: RecurrentSpec,
+  params: Readonly<Record<string, Tensor>>,
+  x: string,
+  mask: string | null,
+  inputSize: number,
+  who: string,
+  prefix = '',
+  initial: readonly string[] = [],
+): RecurrentEmitted {
+  checkInitial(spec, initial, who);
   const weights = directionWeights(spec, params, prefix, who);
-  const y = mask === null ? emitUnmasked(b, spec, x, inputSize, weights, who) : emitMasked(b, spec, x, mask, inputSize, weights, who);
-  return { y, mask: spec.returnSequences ? mask : null };
+  const out = mask === null ? emitUnmasked(b, spec, x, inputSize, weights, who, initial) : emitMasked(b, spec, x, mask, inputSize, weights, who, initial);
+  return { y: out.y, mask: spec.returnSequences ? mask : null, states: out.states };
+}
+
+function checkInitial(spec: RecurrentSpec, initial: readonly string[], who: string): void {
+  if (initial.length !== 0 && initial.length !== stateSize(spec)) {
+    throw new Error(`toOnnx: layer '${who}': an initial state of ${stateSize(spec)} tensor(s) was expected, got ${initial.length}`);
+  }
 }
 
 function mergeBoth(b: GraphBuilder, mode: BidirectionalSpec['mergeMode'], forward: string, backward: string): string {
@@ -182,25 +223,46 @@ function mergeBoth(b: GraphBuilder, mode: BidirectionalSpec['mergeMode'], forwar
  * directions are Keras' forward and backward layers, the backward output time-aligned as Keras flips it
  * back), then the merge. Otherwise the two directions are exported as two layers (Keras' own
  * composition: the backward copy has goBackwards flipped and both zero masked outputs with returnSequences).
+ * `initial` is empty or the forward states then the backward states; `states` comes back in that order.
  */
-export function emitBidirectional(b: GraphBuilder, spec: BidirectionalSpec, params: Readonly<Record<string, Tensor>>, x: string, mask: string | null, inputSize: number, who: string): Emitted {
+export function emitBidirectional(
+  b: GraphBuilder,
+  spec: BidirectionalSpec,
+  params: Readonly<Record<string, Tensor>>,
+  x: string,
+  mask: string | null,
+  inputSize: number,
+  who: string,
+  initial: readonly string[] = [],
+): RecurrentEmitted {
   const layer = spec.layer;
   const outMask = layer.returnSequences ? mask : null;
+  const half = stateSize(layer);
+  if (initial.length !== 0 && initial.length !== 2 * half) {
+    throw new Error(`toOnnx: layer '${who}': an initial state of ${2 * half} tensor(s) (forward, then backward) was expected, got ${initial.length}`);
+  }
   if (mask === null && !layer.goBackwards) {
     const dirs = [directionWeights(layer, params, 'forward/', who), directionWeights(layer, params, 'backward/', who)];
     const [w, r, bias] = weightInputs(b, layer, inputSize, dirs, who);
-    const outputs = b.node(OP[layer.cell.kind], [transpose(b, x, [1, 0, 2]), w, r, bias], cellAttributes(layer, 'bidirectional'), 2);
+    // initial_h [2, B, H] = [forward h; backward h], and likewise initial_c
+    const initialInputs =
+      initial.length === 0
+        ? []
+        : ['', ...Array.from({ length: half }, (_, k) => b.node('Concat', [unsqueeze(b, initial[k]!, [0]), unsqueeze(b, initial[half + k]!, [0])], { axis: { int: 0 } })[0]!)];
+    const outputs = b.node(OP[layer.cell.kind], [transpose(b, x, [1, 0, 2]), w, r, bias, ...initialInputs], cellAttributes(layer, 'bidirectional'), 1 + half);
+    const finals = outputs.slice(1);
+    const states = [0, 1].flatMap((direction) => finals.map((s) => b.node('Gather', [s, b.int64s('direction', [], [direction])], { axis: { int: 0 } })[0]!));
     // directions on axis −2: Y [T, 2, B, H] → [B, T, 2, H]; Y_h [2, B, H] → [B, 2, H]
     const both = layer.returnSequences ? transpose(b, outputs[0]!, [2, 0, 1, 3]) : transpose(b, outputs[1]!, [1, 0, 2]);
     const axis = layer.returnSequences ? 2 : 1;
-    if (spec.mergeMode === 'concat') return { y: b.node('Reshape', [both, b.int64s('shape', [axis + 1], [...Array<number>(axis).fill(0), -1])])[0]!, mask: outMask };
+    if (spec.mergeMode === 'concat') return { y: b.node('Reshape', [both, b.int64s('shape', [axis + 1], [...Array<number>(axis).fill(0), -1])])[0]!, mask: outMask, states };
     const [f, bw] = b.node('Split', [both, b.int64s('split', [2], [1, 1])], { axis: { int: axis } }, 2);
-    return { y: mergeBoth(b, spec.mergeMode, squeeze(b, f!, [axis]), squeeze(b, bw!, [axis])), mask: outMask };
+    return { y: mergeBoth(b, spec.mergeMode, squeeze(b, f!, [axis]), squeeze(b, bw!, [axis])), mask: outMask, states };
   }
   const forward: RecurrentSpec = { ...layer, zeroOutputForMask: layer.returnSequences };
   const backward: RecurrentSpec = { ...forward, goBackwards: !layer.goBackwards };
-  const f = emitRecurrent(b, forward, params, x, mask, inputSize, `${who}/forward`, 'forward/');
-  const bw = emitRecurrent(b, backward, params, x, mask, inputSize, `${who}/backward`, 'backward/');
+  const f = emitRecurrent(b, forward, params, x, mask, inputSize, `${who}/forward`, 'forward/', initial.slice(0, initial.length / 2));
+  const bw = emitRecurrent(b, backward, params, x, mask, inputSize, `${who}/backward`, 'backward/', initial.slice(initial.length / 2));
   const backwardAligned = layer.returnSequences ? reverseAxis(b, bw.y, 1) : bw.y;
-  return { y: mergeBoth(b, spec.mergeMode, f.y, backwardAligned), mask: outMask };
+  return { y: mergeBoth(b, spec.mergeMode, f.y, backwardAligned), mask: outMask, states: [...f.states, ...bw.states] };
 }

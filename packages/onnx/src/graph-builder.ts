@@ -39,21 +39,37 @@ export interface GraphBuilder {
   floats(stem: string, dims: readonly number[], data: Float32Array | readonly number[]): string;
   /** An int64 initialiser of shape `dims` (shapes, axes, indices). */
   int64s(stem: string, dims: readonly number[], data: readonly number[]): string;
+  /**
+   * The value `make()` gives, made once per `key` in this graph: a shared layer called several times
+   * writes its weights once. Keys name what the value holds (a layer's weight), never a subgraph's value.
+   */
+  once(key: string, make: () => string): string;
   /** A builder for a subgraph (a Scan body) that shares this builder's name space. */
   subgraph(): GraphBuilder;
   /** The finished graph. */
   graph(name: string, inputs: readonly ValueInfoMessage[], outputs: readonly ValueInfoMessage[]): GraphMessage;
 }
 
+/** The names of one model: every name taken, and the next counter of each stem. */
+interface NameSpace {
+  readonly taken: Set<string>;
+  readonly counts: Map<string, number>;
+}
+
 /** A new, empty graph builder. Subgraphs created from it share its names, so no value is shadowed. */
-export function graphBuilder(used: Map<string, number> = new Map()): GraphBuilder {
+export function graphBuilder(names: NameSpace = { taken: new Set(), counts: new Map() }): GraphBuilder {
   const nodes: NodeMessage[] = [];
   const initializers: TensorMessage[] = [];
+  const made = new Map<string, string>();
   const fresh = (stem: string): string => {
     const clean = stem.replace(/[^A-Za-z0-9_/.]/g, '_');
-    const count = used.get(clean) ?? 0;
-    used.set(clean, count + 1);
-    return count === 0 ? clean : `${clean}_${count}`;
+    let count = names.counts.get(clean) ?? 0;
+    let name = count === 0 ? clean : `${clean}_${count}`;
+    // a stem's counter may meet a name taken as it is (a graph output called `gru_1`)
+    while (names.taken.has(name)) name = `${clean}_${++count}`;
+    names.counts.set(clean, count + 1);
+    names.taken.add(name);
+    return name;
   };
   const nodeWithOutputs = (opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}): void => {
     nodes.push({
@@ -83,7 +99,14 @@ export function graphBuilder(used: Map<string, number> = new Map()): GraphBuilde
       initializers.push({ name, dims: [...dims], dataType: DataType.INT64, int64Data: [...data] });
       return name;
     },
-    subgraph: () => graphBuilder(used),
+    once: (key, make) => {
+      const known = made.get(key);
+      if (known !== undefined) return known;
+      const name = make();
+      made.set(key, name);
+      return name;
+    },
+    subgraph: () => graphBuilder(names),
     graph: (name, inputs, outputs) => ({ name, node: nodes, initializer: initializers, input: [...inputs], output: [...outputs] }),
   };
 }

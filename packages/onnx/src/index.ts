@@ -3,5 +3,7 @@
  */
 export { toOnnx } from './to-onnx';
 export type { ToOnnxOptions } from './to-onnx';
-export { saveOnnx } from './save-onnx';
+export { saveOnnx, saveOnnxEncoderDecoder } from './save-onnx';
+export { toOnnxEncoderDecoder } from './export-seq2seq';
+export type { EncoderDecoderOnnx } from './export-seq2seq';
 export { fromOnnx } from './from-onnx';

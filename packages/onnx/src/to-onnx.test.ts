@@ -22,23 +22,16 @@ import {
   repeatVector,
   sequential,
   simpleRnn,
-  timeDistributed,
+  conv2d,
+  maxPool2d,
 } from '@rnnkit/models';
 import type { LayerSpec, MergeMode, Sequential, SequentialOptions } from '@rnnkit/models';
 import { saveOnnx, toOnnx } from './index';
+import { randomizeBiases, uniforms } from './test-ort';
 
 const B = 3;
 const T = 5;
 const F = 4;
-
-/** A seeded uniform stream in [−1, 1). */
-function uniforms(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32) * 2 - 1;
-  });
-}
 
 /** Ids with padding: row 0 pre-padded (pad_sequences), row 1 full, row 2 post-padded, row 3 with a gap. */
 const IDS = Int32Array.from([0, 0, 3, 7, 1, 4, 2, 8, 8, 5, 6, 9, 2, 0, 0, 5, 0, 3, 4, 0]);
@@ -75,13 +68,7 @@ function build(layers: LayerSpec[], options: SequentialOptions = { inputShape: [
 
 /** A model whose biases are non-zero (initialisers give zero biases), so a dropped bias shows. */
 function withRandomBiases(model: Sequential): Sequential {
-  let seed = 100;
-  for (const [name, v] of Object.entries(model.params)) {
-    if (name.endsWith('bh') || name.endsWith('bias') || name.endsWith('beta') || name.endsWith('moving_mean')) {
-      v.assign(tensor(uniforms(v.size, seed++), v.shape));
-    }
-    if (name.endsWith('gamma') || name.endsWith('moving_variance')) v.assign(tensor(uniforms(v.size, seed++).map((u) => 1 + 0.5 * u), v.shape));
-  }
+  randomizeBiases(model.params);
   return model;
 }
 
@@ -185,14 +172,21 @@ describe('toOnnx in onnxruntime-node', () => {
     model.dispose();
   });
 
-  it('names the layer it cannot export, and checks the opset', () => {
-    const model = build([timeDistributed(dense({ units: 2 }))]);
-    expect(() => toOnnx(model)).toThrow(/layer 'time_distributed' \(timeDistributed\) has no ONNX export/);
+  it('names the first layer it cannot export, and checks the opset', () => {
+    const model = build([dense({ units: 2 }), conv2d({ filters: 2, kernelSize: 1 }), maxPool2d()], { inputShape: [4, 4, 1] });
+    expect(() => toOnnx(model)).toThrow(/layer 'conv2d' \(conv2d\) has no ONNX export/);
     expect(() => toOnnx(model, { opset: 9 })).toThrow(/opset must be an integer from 14 to 21, got 9/);
     model.dispose();
-    const norm = build([layerNormalization()]);
-    expect(() => toOnnx(norm, { opset: 17 })).toThrow(/layer 'layer_normalization'.*opset 18/);
-    norm.dispose();
+  });
+
+  it('refuses a stateful recurrent layer, whose carried state a graph cannot hold', () => {
+    const model = build([{ ...lstm({ units: 3 }), stateful: true } as LayerSpec]);
+    expect(() => toOnnx(model)).toThrow(/layer 'lstm' is stateful, and an ONNX graph carries no state/);
+    model.dispose();
+  });
+
+  it('LayerNormalization at opset 14 (ReduceMean axes as an attribute) and 18 (as an input)', async () => {
+    for (const opset of [14, 18]) await expectSameAsOnnx(withRandomBiases(build([lstm({ units: 4, returnSequences: true }), layerNormalization()])), floats(12), opset);
   });
 
   it('saveOnnx writes a file ONNX Runtime opens', async () => {

@@ -1,61 +1,51 @@
 /**
- * `toOnnx`: an rnnkit sequential model as an ONNX model (ModelProto bytes) for ONNX Runtime and other
- * engines, computing what `model.apply(x, { training: false })` computes.
+ * `toOnnx`: an rnnkit model — sequential or functional — as an ONNX model (ModelProto bytes) for ONNX
+ * Runtime and other engines, computing what the model computes in inference (`training: false`).
  *
- * Shapes: the graph input `input` is the model's input with dynamic `batch` (and `time`, where the model
- * leaves it open) dimensions: int32 ids [batch, time] after an embedding, float32 [batch, time, F]
- * otherwise; the graph output `output` is the model's output.
+ * Shapes: batch and time stay dynamic. A sequential model has one input `input` and one output `output`
+ * (export-sequential.ts); a functional model has its inputs and outputs by name (export-functional.ts).
  */
-import type { Sequential } from '@rnnkit/models';
-import { emitLayer } from './export-layers';
-import type { Emitted } from './export-recurrent';
-import { graphBuilder, valueInfo } from './graph-builder';
-import { DataType, encodeModel } from './onnx-schema';
+import type { Functional, Sequential, TensorRef } from '@rnnkit/models';
+import { functionalGraph } from './export-functional';
+import { sequentialGraph } from './export-sequential';
+import { checkOpset, modelBytes } from './model-bytes';
 
 /** Options of {@link toOnnx}. */
 export interface ToOnnxOptions {
   /** The ONNX opset (default domain) the graph targets, 14–21. Default 17. */
   readonly opset?: number;
-}
-
-/** The opsets the exporter's ops are written for (Squeeze/Unsqueeze/Split take axes as inputs from 13, Scan 16). */
-const MIN_OPSET = 14;
-const MAX_OPSET = 21;
-
-/** IR version for an opset (ONNX's versioning table: opset 14–15 → IR 7 and 8, 16–17 → 8, 18–19 → 9, 20–21 → 10). */
-function irVersion(opset: number): number {
-  return opset <= 15 ? 7 : opset <= 17 ? 8 : opset <= 19 ? 9 : 10;
-}
-
-function dims(shape: readonly (number | null)[]): (number | string)[] {
-  return shape.map((d, i) => (d !== null ? d : i === 0 ? 'batch' : i === 1 ? 'time' : `dim_${i}`));
+  /**
+   * Functional models: the values that become the graph's inputs — model inputs or any value inside, as
+   * `[layerName, call, output]` (`['lstm', 0, 1]` is the first call's returned h) or a layer's name for its
+   * first output. Default: the model's inputs.
+   */
+  readonly inputs?: readonly (string | TensorRef)[];
+  /** Functional models: the values that become the graph's outputs, as `inputs`. Default: the model's outputs. */
+  readonly outputs?: readonly (string | TensorRef)[];
 }
 
 /**
- * Exports a sequential model as ONNX `ModelProto` bytes. The weights are copied (the model can be
- * disposed afterwards); no tensors are created. Throws, naming the layer, for a layer that has no export.
+ * Exports a sequential or functional model (or the part of a functional graph between `inputs` and
+ * `outputs`) as ONNX `ModelProto` bytes. The weights are copied (the model can be disposed afterwards); no
+ * tensors are created. Throws, naming the layer, for a layer that has no export.
  *
  * @example
  * const bytes = toOnnx(model, { opset: 17 });
+ * // Keras' seq2seq inference pair from the training model: the encoder, and the decoder fed the states
+ * const encoder = toOnnx(trained, { inputs: ['encoder_inputs'], outputs: [['lstm', 0, 1], ['lstm', 0, 2]] });
+ * const decoder = toOnnx(trained, { inputs: ['decoder_inputs', ['lstm', 0, 1], ['lstm', 0, 2]], outputs: ['dense', ['lstm_1', 0, 1], ['lstm_1', 0, 2]] });
  * const session = await ort.InferenceSession.create(bytes);
  * const { output } = await session.run({ input: new ort.Tensor('int32', ids, [1, ids.length]) });
  */
-export function toOnnx(model: Sequential, options: ToOnnxOptions = {}): Uint8Array {
-  if (model?.kind !== 'sequential') {
-    throw new Error(`toOnnx: model must be a sequential model, got ${JSON.stringify((model as { kind?: unknown } | null)?.kind)} (functional models have no ONNX export yet)`);
+export function toOnnx(model: Sequential | Functional, options: ToOnnxOptions = {}): Uint8Array {
+  const kind = (model as { kind?: unknown } | null)?.kind;
+  if (kind !== 'sequential' && kind !== 'functional') {
+    throw new Error(`toOnnx: model must be a sequential or functional model, got ${JSON.stringify(kind)} (a seq2seq model exports with toOnnxEncoderDecoder)`);
   }
-  const opset = options.opset ?? 17;
-  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
-    throw new Error(`toOnnx: opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${String(opset)}`);
+  const opset = checkOpset(options.opset, 'toOnnx');
+  if (model.kind === 'sequential') {
+    if (options.inputs !== undefined || options.outputs !== undefined) throw new Error('toOnnx: inputs and outputs choose values of a functional model; a sequential model exports whole');
+    return modelBytes(sequentialGraph(model, opset), opset);
   }
-  const b = graphBuilder();
-  const input = b.fresh('input');
-  const first = model.layers[0]!;
-  const inputType = first.spec.kind === 'embedding' ? DataType.INT32 : DataType.FLOAT;
-  let current: Emitted = { y: input, mask: null };
-  for (const layer of model.layers) current = emitLayer(b, layer, model.params, current, opset);
-  const output = b.fresh('output');
-  b.nodeWithOutputs('Identity', [current.y], [output]);
-  const graph = b.graph(model.name, [valueInfo(input, inputType, dims(model.inputShape))], [valueInfo(output, DataType.FLOAT, dims(model.outputShape))]);
-  return encodeModel({ irVersion: irVersion(opset), producerName: 'rnnkit', graph, opsetImport: [{ domain: '', version: opset }] });
+  return modelBytes(functionalGraph(model, opset, { ...(options.inputs !== undefined && { inputs: options.inputs }), ...(options.outputs !== undefined && { outputs: options.outputs }) }), opset);
 }
