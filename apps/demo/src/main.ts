@@ -17,6 +17,7 @@ import { CLASSIFY_HELP, parseClassifyOptions } from './classify-options';
 import { formatClassification, runClassify } from './classify-run';
 import { runSpeechCommand } from './speech-run';
 import { runVideoCommand } from './video-run';
+import { runTagCommand } from './tag-run';
 
 const HELP = `rnnkit demo — recurrent networks in TypeScript
 
@@ -30,6 +31,7 @@ Commands:
   classify    score a review with the model imdb saved, and show which words moved the score
   speech      spoken digits (FSDD): MFCC → BiGRU classifier, and digit strings with CTC; transcribe a WAV
   video       which way does the digit move? CNN per frame → LSTM on Moving-MNIST-style clips
+  tag         part-of-speech tags on UD English EWT: BiLSTM over words and characters; tag a sentence
 `;
 
 function threadsText(n: number): string {
@@ -122,6 +124,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (first === 'classify') return classify(rest);
   if (first === 'speech') return runSpeechCommand(rest).then(() => undefined);
   if (first === 'video') return runVideoCommand(rest).then(() => undefined);
+  if (first === 'tag') return runTagCommand(rest).then(() => undefined);
   throw new UsageError(`unknown command "${first}" (try: pnpm demo --help)`);
 }
 

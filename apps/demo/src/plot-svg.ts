@@ -18,7 +18,8 @@ const PANEL_WIDTH = 420;
 const PANEL_HEIGHT = 280;
 const MARGIN = { left: 56, right: 16, top: 32, bottom: 40 };
 
-function escapeXml(text: string): string {
+/** Text made safe to place in SVG/XML. */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

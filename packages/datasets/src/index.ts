@@ -46,6 +46,14 @@ export { normalizeSentence, parseParallelText, prepareTranslationCorpus } from '
 export type { NormalizeOptions, SentencePair, TranslationCorpus, TranslationCorpusOptions, TranslationExample } from './parallel/parallel-corpus';
 export { loadFraEng } from './node/parallel-files';
 
+// tagged corpora (CoNLL-U, UD English EWT) and tagging batches
+export { parseConllu } from './conllu/conllu';
+export type { ConlluOptions, TaggedSentence } from './conllu/conllu';
+export { loadUdEwt, readConlluFile, UD_EWT_FILES } from './conllu/conllu-load';
+export type { TreebankSplits } from './conllu/conllu-load';
+export { buildTaggingVocabularies, encodeTagged, encodeTaggedWords, shortenWord, taggingBatch, taggingVocabulariesFromJson, taggingVocabulariesToJson } from './tagging/tagging';
+export type { EncodedSentence, TaggedWords, TaggingBatch, TaggingBatchOptions, TaggingVocabularies, TaggingVocabulariesJson, TaggingVocabularyOptions } from './tagging/tagging';
+
 // batching
 export { batchIndices, bucketByLength, padBatch, takeRows } from './batching/batching';
 export type { BatchOptions, BucketOptions, PaddedBatch, Remainder } from './batching/batching';
@@ -76,3 +84,4 @@ export type { IdxArray, MnistDigits } from './moving-mnist/idx';
 export { loadMnistTest, MNIST_TEST_FILES } from './moving-mnist/mnist-load';
 export { MOTION_CLASSES, movingMnistBatch, movingMnistClip } from './moving-mnist/clips';
 export type { Clip, ClipBatch, ClipOptions, MotionClass } from './moving-mnist/clips';
+
