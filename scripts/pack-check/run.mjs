@@ -1,6 +1,7 @@
 // Packs every published package, installs the tarballs with npm (not pnpm) into fresh projects
 // outside the monorepo, and runs a small program in CommonJS and in ESM against each set, plus a
-// TypeScript type-check of a consumer file. Each tarball is first checked for its contents (dist,
+// TypeScript type-check of a consumer file. Sets with @rnnkit/tensor run once per end of its tfjs peer range,
+// in an app that has that tfjs already, and must find only the app's copy. Each tarball is first checked for its contents (dist,
 // types, README, LICENSE, no `workspace:` range left) and linted with publint (every level, strict)
 // and @arethetypeswrong/cli (both tools are devDependencies of apps/docs); any message fails the run.
 // Usage: node scripts/pack-check/run.mjs
@@ -19,6 +20,21 @@ const sets = {
   'tensor-cells': ['tensor', 'cells'],
   full: published,
 };
+// tfjs is a peer dependency of @rnnkit/tensor: each set with it installs into an app that already has tfjs
+// at one end of the supported range, and must run on that one copy (no nested second tfjs-core)
+const TFJS_PEERS = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm'];
+const TFJS_RANGE_ENDS = ['4.21.0', '4.22.0'];
+const runs = Object.entries(sets).flatMap(([setName, members]) =>
+  members.includes('tensor') ? TFJS_RANGE_ENDS.map((tfjs) => ({ setName, members, tfjs })) : [{ setName, members, tfjs: null }],
+);
+
+/** Every copy of tfjs-core under `project`'s node_modules, as `path@version`. */
+function tfjsCoreCopies(project) {
+  const found = run('find', ['node_modules', '-path', '*/@tensorflow/tfjs-core/package.json'], project)
+    .split('\n')
+    .filter(Boolean);
+  return found.map((file) => `${dirname(file)}@${JSON.parse(readFileSync(join(project, file), 'utf8')).version}`);
+}
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
@@ -74,28 +90,40 @@ try {
       console.log(`FAIL @rnnkit/${name}:\n  ${problems.join('\n  ')}`);
     }
   }
-  for (const [setName, members] of Object.entries(sets)) {
-    const project = join(work, setName);
+  for (const { setName, members, tfjs } of runs) {
+    const label = tfjs === null ? setName : `${setName} (tfjs ${tfjs})`;
+    const project = join(work, tfjs === null ? setName : `${setName}-tfjs-${tfjs}`);
     cpSync(join(here, 'consumers', setName), project, { recursive: true });
-    const dependencies = Object.fromEntries(members.map((m) => [`@rnnkit/${m}`, `file:${tarballs[m]}`]));
+    const dependencies = Object.fromEntries([
+      ...members.map((m) => [`@rnnkit/${m}`, `file:${tarballs[m]}`]),
+      ...(tfjs === null ? [] : TFJS_PEERS.map((p) => [p, tfjs])),
+    ]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${setName}`, private: true, dependencies }, null, 2));
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
+    if (tfjs !== null) {
+      const copies = tfjsCoreCopies(project);
+      if (copies.length === 1 && copies[0] === `node_modules/@tensorflow/tfjs-core@${tfjs}`) console.log(`ok   ${label}: one tfjs-core, the app's`);
+      else {
+        failures++;
+        console.log(`FAIL ${label}: expected only the app's tfjs-core ${tfjs}, found ${copies.join(', ') || 'none'}`);
+      }
+    }
     run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', 'typescript@5.9.3', '@types/node@20.19.43'], project);
     for (const program of readdirSync(project).filter((f) => /^main\.(cjs|mjs)$/.test(f))) {
       try {
         const out = run(process.execPath, [program], project).trim();
-        console.log(`ok   ${setName}/${program}: ${out.split('\n').at(-1)}`);
+        console.log(`ok   ${label}/${program}: ${out.split('\n').at(-1)}`);
       } catch {
         failures++;
-        console.log(`FAIL ${setName}/${program}`);
+        console.log(`FAIL ${label}/${program}`);
       }
     }
     try {
       run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
-      console.log(`ok   ${setName}: consumer.ts type-checks`);
+      console.log(`ok   ${label}: consumer.ts type-checks`);
     } catch (error) {
       failures++;
-      console.log(`FAIL ${setName}: consumer.ts does not type-check\n${error.stdout ?? ''}`);
+      console.log(`FAIL ${label}: consumer.ts does not type-check\n${error.stdout ?? ''}`);
     }
   }
   console.log(`pack-check: ${failures === 0 ? 'all consumers ran' : `${failures} failure(s)`}`);
