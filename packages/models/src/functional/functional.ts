@@ -21,6 +21,7 @@ import type { ModelData } from '../training/columns';
 import { withTraining } from '../training/with-training';
 import { statefulStates } from '../layers/recurrent-state';
 import { initNode, nodeOutputShapes, nodeWeights, runNode } from './node';
+import { recordLayerWeights, sharedLayerWeights } from './shared-weights';
 import { isSymbolic } from './symbolic';
 import type { GraphNode, InputSpec, SymbolicTensor } from './symbolic';
 import type { FunctionalTopology, TensorRef } from './topology';
@@ -33,14 +34,25 @@ export interface FunctionalOptions {
   readonly name?: string;
   /** Seed of every initialiser and of the dropout stream. Default 0. */
   readonly seed?: number;
+  /**
+   * Models whose layers this one shares, as Keras' layers are shared between models: every layer spec
+   * that this graph and one of these models' graphs both apply uses that model's variables (not a copy),
+   * so training one model trains the other. Keras' seq2seq builds its inference encoder and one-step decoder
+   * from the training model's layers this way. The variables stay the first model's: dispose it last.
+   */
+  readonly shareWeightsWith?: Functional | readonly Functional[];
 }
 
 /** A layer of a functional model: its name and spec, its calls (nodes) and the full names of its weights. */
 export interface FunctionalLayer {
   readonly name: string;
+  /** The layer: applying this spec in a model built with `shareWeightsWith: [this model]` shares its weights. */
   readonly spec: AnyLayerSpec | InputSpec;
-  /** The input shapes of each call of the layer, in the order the graph makes them. */
-  readonly calls: readonly { readonly inputShapes: readonly Shape[]; readonly outputShapes: readonly Shape[] }[];
+  /**
+   * Each call of the layer, in the order the graph makes them: its input and output shapes and its
+   * symbolic outputs (Keras' `layer.output` is the first call's), from which other models can be drawn.
+   */
+  readonly calls: readonly { readonly inputShapes: readonly Shape[]; readonly outputShapes: readonly Shape[]; readonly outputs: readonly SymbolicTensor[] }[];
   readonly weightNames: readonly string[];
 }
 
@@ -195,12 +207,14 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     return { node, layer, call: callCount[layer]!++, inputs: node.inputs.map((t) => ({ node: nodeIndex.get(t.node)!, index: t.index })) };
   });
 
-  const calls = specs.map((): { inputShapes: Shape[]; outputShapes: Shape[] }[] => []);
+  const calls = specs.map((): FunctionalLayer['calls'][number][] => []);
   for (const p of placed) {
     const shapes = p.node.inputs.map((t) => t.shape);
     const spec = p.node.layer;
     const outShapes = spec.kind === 'input' ? [spec.shape] : nodeOutputShapes(spec, shapes, p.node.stateInputs, `model: layer '${names[p.layer]}'`);
-    calls[p.layer]!.push({ inputShapes: shapes, outputShapes: outShapes });
+    const dtype = spec.kind === 'input' ? spec.dtype : 'float32';
+    const symbolicOutputs = outShapes.map((shape, index): SymbolicTensor => ({ kind: 'symbolic', shape, dtype, node: p.node, index }));
+    calls[p.layer]!.push({ inputShapes: shapes, outputShapes: outShapes, outputs: symbolicOutputs });
   }
   const groups: WeightGroup[] = specs.map((spec, i) => {
     const first = calls[i]![0]!;
@@ -216,10 +230,19 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       });
     return { prefix: names[i]!, weights, init: (s: number) => initNode(spec, first.inputShapes, stateInputs, s) };
   });
+  const sharedWith = options.shareWeightsWith === undefined ? [] : Array.isArray(options.shareWeightsWith) ? (options.shareWeightsWith as readonly Functional[]) : [options.shareWeightsWith as Functional];
+  const shared = sharedLayerWeights(specs, names, groups.map((g) => g.weights), sharedWith, 'model');
   // layer i (inputs not counted, as in a Sequential) initialises from the i-th seed of the model's stream
   const seedIndex = specs.map((_, i) => specs.slice(0, i).filter((s) => s.kind !== 'input').length);
-  const params = createVariables(groups, source, (i) => deriveSeed(seed, 1, seedIndex[i]!), 'model');
-  const layerParams = groups.map((g) => Object.fromEntries(g.weights.map((w) => [w.name, params[`${g.prefix}/${w.name}`]!] as const)));
+  const owned = createVariables(
+    groups.map((g, i) => (shared[i] === null ? g : { ...g, weights: [] })),
+    source,
+    (i) => deriveSeed(seed, 1, seedIndex[i]!),
+    'model',
+  );
+  const layerParams = groups.map((g, i) => shared[i] ?? Object.fromEntries(g.weights.map((w) => [w.name, owned[`${g.prefix}/${w.name}`]!] as const)));
+  const params: Record<string, Variable> = Object.fromEntries(groups.flatMap((g, i) => g.weights.map((w) => [`${g.prefix}/${w.name}`, layerParams[i]![w.name]!] as const)));
+  const borrowed = shared.flatMap((w) => (w === null ? [] : Object.values(w)));
   const layers: FunctionalLayer[] = specs.map((spec, i) => ({
     name: names[i]!,
     spec: { ...spec, name: names[i]! },
@@ -235,6 +258,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     if (typeof options !== 'object' || options === null || typeof options.training !== 'boolean') {
       throw new Error(`${name}: options must be { training: boolean }, got ${JSON.stringify(options)}`);
     }
+    if (borrowed.some((v) => v.isDisposed)) throw new Error(`${name}: shares weights with a model that has been disposed (dispose the model that owns shared layers last)`);
     const xs = Array.isArray(given) ? (given as readonly Tensor[]) : [given as Tensor];
     if (xs.length !== inputs.length) throw new Error(`${name}: expects ${inputs.length} input tensor(s), got ${xs.length}`);
     xs.forEach((x, i) => {
@@ -281,7 +305,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
 
   const inputNames = inputNodes.map((n) => names[placed[n]!.layer]!);
   const outputNames = uniqueOutputNames(outputRefs.map((r) => names[placed[r.node]!.layer]!));
-  return withTraining<Functional>({
+  const built = withTraining<Functional>({
     kind: 'functional',
     name,
     layers,
@@ -323,7 +347,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     resetStates: () => states.reset(),
     dispose: () => {
       states.dispose();
-      dispose(Object.values(params));
+      dispose(Object.values(owned));
     },
   }, {
     inputNames,
@@ -336,6 +360,9 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       return [...out.ys];
     },
   });
+  // a layer is known by the spec object the graph was drawn with and by the named copy in `layers`
+  recordLayerWeights(built, name, [...specs, ...layers.map((l) => l.spec)], [...names, ...names], [...layerParams, ...layerParams]);
+  return built;
 }
 
 /** Keras names outputs after the layers that make them; a layer giving two outputs (a state, say) adds `_1`, `_2`. */
