@@ -8,6 +8,7 @@ import { dispose, tidy } from '@rnnkit/tensor';
 import type { Tensor, Variable } from '@rnnkit/tensor';
 import type { LayerOutput } from './layer';
 import { isStateful, statefulStates } from './layers/recurrent-state';
+import { declaredInputShape } from './layers/layer-options';
 import { defaultLayerName, layerImpl } from './layers/registry';
 import type { LayerSpec } from './layers/registry';
 import type { ApplyOptions, Model } from './model';
@@ -31,6 +32,11 @@ export interface SequentialOptions {
   readonly seed?: number;
   /** Model name shown by `summary()`. Default `'sequential'`. */
   readonly name?: string;
+}
+
+/** tfjs-layers' form of {@link sequential}'s arguments: `sequential({ layers: [...], name })`. */
+export interface SequentialConfig extends SequentialOptions {
+  readonly layers: readonly LayerSpec[];
 }
 
 /** A layer placed in a model: its unique name, spec and shapes, and the full names of its weights. */
@@ -71,7 +77,12 @@ export interface Sequential extends Model, ModelTraining {
   resetStates(): void;
 }
 
-export function resolveInputShape(layers: readonly LayerSpec[], given: Shape | undefined): Shape {
+export function resolveInputShape(layers: readonly LayerSpec[], optionShape: Shape | undefined): Shape {
+  const declared = layers[0] === undefined || typeof layers[0] !== 'object' ? undefined : declaredInputShape(layers[0]);
+  if (optionShape !== undefined && declared !== undefined && formatShape(optionShape) !== formatShape(declared)) {
+    throw new Error(`sequential: inputShape ${JSON.stringify(optionShape)} differs from the first layer's inputShape ${JSON.stringify(declared)}`);
+  }
+  const given = optionShape ?? declared;
   if (given !== undefined) {
     if (!Array.isArray(given) || given.some((d) => d !== null && !(Number.isInteger(d) && d > 0))) {
       throw new Error(`sequential: inputShape must be an array of positive integers or null, got ${JSON.stringify(given)}`);
@@ -79,7 +90,7 @@ export function resolveInputShape(layers: readonly LayerSpec[], given: Shape | u
     return [null, ...given];
   }
   if (layers[0]?.kind === 'embedding') return [null, null];
-  throw new Error(`sequential: inputShape is required when the first layer is not an embedding (first layer: ${layers[0]?.kind ?? 'none'})`);
+  throw new Error(`sequential: inputShape is required when the first layer is not an embedding (first layer: ${layers[0]?.kind ?? 'none'}); give it to sequential or to the first layer`);
 }
 
 /** Places the layers: unique names (Keras style: `dense`, `dense_1`), and each layer's input and output shape. */
@@ -107,6 +118,10 @@ export function placeLayers(layers: readonly LayerSpec[], inputShape: Shape): Bu
     if (names.has(name)) throw new Error(`sequential: layer name '${name}' is used twice (layers[${index}])`);
     if (name.includes('/')) throw new Error(`sequential: layer name must not contain '/', got '${name}'`);
     names.add(name);
+    const declared = declaredInputShape(spec);
+    if (index > 0 && declared !== undefined && formatShape([null, ...declared]) !== formatShape(shape)) {
+      throw new Error(`sequential: layers[${index}] '${name}' declares inputShape ${JSON.stringify(declared)}, but its input is ${formatShape(shape)}`);
+    }
     let outputShape: Shape;
     try {
       outputShape = impl.outputShape(spec, shape);
@@ -150,8 +165,20 @@ export function weightGroups(built: readonly BuiltLayer[]): WeightGroup[] {
  * // Keras' IMDB script: Embedding(10000, 32) → SimpleRNN(32) → Dense(1, sigmoid), 322,113 params
  * const model = sequential([embedding({ inputDim: 10000, outputDim: 32 }), simpleRnn({ units: 32 }), dense({ units: 1, activation: 'sigmoid' })], { seed: 1 });
  * const p = model.apply(ids, { training: false });   // ids [B, T] int32 → p [B, 1]
+ *
+ * @example
+ * // tfjs-layers' form: the config object, the input shape on the first layer
+ * const m = sequential({ layers: [lstm({ units: 8, inputShape: [10, 3] }), dense({ units: 1 })], name: 'forecaster' });
  */
-export function sequential(layers: readonly LayerSpec[], options: SequentialOptions = {}): Sequential {
+export function sequential(layers: readonly LayerSpec[], options?: SequentialOptions): Sequential;
+export function sequential(config: SequentialConfig): Sequential;
+export function sequential(first: readonly LayerSpec[] | SequentialConfig, more: SequentialOptions = {}): Sequential {
+  const fromConfig = typeof first === 'object' && first !== null && !Array.isArray(first);
+  if (fromConfig && !Array.isArray((first as SequentialConfig).layers)) {
+    throw new Error(`sequential: expected an array of layers or { layers: [...] }, got an object with ${JSON.stringify(Object.keys(first))}`);
+  }
+  const layers = fromConfig ? (first as SequentialConfig).layers : (first as readonly LayerSpec[]);
+  const options = fromConfig ? (first as SequentialConfig) : more;
   return buildSequential(layers, options, { seed: options.seed ?? 0 });
 }
 

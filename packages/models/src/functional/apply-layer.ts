@@ -51,6 +51,15 @@ export function applyLayer(
   inputs: SymbolicTensor | readonly SymbolicTensor[],
   options: ApplyLayerOptions = {},
 ): SymbolicTensor | SymbolicTensor[] {
+  return callLayer(layer, inputs, options);
+}
+
+/** {@link applyLayer} for any layer and inputs, checked when called (behind `layer.apply`). */
+export function callLayer(
+  layer: AnyLayerSpec,
+  inputs: SymbolicTensor | readonly SymbolicTensor[],
+  options: ApplyLayerOptions = {},
+): SymbolicTensor | SymbolicTensor[] {
   if (typeof layer !== 'object' || layer === null || typeof (layer as { kind?: unknown }).kind !== 'string') {
     throw new Error(`applyLayer: layer must be a layer spec (from dense(), lstm(), …), got ${JSON.stringify(layer)}`);
   }

@@ -152,9 +152,9 @@ describeEachBackend(['cpu'], 'shareWeightsWith', () => {
   it('disposing a sharing model frees only its own weights; using it after its owner is disposed is a clear error', async () => {
     const x = input({ shape: [3, 2] });
     const shared = lstm({ units: 4 });
-    const owner = model({ inputs: x, outputs: applyLayer(dense({ units: 1 }), applyLayer(shared, x)) });
+    const owner = model({ inputs: x, outputs: applyLayer(dense({ units: 1 }), applyLayer(shared, x) as SymbolicTensor) });
     const before = memory().numTensors;
-    const borrower = model({ inputs: x, outputs: applyLayer(dense({ units: 2 }), applyLayer(shared, x)), shareWeightsWith: owner });
+    const borrower = model({ inputs: x, outputs: applyLayer(dense({ units: 2 }), applyLayer(shared, x) as SymbolicTensor), shareWeightsWith: owner });
     expect(memory().numTensors - before).toBe(2); // its own dense kernel and bias
     borrower.dispose();
     expect(memory().numTensors).toBe(before);

@@ -9,6 +9,8 @@ import { applyDenseActivation, assertDenseActivation } from '../activations';
 import type { DenseActivation } from '../activations';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** An activation layer. */
 export interface ActivationSpec {
@@ -21,11 +23,16 @@ export interface ActivationSpec {
  * A layer that applies one of the activations of `activations.ts` to its input.
  *
  * @example activation('relu')   // after a dense layer without activation
+ * @example activation({ activation: 'relu' })   // tfjs-layers' config-object form
  */
-export function activation(name: DenseActivation, options: { readonly name?: string } = {}): ActivationSpec {
+export function activation(name: DenseActivation, options?: CommonLayerOptions): Layer<ActivationSpec>;
+export function activation(config: CommonLayerOptions & { readonly activation: DenseActivation }): Layer<ActivationSpec>;
+export function activation(first?: DenseActivation | (CommonLayerOptions & { readonly activation: DenseActivation }), more: CommonLayerOptions = {}): Layer<ActivationSpec> {
+  const options = isConfig(first, 'activation') ? first : more;
+  const name = (isConfig(first, 'activation') ? first.activation : first) as DenseActivation;
   assertDenseActivation(name, 'activation: activation');
   const spec: ActivationSpec = { kind: 'activation', activation: name };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'activation');
 }
 
 export const activationLayer: LayerImpl<ActivationSpec> = {

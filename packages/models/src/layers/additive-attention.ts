@@ -17,6 +17,8 @@ import type { MultiInputLayerImpl } from '../layer';
 import { checkDropout, checkFlag } from './attention-core';
 import type { AttentionCallOptions } from './attention-core';
 import { attendWithScores, checkQueryKey } from './attention';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** An additive attention layer (Keras `AdditiveAttention`). */
 export interface AdditiveAttentionSpec {
@@ -29,12 +31,11 @@ export interface AdditiveAttentionSpec {
 }
 
 /** Options of {@link additiveAttention}, as Keras' (camelCase), with its call options fixed per layer. */
-export interface AdditiveAttentionOptions extends AttentionCallOptions {
+export interface AdditiveAttentionOptions extends AttentionCallOptions, CommonLayerOptions {
   /** A learned vector `scale` [F] weighs the features of each tanh before the sum. Default true (Keras). */
   readonly useScale?: boolean;
   /** Fraction of the attention weights dropped while training, in [0, 1). Default 0. */
   readonly dropout?: number;
-  readonly name?: string;
 }
 
 /**
@@ -45,7 +46,7 @@ export interface AdditiveAttentionOptions extends AttentionCallOptions {
  * // Bahdanau attention of decoder steps over encoder steps (same widths)
  * const context = applyLayer(additiveAttention(), [decoderOutputs, encoderOutputs]) as SymbolicTensor;
  */
-export function additiveAttention(options: AdditiveAttentionOptions = {}): AdditiveAttentionSpec {
+export function additiveAttention(options: AdditiveAttentionOptions = {}): Layer<AdditiveAttentionSpec> {
   const who = 'additiveAttention';
   const spec: AdditiveAttentionSpec = {
     kind: 'additiveAttention',
@@ -54,7 +55,7 @@ export function additiveAttention(options: AdditiveAttentionOptions = {}): Addit
     useCausalMask: checkFlag(options.useCausalMask, false, who, 'useCausalMask'),
     returnAttentionScores: checkFlag(options.returnAttentionScores, false, who, 'returnAttentionScores'),
   };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'additiveAttention');
 }
 
 /** The query's feature count, which `scale` needs; throws when it is unknown. */

@@ -19,6 +19,8 @@ import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { attentionInputShapes, checkDropout, checkFlag, dropWeights, maskedSoftmax, scoreMask } from './attention-core';
 import type { AttentionCallOptions } from './attention-core';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** How Attention scores a query step against a key step. */
 export type AttentionScoreMode = 'dot' | 'concat';
@@ -35,14 +37,13 @@ export interface AttentionSpec {
 }
 
 /** Options of {@link attention}, as Keras' (camelCase), with its call options fixed per layer. */
-export interface AttentionOptions extends AttentionCallOptions {
+export interface AttentionOptions extends AttentionCallOptions, CommonLayerOptions {
   /** A learned scalar `scale` multiplies the scores. Default false. */
   readonly useScale?: boolean;
   /** Default 'dot'. */
   readonly scoreMode?: AttentionScoreMode;
   /** Fraction of the attention weights dropped while training, in [0, 1). Default 0. */
   readonly dropout?: number;
-  readonly name?: string;
 }
 
 /**
@@ -53,7 +54,7 @@ export interface AttentionOptions extends AttentionCallOptions {
  * // Luong attention of decoder steps over encoder steps
  * const context = applyLayer(attention(), [decoderOutputs, encoderOutputs]) as SymbolicTensor;
  */
-export function attention(options: AttentionOptions = {}): AttentionSpec {
+export function attention(options: AttentionOptions = {}): Layer<AttentionSpec> {
   const who = 'attention';
   const scoreMode = options.scoreMode ?? 'dot';
   if (scoreMode !== 'dot' && scoreMode !== 'concat') throw new Error(`${who}: scoreMode must be 'dot' or 'concat', got ${JSON.stringify(options.scoreMode)}`);
@@ -65,7 +66,7 @@ export function attention(options: AttentionOptions = {}): AttentionSpec {
     useCausalMask: checkFlag(options.useCausalMask, false, who, 'useCausalMask'),
     returnAttentionScores: checkFlag(options.returnAttentionScores, false, who, 'returnAttentionScores'),
   };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'attention');
 }
 
 /** Query and key must have the same features (they are multiplied or added); returns the shapes. */

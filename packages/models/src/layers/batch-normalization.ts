@@ -22,6 +22,8 @@ import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { affineParams, affineWeights, checkAxis, checkInput, initAffine, lastAxisFeatures, normalize } from './normalize';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A batch normalisation over the last axis. */
 export interface BatchNormalizationSpec {
@@ -38,7 +40,7 @@ export interface BatchNormalizationSpec {
 }
 
 /** Options of {@link batchNormalization}; Keras' defaults. */
-export interface BatchNormalizationOptions {
+export interface BatchNormalizationOptions extends CommonLayerOptions {
   /** Only the last axis is supported: −1 (default) or its index. */
   readonly axis?: number;
   /** Weight of the old value in the moving averages, in [0, 1]. Default 0.99. */
@@ -49,7 +51,6 @@ export interface BatchNormalizationOptions {
   readonly center?: boolean;
   /** Default true. */
   readonly scale?: boolean;
-  readonly name?: string;
 }
 
 /** Keras' backend epsilon, which its masked statistics add to the count of real steps. */
@@ -63,7 +64,7 @@ const WHO = 'batchNormalization';
  *
  * @example sequential([lstm({ units: 32, returnSequences: true }), batchNormalization(), dense({ units: 4 })], { inputShape: [null, 8] })
  */
-export function batchNormalization(options: BatchNormalizationOptions = {}): BatchNormalizationSpec {
+export function batchNormalization(options: BatchNormalizationOptions = {}): Layer<BatchNormalizationSpec> {
   const axis = options.axis ?? -1;
   checkAxis(axis, WHO);
   const momentum = options.momentum ?? 0.99;
@@ -71,7 +72,7 @@ export function batchNormalization(options: BatchNormalizationOptions = {}): Bat
   const epsilon = options.epsilon ?? 1e-3;
   if (!(epsilon > 0)) throw new Error(`${WHO}: epsilon must be > 0, got ${String(epsilon)}`);
   const spec: BatchNormalizationSpec = { kind: 'batchNormalization', axis, momentum, epsilon, center: options.center ?? true, scale: options.scale ?? true };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'batchNormalization');
 }
 
 /** μ and σ² [F] over every axis but the last; with a mask (x's shape without its last axis) over the real positions only. */

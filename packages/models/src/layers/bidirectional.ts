@@ -17,6 +17,8 @@ import { deriveSeed } from '../seeds';
 import { lastDim } from '../shape';
 import { recurrentLayer, recurrentOutputShape, runRecurrent } from './recurrent';
 import type { RecurrentSpec, RunRecurrentOptions } from './recurrent';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** How a bidirectional layer merges its two directions: concatenated (width 2H), summed, multiplied or averaged. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -30,12 +32,22 @@ export interface BidirectionalSpec {
   readonly mergeMode: MergeMode;
 }
 
+/** Options of {@link bidirectional}: how the two directions' outputs are merged (default `'concat'`). */
+export interface BidirectionalOptions extends CommonLayerOptions {
+  readonly mergeMode?: MergeMode;
+}
+
 /**
  * Wraps a recurrent layer to read its input in both directions.
  *
  * @example bidirectional(lstm({ units: 64, returnSequences: true }))   // Keras Bidirectional(LSTM(64, …)), concat
+ * @example bidirectional({ layer: lstm({ units: 64 }), mergeMode: 'sum' })   // tfjs-layers' form
  */
-export function bidirectional(layer: RecurrentSpec, options: { readonly mergeMode?: MergeMode; readonly name?: string } = {}): BidirectionalSpec {
+export function bidirectional(layer: RecurrentSpec, options?: BidirectionalOptions): Layer<BidirectionalSpec>;
+export function bidirectional(config: BidirectionalOptions & { readonly layer: RecurrentSpec }): Layer<BidirectionalSpec>;
+export function bidirectional(first: RecurrentSpec | (BidirectionalOptions & { readonly layer: RecurrentSpec }), more: BidirectionalOptions = {}): Layer<BidirectionalSpec> {
+  const options = isConfig(first, 'layer') ? first : more;
+  const layer = (isConfig(first, 'layer') ? first.layer : first) as RecurrentSpec;
   if (typeof layer !== 'object' || layer === null || layer.kind !== 'rnn') {
     throw new Error(`bidirectional: layer must be a recurrent layer (simpleRnn, lstm, gru), got ${JSON.stringify((layer as { kind?: unknown } | null)?.kind)}`);
   }
@@ -44,7 +56,7 @@ export function bidirectional(layer: RecurrentSpec, options: { readonly mergeMod
     throw new Error(`bidirectional: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mergeMode)}`);
   }
   const spec: BidirectionalSpec = { kind: 'bidirectional', layer, mergeMode };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'bidirectional');
 }
 
 /** The two directions' layer specs (the backward one reads the other way; both zero masked outputs with returnSequences). */

@@ -24,6 +24,8 @@ import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { convOutputSize } from './conv2d';
 import { convolve2d } from './convolve';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** Conv1D's padding modes: Keras' `'valid'` and `'same'`, and `'causal'` (left padding only). */
 export type Conv1dPadding = 'valid' | 'same' | 'causal';
@@ -42,7 +44,7 @@ export interface Conv1dSpec {
 }
 
 /** Options of {@link conv1d}: filters, kernel size, strides, padding, dilation, activation and bias. */
-export interface Conv1dOptions {
+export interface Conv1dOptions extends CommonLayerOptions {
   readonly filters: number;
   readonly kernelSize: number;
   /** Default 1. */
@@ -55,7 +57,6 @@ export interface Conv1dOptions {
   readonly activation?: DenseActivation;
   /** Default true. */
   readonly useBias?: boolean;
-  readonly name?: string;
 }
 
 function positiveInteger(value: unknown, who: string): number {
@@ -68,7 +69,7 @@ function positiveInteger(value: unknown, who: string): number {
  *
  * @example conv1d({ filters: 64, kernelSize: 5, padding: 'causal', dilationRate: 2, activation: 'relu' })   // 5·C·64 + 64 params
  */
-export function conv1d(options: Conv1dOptions): Conv1dSpec {
+export function conv1d(options: Conv1dOptions): Layer<Conv1dSpec> {
   const padding = options.padding ?? 'valid';
   if (padding !== 'valid' && padding !== 'same' && padding !== 'causal') throw new Error(`conv1d: padding must be 'valid', 'same' or 'causal', got ${JSON.stringify(padding)}`);
   const activation = options.activation ?? 'linear';
@@ -86,7 +87,7 @@ export function conv1d(options: Conv1dOptions): Conv1dSpec {
     activation,
     useBias: options.useBias ?? true,
   };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'conv1d');
 }
 
 /** The dilated kernel extent k' = d·(k − 1) + 1. */

@@ -21,6 +21,8 @@ import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { convolve2d } from './convolve';
 import type { Padding } from './convolve';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 export type { Padding } from './convolve';
 
@@ -37,7 +39,7 @@ export interface Conv2dSpec {
 }
 
 /** Options of {@link conv2d}: filters, kernel size, strides, padding, activation and bias. */
-export interface Conv2dOptions {
+export interface Conv2dOptions extends CommonLayerOptions {
   readonly filters: number;
   /** kh×kw, or one number for a square kernel. */
   readonly kernelSize: number | readonly [number, number];
@@ -49,7 +51,6 @@ export interface Conv2dOptions {
   readonly activation?: DenseActivation;
   /** Default true. */
   readonly useBias?: boolean;
-  readonly name?: string;
 }
 
 export function pair(value: number | readonly [number, number], who: string): [number, number] {
@@ -67,7 +68,7 @@ export function checkPadding(padding: unknown, who: string): asserts padding is 
  *
  * @example conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' })   // 3·3·C·16 + 16 params
  */
-export function conv2d(options: Conv2dOptions): Conv2dSpec {
+export function conv2d(options: Conv2dOptions): Layer<Conv2dSpec> {
   if (!Number.isInteger(options.filters) || options.filters < 1) throw new Error(`conv2d: filters must be a positive integer, got ${String(options.filters)}`);
   const padding = options.padding ?? 'valid';
   checkPadding(padding, 'conv2d: padding');
@@ -82,7 +83,7 @@ export function conv2d(options: Conv2dOptions): Conv2dSpec {
     activation,
     useBias: options.useBias ?? true,
   };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'conv2d');
 }
 
 /** Output size of one spatial axis (null stays null). */

@@ -10,6 +10,8 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank, formatShape } from '../shape';
 import { nonNegativePair } from './zero-padding1d';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A cropping layer for sequences and its (start, end) widths. */
 export interface Cropping1dSpec {
@@ -22,10 +24,15 @@ export interface Cropping1dSpec {
  * Crops steps off both ends of a [B, T, F] sequence, `cropping` from each end or `[start, end]`.
  *
  * @example cropping1d([2, 0])   // drops the first two steps
+ * @example cropping1d({ cropping: [2, 0] })   // tfjs-layers' config-object form
  */
-export function cropping1d(cropping: number | readonly [number, number] = [1, 1], options: { readonly name?: string } = {}): Cropping1dSpec {
+export function cropping1d(cropping?: number | readonly [number, number], options?: CommonLayerOptions): Layer<Cropping1dSpec>;
+export function cropping1d(config: CommonLayerOptions & { readonly cropping?: number | readonly [number, number] }): Layer<Cropping1dSpec>;
+export function cropping1d(first?: number | readonly [number, number] | (CommonLayerOptions & { readonly cropping?: number | readonly [number, number] }), more: CommonLayerOptions = {}): Layer<Cropping1dSpec> {
+  const options = isConfig(first, 'cropping') ? first : more;
+  const cropping = (isConfig(first, 'cropping') ? first.cropping : first) ?? [1, 1] as number | readonly [number, number];
   const spec: Cropping1dSpec = { kind: 'cropping1d', cropping: nonNegativePair(cropping, 'cropping1d: cropping') };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'cropping1d');
 }
 
 function croppedLength(spec: Cropping1dSpec, time: number, shown: string): number {

@@ -11,6 +11,8 @@ import type { DenseActivation } from '../activations';
 import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape, lastDim } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A dense layer, `act(x·W + b)` on the last axis. */
 export interface DenseSpec {
@@ -22,13 +24,12 @@ export interface DenseSpec {
 }
 
 /** Options of {@link dense}: units, activation and whether it has a bias. */
-export interface DenseOptions {
+export interface DenseOptions extends CommonLayerOptions {
   readonly units: number;
   /** Default `'linear'`. */
   readonly activation?: DenseActivation;
   /** Default true. */
   readonly useBias?: boolean;
-  readonly name?: string;
 }
 
 /**
@@ -36,12 +37,12 @@ export interface DenseOptions {
  *
  * @example dense({ units: 1, activation: 'sigmoid' })   // F·1 + 1 params
  */
-export function dense(options: DenseOptions): DenseSpec {
+export function dense(options: DenseOptions): Layer<DenseSpec> {
   if (!Number.isInteger(options.units) || options.units < 1) throw new Error(`dense: units must be a positive integer, got ${String(options.units)}`);
   const activation = options.activation ?? 'linear';
   assertDenseActivation(activation, 'dense: activation');
   const spec: DenseSpec = { kind: 'dense', units: options.units, activation, useBias: options.useBias ?? true };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'dense');
 }
 
 export const denseLayer: LayerImpl<DenseSpec> = {

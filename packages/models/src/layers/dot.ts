@@ -13,6 +13,8 @@ import type { Tensor } from '@rnnkit/tensor';
 import type { MultiInputLayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A dot-product layer: the axis of each input it contracts, and whether it normalises first. */
 export interface DotSpec {
@@ -28,13 +30,13 @@ export interface DotSpec {
  *
  * @example dot({ axes: [2, 2] }).apply([decoderOutputs, encoderOutputs])   // [B, T, H]·[B, S, H] → scores [B, T, S]
  */
-export function dot(options: { readonly axes: number | readonly [number, number]; readonly normalize?: boolean; readonly name?: string }): DotSpec {
+export function dot(options: CommonLayerOptions & { readonly axes: number | readonly [number, number]; readonly normalize?: boolean }): Layer<DotSpec> {
   const axes = typeof options?.axes === 'number' ? ([options.axes, options.axes] as const) : options?.axes;
   if (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => Number.isInteger(a) && a !== 0)) {
     throw new Error(`dot: axes must be a non-zero integer or a pair of them (axis 0 is the batch), got ${JSON.stringify(options?.axes)}`);
   }
   const spec: DotSpec = { kind: 'dot', axes: [axes[0]!, axes[1]!], normalize: options.normalize ?? false };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'dot');
 }
 
 /** Each input's contracted axis, non-negative, checked against its rank (2 or 3). */

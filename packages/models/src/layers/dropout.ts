@@ -8,6 +8,8 @@ import { clone, createRng, mul, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A dropout layer and its rate. */
 export interface DropoutSpec {
@@ -22,11 +24,16 @@ export interface DropoutSpec {
  * with one model seed repeats exactly.
  *
  * @example dropout(0.2)
+ * @example dropout({ rate: 0.2 })   // tfjs-layers' config-object form
  */
-export function dropout(rate: number, options: { readonly name?: string } = {}): DropoutSpec {
+export function dropout(rate: number, options?: CommonLayerOptions): Layer<DropoutSpec>;
+export function dropout(config: CommonLayerOptions & { readonly rate: number }): Layer<DropoutSpec>;
+export function dropout(first?: number | (CommonLayerOptions & { readonly rate: number }), more: CommonLayerOptions = {}): Layer<DropoutSpec> {
+  const options = isConfig(first, 'rate') ? first : more;
+  const rate = (isConfig(first, 'rate') ? first.rate : first) as number;
   if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a number in [0, 1), got ${String(rate)}`);
   const spec: DropoutSpec = { kind: 'dropout', rate };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'dropout');
 }
 
 /** A float32 tensor of `shape` holding 1/(1 − rate) with probability 1 − rate and 0 otherwise. */

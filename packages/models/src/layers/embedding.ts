@@ -11,6 +11,8 @@ import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput, weight } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** An embedding layer: ids → vectors. */
 export interface EmbeddingSpec {
@@ -25,11 +27,10 @@ export interface EmbeddingSpec {
 }
 
 /** Options of {@link embedding}: vocabulary size, vector width, and whether id 0 is padding (masked). */
-export interface EmbeddingOptions {
+export interface EmbeddingOptions extends CommonLayerOptions {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero?: boolean;
-  readonly name?: string;
 }
 
 /**
@@ -39,13 +40,13 @@ export interface EmbeddingOptions {
  * embedding({ inputDim: 10000, outputDim: 32 })       // Keras Embedding(10000, 32): 320,000 params
  * embedding({ inputDim: 10000, outputDim: 32, maskZero: true })
  */
-export function embedding(options: EmbeddingOptions): EmbeddingSpec {
+export function embedding(options: EmbeddingOptions): Layer<EmbeddingSpec> {
   for (const key of ['inputDim', 'outputDim'] as const) {
     const v = options[key];
     if (!Number.isInteger(v) || v < 1) throw new Error(`embedding: ${key} must be a positive integer, got ${String(v)}`);
   }
   const spec: EmbeddingSpec = { kind: 'embedding', inputDim: options.inputDim, outputDim: options.outputDim, maskZero: options.maskZero ?? false };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'embedding');
 }
 
 /** Throws unless every id lies in [0, V); the message names the first bad id and V. */

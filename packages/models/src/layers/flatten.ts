@@ -7,6 +7,8 @@ import { reshape } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A flatten layer: all axes but the batch axis into one. */
 export interface FlattenSpec {
@@ -19,8 +21,8 @@ export interface FlattenSpec {
  *
  * @example timeDistributed(flatten())   // [B, T, H, W, C] → [B, T, H·W·C]
  */
-export function flatten(options: { readonly name?: string } = {}): FlattenSpec {
-  return options.name === undefined ? { kind: 'flatten' } : { kind: 'flatten', name: options.name };
+export function flatten(options: CommonLayerOptions = {}): Layer<FlattenSpec> {
+  return finishLayer<FlattenSpec>({ kind: 'flatten' }, options, 'flatten');
 }
 
 export const flattenLayer: LayerImpl<FlattenSpec> = {

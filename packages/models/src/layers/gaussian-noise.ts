@@ -8,6 +8,8 @@ import { add, clone, createRng, mul, scalar, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A Gaussian-noise layer and its standard deviation. */
 export interface GaussianNoiseSpec {
@@ -21,13 +23,18 @@ export interface GaussianNoiseSpec {
  * Adds N(0, σ²) noise to every input value while training.
  *
  * @example gaussianNoise(0.1)
+ * @example gaussianNoise({ stddev: 0.1 })   // tfjs-layers' config-object form
  */
-export function gaussianNoise(stddev: number, options: { readonly name?: string } = {}): GaussianNoiseSpec {
+export function gaussianNoise(stddev: number, options?: CommonLayerOptions): Layer<GaussianNoiseSpec>;
+export function gaussianNoise(config: CommonLayerOptions & { readonly stddev: number }): Layer<GaussianNoiseSpec>;
+export function gaussianNoise(first?: number | (CommonLayerOptions & { readonly stddev: number }), more: CommonLayerOptions = {}): Layer<GaussianNoiseSpec> {
+  const options = isConfig(first, 'stddev') ? first : more;
+  const stddev = (isConfig(first, 'stddev') ? first.stddev : first) as number;
   if (!(typeof stddev === 'number' && Number.isFinite(stddev) && stddev >= 0)) {
     throw new Error(`gaussianNoise: stddev must be a finite number ≥ 0, got ${String(stddev)}`);
   }
   const spec: GaussianNoiseSpec = { kind: 'gaussianNoise', stddev };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'gaussianNoise');
 }
 
 /** A float32 tensor of `shape` of standard normal numbers from `seed`. */

@@ -17,6 +17,8 @@ import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A global average- or max-pooling layer over the time axis of `[B, T, C]` sequences. */
 export interface GlobalPool1dSpec {
@@ -26,17 +28,16 @@ export interface GlobalPool1dSpec {
 }
 
 /** Options of {@link globalAveragePool1d} and {@link globalMaxPool1d}. */
-export interface GlobalPool1dOptions {
+export interface GlobalPool1dOptions extends CommonLayerOptions {
   /** Keep the time axis with length 1: [B, 1, C]. Default false (Keras). */
   readonly keepdims?: boolean;
-  readonly name?: string;
 }
 
-function globalPool1d(kind: GlobalPool1dSpec['kind'], options: GlobalPool1dOptions): GlobalPool1dSpec {
+function globalPool1d(kind: GlobalPool1dSpec['kind'], options: GlobalPool1dOptions): Layer<GlobalPool1dSpec> {
   const keepdims = options.keepdims ?? false;
   if (typeof keepdims !== 'boolean') throw new Error(`${kind}: keepdims must be a boolean, got ${JSON.stringify(keepdims)}`);
   const spec: GlobalPool1dSpec = { kind, keepdims };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, `${kind}`);
 }
 
 /**
@@ -44,7 +45,7 @@ function globalPool1d(kind: GlobalPool1dSpec['kind'], options: GlobalPool1dOptio
  *
  * @example sequential([embedding({ inputDim: 10000, outputDim: 16, maskZero: true }), globalAveragePool1d(), dense({ units: 1, activation: 'sigmoid' })])
  */
-export function globalAveragePool1d(options: GlobalPool1dOptions = {}): GlobalPool1dSpec {
+export function globalAveragePool1d(options: GlobalPool1dOptions = {}): Layer<GlobalPool1dSpec> {
   return globalPool1d('globalAveragePool1d', options);
 }
 
@@ -53,7 +54,7 @@ export function globalAveragePool1d(options: GlobalPool1dOptions = {}): GlobalPo
  *
  * @example sequential([embedding({ inputDim: 5000, outputDim: 32 }), conv1d({ filters: 64, kernelSize: 3, activation: 'relu' }), globalMaxPool1d()])
  */
-export function globalMaxPool1d(options: GlobalPool1dOptions = {}): GlobalPool1dSpec {
+export function globalMaxPool1d(options: GlobalPool1dOptions = {}): Layer<GlobalPool1dSpec> {
   return globalPool1d('globalMaxPool1d', options);
 }
 

@@ -12,6 +12,8 @@ import { mean, square, sub } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { affineParams, affineWeights, checkAxis, checkInput, initAffine, lastAxisFeatures, normalize } from './normalize';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A layer normalisation over the last axis. */
 export interface LayerNormalizationSpec {
@@ -27,7 +29,7 @@ export interface LayerNormalizationSpec {
 }
 
 /** Options of {@link layerNormalization}; Keras' defaults. */
-export interface LayerNormalizationOptions {
+export interface LayerNormalizationOptions extends CommonLayerOptions {
   /** Only the last axis is supported: −1 (default) or its index. */
   readonly axis?: number;
   /** Added to σ² inside the square root. Default 1e-3. */
@@ -36,7 +38,6 @@ export interface LayerNormalizationOptions {
   readonly center?: boolean;
   /** Default true. */
   readonly scale?: boolean;
-  readonly name?: string;
 }
 
 /**
@@ -45,13 +46,13 @@ export interface LayerNormalizationOptions {
  *
  * @example sequential([lstm({ units: 32, returnSequences: true }), layerNormalization(), dense({ units: 4 })], { inputShape: [null, 8] })
  */
-export function layerNormalization(options: LayerNormalizationOptions = {}): LayerNormalizationSpec {
+export function layerNormalization(options: LayerNormalizationOptions = {}): Layer<LayerNormalizationSpec> {
   const axis = options.axis ?? -1;
   checkAxis(axis, 'layerNormalization');
   const epsilon = options.epsilon ?? 1e-3;
   if (!(epsilon > 0)) throw new Error(`layerNormalization: epsilon must be > 0, got ${String(epsilon)}`);
   const spec: LayerNormalizationSpec = { kind: 'layerNormalization', axis, epsilon, center: options.center ?? true, scale: options.scale ?? true };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'layerNormalization');
 }
 
 const WHO = 'layerNormalization';

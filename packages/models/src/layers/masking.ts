@@ -8,6 +8,8 @@ import { any, cast, expandDims, mul, notEqual, scalar } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A masking layer: steps whose features all equal `maskValue` are masked. */
 export interface MaskingSpec {
@@ -22,11 +24,11 @@ export interface MaskingSpec {
  *
  * @example masking({ maskValue: 0 })
  */
-export function masking(options: { readonly maskValue?: number; readonly name?: string } = {}): MaskingSpec {
+export function masking(options: CommonLayerOptions & { readonly maskValue?: number } = {}): Layer<MaskingSpec> {
   const maskValue = options.maskValue ?? 0;
   if (!Number.isFinite(maskValue)) throw new Error(`masking: maskValue must be a finite number, got ${String(maskValue)}`);
   const spec: MaskingSpec = { kind: 'masking', maskValue };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'masking');
 }
 
 export const maskingLayer: LayerImpl<MaskingSpec> = {

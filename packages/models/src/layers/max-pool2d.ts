@@ -12,6 +12,8 @@ import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import { checkPadding, convOutputSize, pair } from './conv2d';
 import type { Padding } from './conv2d';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A 2-D max-pooling layer. */
 export interface MaxPool2dSpec {
@@ -23,14 +25,13 @@ export interface MaxPool2dSpec {
 }
 
 /** Options of {@link maxPool2d}: pool size, strides and padding. */
-export interface MaxPool2dOptions {
+export interface MaxPool2dOptions extends CommonLayerOptions {
   /** Default 2 (a 2×2 window). */
   readonly poolSize?: number | readonly [number, number];
   /** Default: the pool size. */
   readonly strides?: number | readonly [number, number];
   /** Default `'valid'`. */
   readonly padding?: Padding;
-  readonly name?: string;
 }
 
 /**
@@ -38,12 +39,12 @@ export interface MaxPool2dOptions {
  *
  * @example maxPool2d({ poolSize: 2 })   // halves H and W
  */
-export function maxPool2d(options: MaxPool2dOptions = {}): MaxPool2dSpec {
+export function maxPool2d(options: MaxPool2dOptions = {}): Layer<MaxPool2dSpec> {
   const poolSize = pair(options.poolSize ?? 2, 'maxPool2d: poolSize');
   const padding = options.padding ?? 'valid';
   checkPadding(padding, 'maxPool2d: padding');
   const spec: MaxPool2dSpec = { kind: 'maxPool2d', poolSize, strides: pair(options.strides ?? poolSize, 'maxPool2d: strides'), padding };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'maxPool2d');
 }
 
 export const maxPool2dLayer: LayerImpl<MaxPool2dSpec> = {

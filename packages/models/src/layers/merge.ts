@@ -14,6 +14,8 @@ import type { Tensor } from '@rnnkit/tensor';
 import type { MultiInputLayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** The element-wise merges, by Keras' class name in lower case. */
 export type ElementwiseOp = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
@@ -32,37 +34,35 @@ export interface ConcatenateSpec {
   readonly axis: number;
 }
 
-/** Options every merge layer takes. */
-export interface MergeOptions {
-  readonly name?: string;
-}
+/** Options every merge layer takes: those of every layer (its name). */
+export type MergeOptions = CommonLayerOptions;
 
-function elementwise(op: ElementwiseOp, options: MergeOptions = {}): ElementwiseMergeSpec {
-  return options.name === undefined ? { kind: 'merge', op } : { kind: 'merge', op, name: options.name };
+function elementwise(op: ElementwiseOp, options: MergeOptions = {}): Layer<ElementwiseMergeSpec> {
+  return finishLayer<ElementwiseMergeSpec>({ kind: 'merge', op }, options, op);
 }
 
 /** `y = x_1 + … + x_n` (Keras `Add`). @example add().apply([a, b]) */
-export const add = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('add', options);
+export const add = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('add', options);
 /** `y = x_1 − x_2`, exactly two inputs (Keras `Subtract`). */
-export const subtract = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('subtract', options);
+export const subtract = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('subtract', options);
 /** `y = x_1 ⊙ … ⊙ x_n` (Keras `Multiply`). */
-export const multiply = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('multiply', options);
+export const multiply = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('multiply', options);
 /** `y = (x_1 + … + x_n) / n` (Keras `Average`). */
-export const average = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('average', options);
+export const average = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('average', options);
 /** `y = max(x_1, …, x_n)` element-wise (Keras `Maximum`). */
-export const maximum = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('maximum', options);
+export const maximum = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('maximum', options);
 /** `y = min(x_1, …, x_n)` element-wise (Keras `Minimum`). */
-export const minimum = (options?: MergeOptions): ElementwiseMergeSpec => elementwise('minimum', options);
+export const minimum = (options?: MergeOptions): Layer<ElementwiseMergeSpec> => elementwise('minimum', options);
 
 /**
  * Joins its inputs along `axis` (Keras `Concatenate`, default the last axis).
  *
  * @example concatenate().apply([encoderContext, decoderOutputs])   // [B, T, H] and [B, T, H] → [B, T, 2H]
  */
-export function concatenate(options: MergeOptions & { readonly axis?: number } = {}): ConcatenateSpec {
+export function concatenate(options: MergeOptions & { readonly axis?: number } = {}): Layer<ConcatenateSpec> {
   const axis = options.axis ?? -1;
   if (!Number.isInteger(axis) || axis === 0) throw new Error(`concatenate: axis must be a non-zero integer (axis 0 is the batch), got ${String(options.axis)}`);
-  return options.name === undefined ? { kind: 'concatenate', axis } : { kind: 'concatenate', axis, name: options.name };
+  return finishLayer<ConcatenateSpec>({ kind: 'concatenate', axis }, options, 'concatenate');
 }
 
 const CLASS_NAMES: Readonly<Record<ElementwiseOp, string>> = {

@@ -25,6 +25,8 @@ import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { attentionInputShapes, checkDropout, checkFlag, dropWeights, maskedSoftmax, scoreMask } from './attention-core';
 import type { AttentionCallOptions } from './attention-core';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A multi-head attention layer (Keras `MultiHeadAttention`). */
 export interface MultiHeadAttentionSpec {
@@ -42,7 +44,7 @@ export interface MultiHeadAttentionSpec {
 }
 
 /** Options of {@link multiHeadAttention}, as Keras' (camelCase), with its call options fixed per layer. */
-export interface MultiHeadAttentionOptions extends AttentionCallOptions {
+export interface MultiHeadAttentionOptions extends AttentionCallOptions, CommonLayerOptions {
   readonly numHeads: number;
   /** Size of each head of the query and key projections. */
   readonly keyDim: number;
@@ -56,7 +58,6 @@ export interface MultiHeadAttentionOptions extends AttentionCallOptions {
   readonly outputShape?: number | readonly [number] | null;
   /** The attention axes: only the sequence axis (Keras' default for [B, T, F] inputs: null, 1 or [1]). */
   readonly attentionAxes?: number | readonly number[] | null;
-  readonly name?: string;
 }
 
 function positiveInt(value: number | undefined, who: string, name: string): number {
@@ -72,7 +73,7 @@ function positiveInt(value: number | undefined, who: string, name: string): numb
  * const x = input({ shape: [null, 16] });
  * const y = applyLayer(multiHeadAttention({ numHeads: 2, keyDim: 8 }), [x, x]) as SymbolicTensor;   // self-attention, [B, T, 16]
  */
-export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHeadAttentionSpec {
+export function multiHeadAttention(options: MultiHeadAttentionOptions): Layer<MultiHeadAttentionSpec> {
   const who = 'multiHeadAttention';
   if (typeof options !== 'object' || options === null) throw new Error(`${who}: expected options { numHeads, keyDim, … }, got ${JSON.stringify(options)}`);
   const keyDim = positiveInt(options.keyDim, who, 'keyDim');
@@ -94,7 +95,7 @@ export function multiHeadAttention(options: MultiHeadAttentionOptions): MultiHea
     useCausalMask: checkFlag(options.useCausalMask, false, who, 'useCausalMask'),
     returnAttentionScores: checkFlag(options.returnAttentionScores, false, who, 'returnAttentionScores'),
   };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'multiHeadAttention');
 }
 
 /** The three inputs' feature counts, which the kernels need; throws when one is unknown. */

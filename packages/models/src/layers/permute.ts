@@ -10,6 +10,8 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A permute layer and its 1-based axis order. */
 export interface PermuteSpec {
@@ -23,14 +25,19 @@ export interface PermuteSpec {
  * A layer that reorders the axes after the batch axis.
  *
  * @example permute([2, 1])   // [B, T, F] → [B, F, T]
+ * @example permute({ dims: [2, 1] })   // tfjs-layers' config-object form
  */
-export function permute(dims: readonly number[], options: { readonly name?: string } = {}): PermuteSpec {
+export function permute(dims: readonly number[], options?: CommonLayerOptions): Layer<PermuteSpec>;
+export function permute(config: CommonLayerOptions & { readonly dims: readonly number[] }): Layer<PermuteSpec>;
+export function permute(first?: readonly number[] | (CommonLayerOptions & { readonly dims: readonly number[] }), more: CommonLayerOptions = {}): Layer<PermuteSpec> {
+  const options = isConfig(first, 'dims') ? first : more;
+  const dims = (isConfig(first, 'dims') ? first.dims : first) as readonly number[];
   const sorted = Array.isArray(dims) ? [...dims].sort((a, b) => a - b) : [];
   if (sorted.length === 0 || sorted.some((d, i) => d !== i + 1)) {
     throw new Error(`permute: dims must be a permutation of 1…m (the axes after the batch axis, 1-based), got ${JSON.stringify(dims)}`);
   }
   const spec: PermuteSpec = { kind: 'permute', dims: [...dims] };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'permute');
 }
 
 function checkRank(spec: PermuteSpec, rank: number, shown: string): void {

@@ -25,6 +25,8 @@ import { formatShape } from '../shape';
 import { checkPadding, convOutputSize } from './conv2d';
 import { samePadding } from './convolve';
 import type { Padding } from './convolve';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A 1-D max- or average-pooling layer over `[B, T, C]` sequences. */
 export interface Pool1dSpec {
@@ -36,17 +38,16 @@ export interface Pool1dSpec {
 }
 
 /** Options of {@link maxPool1d} and {@link averagePool1d}: pool size, strides and padding. */
-export interface Pool1dOptions {
+export interface Pool1dOptions extends CommonLayerOptions {
   /** Default 2. */
   readonly poolSize?: number;
   /** Default: the pool size. */
   readonly strides?: number;
   /** Default `'valid'`. */
   readonly padding?: Padding;
-  readonly name?: string;
 }
 
-function pool1d(kind: Pool1dSpec['kind'], options: Pool1dOptions): Pool1dSpec {
+function pool1d(kind: Pool1dSpec['kind'], options: Pool1dOptions): Layer<Pool1dSpec> {
   const positive = (value: unknown, option: string): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${kind}: ${option} must be a positive integer, got ${JSON.stringify(value)}`);
     return value;
@@ -55,7 +56,7 @@ function pool1d(kind: Pool1dSpec['kind'], options: Pool1dOptions): Pool1dSpec {
   const padding = options.padding ?? 'valid';
   checkPadding(padding, `${kind}: padding`);
   const spec: Pool1dSpec = { kind, poolSize, strides: positive(options.strides ?? poolSize, 'strides'), padding };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, `${kind}`);
 }
 
 /**
@@ -63,7 +64,7 @@ function pool1d(kind: Pool1dSpec['kind'], options: Pool1dOptions): Pool1dSpec {
  *
  * @example maxPool1d({ poolSize: 2 })   // [B, 100, C] → [B, 50, C]
  */
-export function maxPool1d(options: Pool1dOptions = {}): Pool1dSpec {
+export function maxPool1d(options: Pool1dOptions = {}): Layer<Pool1dSpec> {
   return pool1d('maxPool1d', options);
 }
 
@@ -72,7 +73,7 @@ export function maxPool1d(options: Pool1dOptions = {}): Pool1dSpec {
  *
  * @example averagePool1d({ poolSize: 3, strides: 1, padding: 'same' })   // a moving average that keeps T
  */
-export function averagePool1d(options: Pool1dOptions = {}): Pool1dSpec {
+export function averagePool1d(options: Pool1dOptions = {}): Layer<Pool1dSpec> {
   return pool1d('averagePool1d', options);
 }
 

@@ -14,6 +14,8 @@ import { tidyOutput, weight } from '../layer';
 import type { LayerImpl, WeightShape } from '../layer';
 import { expectRank, lastDim } from '../shape';
 import type { Shape } from '../shape';
+import { finishLayer } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -48,7 +50,7 @@ export interface RecurrentSpec {
 }
 
 /** Options every recurrent layer shares; defaults are Keras'. */
-export interface RecurrentOptions {
+export interface RecurrentOptions extends CommonLayerOptions {
   readonly units: number;
   readonly returnSequences?: boolean;
   readonly goBackwards?: boolean;
@@ -61,7 +63,6 @@ export interface RecurrentOptions {
   readonly stateful?: boolean;
   readonly useBias?: boolean;
   readonly activation?: ActivationName;
-  readonly name?: string;
 }
 
 export interface LstmOptions extends RecurrentOptions {
@@ -81,7 +82,7 @@ function checkRate(rate: number | undefined, name: string): number {
   return r;
 }
 
-function recurrentSpec(who: string, cell: CellConfig, options: RecurrentOptions): RecurrentSpec {
+function recurrentSpec(who: string, cell: CellConfig, options: RecurrentOptions): Layer<RecurrentSpec> {
   const { inputSize: _unused, ...cellOptions } = cell;
   const spec: RecurrentSpec = {
     kind: 'rnn',
@@ -97,7 +98,7 @@ function recurrentSpec(who: string, cell: CellConfig, options: RecurrentOptions)
   for (const flag of ['returnState', 'stateful'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new Error(`${who}: ${flag} must be a boolean, got ${JSON.stringify(options[flag])}`);
   }
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, `${who}`);
 }
 
 function cellFields<T extends object>(options: T, keys: readonly (keyof T)[]): Partial<T> {
@@ -111,7 +112,7 @@ function cellFields<T extends object>(options: T, keys: readonly (keyof T)[]): P
  *
  * @example simpleRnn({ units: 32 })   // after Embedding(10000, 32): 2,080 params
  */
-export function simpleRnn(options: RecurrentOptions): RecurrentSpec {
+export function simpleRnn(options: RecurrentOptions): Layer<RecurrentSpec> {
   const cell: SimpleRnnConfig = simpleRnnCell({ inputSize: 1, units: options.units, ...cellFields(options, ['activation', 'useBias']) });
   return recurrentSpec('simpleRnn', cell, options);
 }
@@ -123,7 +124,7 @@ export function simpleRnn(options: RecurrentOptions): RecurrentSpec {
  *
  * @example lstm({ units: 64, returnSequences: true })
  */
-export function lstm(options: LstmOptions): RecurrentSpec {
+export function lstm(options: LstmOptions): Layer<RecurrentSpec> {
   const cell: LstmConfig = lstmCell({
     inputSize: 1,
     units: options.units,
@@ -138,7 +139,7 @@ export function lstm(options: LstmOptions): RecurrentSpec {
  *
  * @example gru({ units: 32, resetAfter: false })   // the form tfjs-layers and Keras 2 use
  */
-export function gru(options: GruOptions): RecurrentSpec {
+export function gru(options: GruOptions): Layer<RecurrentSpec> {
   const cell: GruConfig = gruCell({
     inputSize: 1,
     units: options.units,
@@ -172,7 +173,7 @@ export function cellParams(params: Readonly<Record<string, Tensor>>, prefix: str
 }
 
 /** Options of {@link runRecurrent}. */
-export interface RunRecurrentOptions {
+export interface RunRecurrentOptions extends CommonLayerOptions {
   readonly training: boolean;
   readonly mask?: Tensor | null;
   readonly initialState?: CellState;

@@ -9,6 +9,8 @@ import { expandDims, tile } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A repeat-vector layer and its number of repeats. */
 export interface RepeatVectorSpec {
@@ -22,11 +24,16 @@ export interface RepeatVectorSpec {
  * Repeats a [B, F] input n times: [B, n, F].
  *
  * @example sequential([lstm({ units: 16 }), repeatVector(10), lstm({ units: 16, returnSequences: true })], { inputShape: [10, 3] })
+ * @example repeatVector({ n: 10 })   // tfjs-layers' config-object form
  */
-export function repeatVector(n: number, options: { readonly name?: string } = {}): RepeatVectorSpec {
+export function repeatVector(n: number, options?: CommonLayerOptions): Layer<RepeatVectorSpec>;
+export function repeatVector(config: CommonLayerOptions & { readonly n: number }): Layer<RepeatVectorSpec>;
+export function repeatVector(first?: number | (CommonLayerOptions & { readonly n: number }), more: CommonLayerOptions = {}): Layer<RepeatVectorSpec> {
+  const options = isConfig(first, 'n') ? first : more;
+  const n = (isConfig(first, 'n') ? first.n : first) as number;
   if (!Number.isInteger(n) || n < 1) throw new Error(`repeatVector: n must be a positive integer, got ${String(n)}`);
   const spec: RepeatVectorSpec = { kind: 'repeatVector', n };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'repeatVector');
 }
 
 export const repeatVectorLayer: LayerImpl<RepeatVectorSpec> = {

@@ -10,6 +10,8 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { formatShape } from '../shape';
 import type { Shape } from '../shape';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A reshape layer and its target shape (without the batch axis). */
 export interface ReshapeSpec {
@@ -23,14 +25,19 @@ export interface ReshapeSpec {
  * A layer that reshapes each example to `targetShape`, e.g. [B, 12] → [B, 3, 4].
  *
  * @example reshape([-1, 2])   // [B, 12] → [B, 6, 2]
+ * @example reshape({ targetShape: [-1, 2] })   // tfjs-layers' config-object form
  */
-export function reshape(targetShape: readonly number[], options: { readonly name?: string } = {}): ReshapeSpec {
+export function reshape(targetShape: readonly number[], options?: CommonLayerOptions): Layer<ReshapeSpec>;
+export function reshape(config: CommonLayerOptions & { readonly targetShape: readonly number[] }): Layer<ReshapeSpec>;
+export function reshape(first?: readonly number[] | (CommonLayerOptions & { readonly targetShape: readonly number[] }), more: CommonLayerOptions = {}): Layer<ReshapeSpec> {
+  const options = isConfig(first, 'targetShape') ? first : more;
+  const targetShape = (isConfig(first, 'targetShape') ? first.targetShape : first) as readonly number[];
   const valid = Array.isArray(targetShape) && targetShape.length > 0 && targetShape.every((d) => Number.isInteger(d) && (d >= 1 || d === -1));
   if (!valid || targetShape.filter((d) => d === -1).length > 1) {
     throw new Error(`reshape: targetShape must be positive integers with at most one -1, got ${JSON.stringify(targetShape)}`);
   }
   const spec: ReshapeSpec = { kind: 'reshape', targetShape: [...targetShape] };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'reshape');
 }
 
 /** The target shape with −1 resolved for an example of shape `example`; throws, naming both, when the sizes differ. */

@@ -11,6 +11,8 @@ import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
 import { dropoutMask } from './dropout';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A channel-dropout layer for sequences and its rate. */
 export interface SpatialDropout1dSpec {
@@ -25,11 +27,16 @@ export interface SpatialDropout1dSpec {
  * `sequential` gives each call.
  *
  * @example spatialDropout1d(0.2)   // after an embedding: drops whole embedding dimensions
+ * @example spatialDropout1d({ rate: 0.2 })   // tfjs-layers' config-object form
  */
-export function spatialDropout1d(rate: number, options: { readonly name?: string } = {}): SpatialDropout1dSpec {
+export function spatialDropout1d(rate: number, options?: CommonLayerOptions): Layer<SpatialDropout1dSpec>;
+export function spatialDropout1d(config: CommonLayerOptions & { readonly rate: number }): Layer<SpatialDropout1dSpec>;
+export function spatialDropout1d(first?: number | (CommonLayerOptions & { readonly rate: number }), more: CommonLayerOptions = {}): Layer<SpatialDropout1dSpec> {
+  const options = isConfig(first, 'rate') ? first : more;
+  const rate = (isConfig(first, 'rate') ? first.rate : first) as number;
   if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new Error(`spatialDropout1d: rate must be a number in [0, 1), got ${String(rate)}`);
   const spec: SpatialDropout1dSpec = { kind: 'spatialDropout1d', rate };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'spatialDropout1d');
 }
 
 export const spatialDropout1dLayer: LayerImpl<SpatialDropout1dSpec> = {

@@ -15,6 +15,8 @@ import { formatShape } from '../shape';
 import type { Shape } from '../shape';
 import { layerImpl } from './registry';
 import type { LayerSpec } from './registry';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A layer applied to every time step of a `[B, T, …]` input. */
 export interface TimeDistributedSpec {
@@ -27,13 +29,18 @@ export interface TimeDistributedSpec {
  * Wraps `layer` so it runs on each time step of a [B, T, ...] input.
  *
  * @example timeDistributed(dense({ units: 10, activation: 'softmax' }))   // per-step classifier of a tagger
+ * @example timeDistributed({ layer: dense({ units: 10 }) })   // tfjs-layers' config-object form
  */
-export function timeDistributed(layer: LayerSpec, options: { readonly name?: string } = {}): TimeDistributedSpec {
+export function timeDistributed(layer: LayerSpec, options?: CommonLayerOptions): Layer<TimeDistributedSpec>;
+export function timeDistributed(config: CommonLayerOptions & { readonly layer: LayerSpec }): Layer<TimeDistributedSpec>;
+export function timeDistributed(first: LayerSpec | (CommonLayerOptions & { readonly layer: LayerSpec }), more: CommonLayerOptions = {}): Layer<TimeDistributedSpec> {
+  const options = isConfig(first, 'layer') ? first : more;
+  const layer = (isConfig(first, 'layer') ? first.layer : first) as LayerSpec;
   if (typeof layer !== 'object' || layer === null || typeof (layer as { kind?: unknown }).kind !== 'string') {
     throw new Error(`timeDistributed: layer must be a layer spec such as dense({ units: 4 }), got ${String(layer)}`);
   }
   const spec: TimeDistributedSpec = { kind: 'timeDistributed', layer };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'timeDistributed');
 }
 
 /** The inner layer on each step in turn, threading its updated state from step to step. */

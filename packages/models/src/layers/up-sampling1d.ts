@@ -8,6 +8,8 @@ import { expandDims, reshape, tile } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** An up-sampling layer for sequences and its repeat count. */
 export interface UpSampling1dSpec {
@@ -21,11 +23,16 @@ export interface UpSampling1dSpec {
  * Repeats each step of a [B, T, F] sequence `size` times: [B, T·size, F].
  *
  * @example upSampling1d(2)   // [a, b] → [a, a, b, b] along time
+ * @example upSampling1d({ size: 2 })   // tfjs-layers' config-object form
  */
-export function upSampling1d(size = 2, options: { readonly name?: string } = {}): UpSampling1dSpec {
+export function upSampling1d(size?: number, options?: CommonLayerOptions): Layer<UpSampling1dSpec>;
+export function upSampling1d(config: CommonLayerOptions & { readonly size?: number }): Layer<UpSampling1dSpec>;
+export function upSampling1d(first?: number | (CommonLayerOptions & { readonly size?: number }), more: CommonLayerOptions = {}): Layer<UpSampling1dSpec> {
+  const options = isConfig(first, 'size') ? first : more;
+  const size = (isConfig(first, 'size') ? first.size : first) ?? 2 as number;
   if (!Number.isInteger(size) || size < 1) throw new Error(`upSampling1d: size must be a positive integer, got ${String(size)}`);
   const spec: UpSampling1dSpec = { kind: 'upSampling1d', size };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'upSampling1d');
 }
 
 export const upSampling1dLayer: LayerImpl<UpSampling1dSpec> = {

@@ -9,6 +9,8 @@ import { pad } from '@rnnkit/tensor';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { expectRank } from '../shape';
+import { finishLayer, isConfig } from './layer-options';
+import type { CommonLayerOptions, Layer } from './layer-options';
 
 /** A zero-padding layer for sequences and its (left, right) widths. */
 export interface ZeroPadding1dSpec {
@@ -28,10 +30,15 @@ export function nonNegativePair(value: number | readonly [number, number], who: 
  * Pads a [B, T, F] sequence with zero steps, `padding` on both sides or `[left, right]`.
  *
  * @example zeroPadding1d([2, 0])   // two zero steps in front, e.g. before a causal convolution
+ * @example zeroPadding1d({ padding: [1, 2] })   // tfjs-layers' config-object form
  */
-export function zeroPadding1d(padding: number | readonly [number, number] = 1, options: { readonly name?: string } = {}): ZeroPadding1dSpec {
+export function zeroPadding1d(padding?: number | readonly [number, number], options?: CommonLayerOptions): Layer<ZeroPadding1dSpec>;
+export function zeroPadding1d(config: CommonLayerOptions & { readonly padding?: number | readonly [number, number] }): Layer<ZeroPadding1dSpec>;
+export function zeroPadding1d(first?: number | readonly [number, number] | (CommonLayerOptions & { readonly padding?: number | readonly [number, number] }), more: CommonLayerOptions = {}): Layer<ZeroPadding1dSpec> {
+  const options = isConfig(first, 'padding') ? first : more;
+  const padding = (isConfig(first, 'padding') ? first.padding : first) ?? 1 as number | readonly [number, number];
   const spec: ZeroPadding1dSpec = { kind: 'zeroPadding1d', padding: nonNegativePair(padding, 'zeroPadding1d: padding') };
-  return options.name === undefined ? spec : { ...spec, name: options.name };
+  return finishLayer(spec, options, 'zeroPadding1d');
 }
 
 export const zeroPadding1dLayer: LayerImpl<ZeroPadding1dSpec> = {
