@@ -119,7 +119,7 @@ export type { SequenceModelOptions } from './structures/classifier-tagger';
 export { conditionalGenerator, packGeneratorInput } from './structures/generator';
 export type { Generator, GeneratorConfig, GeneratorTopology } from './structures/generator';
 export { fromLayersArtifacts, toLayersArtifacts } from './interop/tfjs-layers';
-export type { FromLayersOptions, KerasFileModel, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
+export type { FromLayersOptions, KerasFileModel, LayersExportOptions, LayersModelArtifacts, LayersWeightSpec, WeightQuantization } from './interop/tfjs-layers';
 export { fromTorchStateDict, tensorFromJson, toTorchStateDict, torchModules } from './interop/torch';
 export type { TorchModuleOptions, TorchTensorJson } from './interop/torch';
 export type { TorchModule } from './interop/torch-modules';

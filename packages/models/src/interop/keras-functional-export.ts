@@ -34,10 +34,10 @@ function multiInputToKeras(spec: AnyLayerSpec, name: string): KerasLayerJson {
   }
 }
 
-function layerJson(layer: FunctionalLayer, inner: (spec: AnyLayerSpec) => string | null): KerasLayerJson {
+function layerJson(layer: FunctionalLayer, inner: (spec: AnyLayerSpec) => string | null, batch: number | null): KerasLayerJson {
   const { spec, name } = layer;
   if (spec.kind === 'input') {
-    return { class_name: 'InputLayer', config: { name, batch_input_shape: [...spec.shape], dtype: spec.dtype, sparse: false } };
+    return { class_name: 'InputLayer', config: { name, batch_input_shape: [batch, ...spec.shape.slice(1)], dtype: spec.dtype, sparse: false } };
   }
   if (isMultiInput(spec)) return multiInputToKeras(spec, name);
   const json = layerToKeras(spec, name);
@@ -53,12 +53,12 @@ const entry = (ref: TensorRef): [string, number, number, Record<string, never>] 
 
 /**
  * The `modelTopology` of `model` in tfjs-layers' functional form. `inner` names the layer a
- * Bidirectional wraps (the weight paths use it).
+ * Bidirectional wraps (the weight paths use it); `batch` is the inputs' batch size (null: any).
  */
-export function functionalToKeras(model: Functional, inner: (spec: AnyLayerSpec) => string | null, kerasVersion: string): Record<string, unknown> {
+export function functionalToKeras(model: Functional, inner: (spec: AnyLayerSpec) => string | null, kerasVersion: string, batch: number | null = null): Record<string, unknown> {
   const topology = model.topology();
   const layers = model.layers.map((layer, i) => ({
-    ...layerJson(layer, inner),
+    ...layerJson(layer, inner, batch),
     name: layer.name,
     inbound_nodes: layer.spec.kind === 'input' ? [] : topology.layers[i]!.calls.map((call) => call.inputs.map(entry)),
   }));

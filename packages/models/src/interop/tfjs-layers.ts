@@ -288,8 +288,8 @@ function innerName(spec: AnyLayerSpec): string | null {
 
 const TFJS_VERSION = 'tfjs-layers 4.22.0';
 
-/** A Sequential's `modelTopology` as tfjs-layers writes it. */
-function sequentialToKeras(model: Sequential): Record<string, unknown> {
+/** A Sequential's `modelTopology` as tfjs-layers writes it, its input's batch size `batch` (null: any). */
+function sequentialToKeras(model: Sequential, batch: number | null): Record<string, unknown> {
   const layers = model.layers.map((layer, i) => {
     const json = layerToKeras(layer.spec, layer.name);
     const inner = innerName(layer.spec);
@@ -297,10 +297,20 @@ function sequentialToKeras(model: Sequential): Record<string, unknown> {
       const wrapped = json.config['layer'] as KerasLayerJson;
       (json.config as Record<string, unknown>)['layer'] = { ...wrapped, config: { ...wrapped.config, name: inner } };
     }
-    if (i === 0) (json.config as Record<string, unknown>)['batch_input_shape'] = [...model.inputShape];
+    if (i === 0) (json.config as Record<string, unknown>)['batch_input_shape'] = [batch, ...model.inputShape.slice(1)];
     return json;
   });
   return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: TFJS_VERSION, backend: 'tensor_flow.js' };
+}
+
+/** Options of {@link toLayersArtifacts}. */
+export interface LayersExportOptions {
+  /**
+   * The batch size written into the inputs' `batch_input_shape` (default none: any batch). tfjs-layers and
+   * Keras build stateful recurrent layers only for a fixed batch size, so a model with `stateful` layers
+   * needs it to load there.
+   */
+  readonly batchSize?: number;
 }
 
 /**
@@ -308,7 +318,9 @@ function sequentialToKeras(model: Sequential): Record<string, unknown> {
  * gives a tfjs model with the same predictions. (tfjs-layers cannot run a GRU with `resetAfter: true`,
  * Keras 3's default, nor Keras 3's hard sigmoid; Keras reads both through the converter.)
  */
-export function toLayersArtifacts(model: KerasFileModel): Required<Omit<LayersModelArtifacts, 'weightData'>> & { weightData: ArrayBuffer } {
+export function toLayersArtifacts(model: KerasFileModel, options: LayersExportOptions = {}): Required<Omit<LayersModelArtifacts, 'weightData'>> & { weightData: ArrayBuffer } {
+  const batch = options.batchSize ?? null;
+  if (batch !== null && !(Number.isInteger(batch) && batch > 0)) throw new Error(`toLayersArtifacts: batchSize must be a positive integer, got ${JSON.stringify(options.batchSize)}`);
   const weightSpecs: LayersWeightSpec[] = [];
   const parts: Float32Array[] = [];
   for (const layer of model.layers as readonly { readonly name: string; readonly spec: AnyLayerSpec | { readonly kind: 'input' }; readonly weightNames: readonly string[] }[]) {
@@ -327,7 +339,7 @@ export function toLayersArtifacts(model: KerasFileModel): Required<Omit<LayersMo
     at += p.length;
   }
   return {
-    modelTopology: model.kind === 'sequential' ? sequentialToKeras(model) : functionalToKeras(model, innerName, TFJS_VERSION),
+    modelTopology: model.kind === 'sequential' ? sequentialToKeras(model, batch) : functionalToKeras(model, innerName, TFJS_VERSION, batch),
     weightSpecs,
     weightData: flat.buffer,
     format: 'layers-model',
