@@ -34,19 +34,12 @@ export interface FunctionalOptions {
   readonly name?: string;
   /** Seed of every initialiser and of the dropout stream. Default 0. */
   readonly seed?: number;
-  /**
-   * Models whose layers this one shares, as Keras' layers are shared between models: every layer spec
-   * that this graph and one of these models' graphs both apply uses that model's variables (not a copy),
-   * so training one model trains the other. Keras' seq2seq builds its inference encoder and one-step decoder
-   * from the training model's layers this way. The variables stay the first model's: dispose it last.
-   */
-  readonly shareWeightsWith?: Functional | readonly Functional[];
 }
 
 /** A layer of a functional model: its name and spec, its calls (nodes) and the full names of its weights. */
 export interface FunctionalLayer {
   readonly name: string;
-  /** The layer: applying this spec in a model built with `shareWeightsWith: [this model]` shares its weights. */
+  /** The layer (applied in another model's graph, it shares this model's weights, as Keras' layers do). */
   readonly spec: AnyLayerSpec | InputSpec;
   /**
    * Each call of the layer, in the order the graph makes them: its input and output shapes and its
@@ -177,11 +170,14 @@ function sameWeights(a: readonly { name: string; shape: readonly number[] }[], b
  */
 export function model(options: FunctionalOptions): Functional {
   if (typeof options !== 'object' || options === null) throw new Error('model: expected { inputs, outputs }');
-  return buildFunctional(options, { seed: options.seed ?? 0 });
+  return buildFunctional(options, { seed: options.seed ?? 0 }, { shareLayers: true });
 }
 
-/** Builds a functional model over the graph of `options`, its weights from `source` (`{ seed }` or `{ weights }`). */
-export function buildFunctional(options: FunctionalOptions, source: WeightSource): Functional {
+/**
+ * Builds a functional model over the graph of `options`, its weights from `source` (`{ seed }` or `{ weights }`);
+ * with `shareLayers`, layers that a live model already has share its weights.
+ */
+export function buildFunctional(options: FunctionalOptions, source: WeightSource, { shareLayers = false } = {}): Functional {
   const seed = 'seed' in source ? source.seed : 0;
   checkSeed(seed, 'model');
   const name = options.name ?? 'functional';
@@ -230,8 +226,9 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       });
     return { prefix: names[i]!, weights, init: (s: number) => initNode(spec, first.inputShapes, stateInputs, s) };
   });
-  const sharedWith = options.shareWeightsWith === undefined ? [] : Array.isArray(options.shareWeightsWith) ? (options.shareWeightsWith as readonly Functional[]) : [options.shareWeightsWith as Functional];
-  const shared = sharedLayerWeights(specs, names, groups.map((g) => g.weights), sharedWith, 'model');
+  // drawn with model(), a layer another live model already has keeps its weights there (Keras' shared
+  // layers); a model rebuilt from a topology has weights of its own
+  const shared = shareLayers ? sharedLayerWeights(specs, names, groups.map((g) => g.weights), 'model') : specs.map(() => null);
   // layer i (inputs not counted, as in a Sequential) initialises from the i-th seed of the model's stream
   const seedIndex = specs.map((_, i) => specs.slice(0, i).filter((s) => s.kind !== 'input').length);
   const owned = createVariables(
@@ -258,7 +255,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
     if (typeof options !== 'object' || options === null || typeof options.training !== 'boolean') {
       throw new Error(`${name}: options must be { training: boolean }, got ${JSON.stringify(options)}`);
     }
-    if (borrowed.some((v) => v.isDisposed)) throw new Error(`${name}: shares weights with a model that has been disposed (dispose the model that owns shared layers last)`);
+    if (borrowed.some((v) => v.isDisposed)) throw new Error(`${name}: shares layers with a model that has been disposed (dispose the model that first had the shared layers last)`);
     const xs = Array.isArray(given) ? (given as readonly Tensor[]) : [given as Tensor];
     if (xs.length !== inputs.length) throw new Error(`${name}: expects ${inputs.length} input tensor(s), got ${xs.length}`);
     xs.forEach((x, i) => {
@@ -305,7 +302,9 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
 
   const inputNames = inputNodes.map((n) => names[placed[n]!.layer]!);
   const outputNames = uniqueOutputNames(outputRefs.map((r) => names[placed[r.node]!.layer]!));
-  const built = withTraining<Functional>({
+  // a layer is known by the spec object the graph was drawn with and by the named copy in `layers`
+  recordLayerWeights(name, [...specs, ...layers.map((l) => l.spec)], [...names, ...names], [...layerParams, ...layerParams]);
+  return withTraining<Functional>({
     kind: 'functional',
     name,
     layers,
@@ -360,9 +359,6 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
       return [...out.ys];
     },
   });
-  // a layer is known by the spec object the graph was drawn with and by the named copy in `layers`
-  recordLayerWeights(built, name, [...specs, ...layers.map((l) => l.spec)], [...names, ...names], [...layerParams, ...layerParams]);
-  return built;
 }
 
 /** Keras names outputs after the layers that make them; a layer giving two outputs (a state, say) adds `_1`, `_2`. */

@@ -8,7 +8,8 @@ import { applyLayer, dense, input, lstm, model, sequential } from '../index';
 import type { Functional, SymbolicTensor } from '../index';
 
 // Keras' character-level seq2seq (keras.io/examples/nlp/lstm_seq2seq): a training model, then an inference
-// encoder and a one-step decoder drawn from the same layers, which share the training model's weights.
+// encoder and a one-step decoder drawn from the same layers, which share the training model's weights
+// (as in Keras, a layer applied in two models is one layer).
 const T_SOURCE = 6;
 const T_TARGET = 5;
 const V_SOURCE = 7;
@@ -51,11 +52,11 @@ function buildOurs(): Ours {
   const decoderDense = dense({ units: V_TARGET, activation: 'softmax', name: 'dense' });
   const [decoded] = applyLayer(decoderLstm, decoderInputs, { initialState: [h!, c!] }) as SymbolicTensor[];
   const training = model({ inputs: [encoderInputs, decoderInputs], outputs: applyLayer(decoderDense, decoded!), name: 'seq2seq' });
-  const encoder = model({ inputs: encoderInputs, outputs: [h!, c!], name: 'encoder_model', shareWeightsWith: training });
+  const encoder = model({ inputs: encoderInputs, outputs: [h!, c!], name: 'encoder_model' });
   const hIn = input({ shape: [UNITS] });
   const cIn = input({ shape: [UNITS] });
   const [stepped, h2, c2] = applyLayer(decoderLstm, decoderInputs, { initialState: [hIn, cIn] }) as SymbolicTensor[];
-  const decoder = model({ inputs: [decoderInputs, hIn, cIn], outputs: [applyLayer(decoderDense, stepped!), h2!, c2!], name: 'decoder_model', shareWeightsWith: [training] });
+  const decoder = model({ inputs: [decoderInputs, hIn, cIn], outputs: [applyLayer(decoderDense, stepped!), h2!, c2!], name: 'decoder_model' });
   return { training, encoder, decoder };
 }
 
@@ -148,42 +149,45 @@ describeEachBackend(['cpu', 'wasm'], "layers shared between functional models (K
   });
 });
 
-describeEachBackend(['cpu'], 'shareWeightsWith', () => {
-  it('disposing a sharing model frees only its own weights; using it after its owner is disposed is a clear error', async () => {
+describeEachBackend(['cpu'], 'layers shared between models', () => {
+  it('disposing a sharing model frees only its own weights; after the owner is disposed, using it is a clear error and new models get fresh weights', async () => {
     const x = input({ shape: [3, 2] });
     const shared = lstm({ units: 4 });
     const owner = model({ inputs: x, outputs: applyLayer(dense({ units: 1 }), applyLayer(shared, x) as SymbolicTensor) });
     const before = memory().numTensors;
-    const borrower = model({ inputs: x, outputs: applyLayer(dense({ units: 2 }), applyLayer(shared, x) as SymbolicTensor), shareWeightsWith: owner });
+    const borrower = model({ inputs: x, outputs: applyLayer(dense({ units: 2 }), applyLayer(shared, x) as SymbolicTensor) });
     expect(memory().numTensors - before).toBe(2); // its own dense kernel and bias
     borrower.dispose();
     expect(memory().numTensors).toBe(before);
     const xs = tensor(Array.from({ length: 12 }, (_, i) => i / 12), [2, 3, 2]);
     await expectNoLeaks(async () => dispose(owner.apply(xs, { training: false })));
 
-    const again = model({ inputs: x, outputs: applyLayer(shared, x), shareWeightsWith: owner });
+    const again = model({ inputs: x, outputs: applyLayer(shared, x) });
     owner.dispose();
-    expect(() => again.apply(xs, { training: false })).toThrow('shares weights with a model that has been disposed');
+    expect(() => again.apply(xs, { training: false })).toThrow('shares layers with a model that has been disposed');
     again.dispose();
+    const before2 = memory().numTensors;
+    const fresh = model({ inputs: x, outputs: applyLayer(shared, x) });
+    expect(memory().numTensors - before2).toBe(3); // the LSTM's own kernel, recurrent kernel and bias
+    fresh.dispose();
     xs.dispose();
   });
 
-  it('refuses a shared layer whose weights would differ, and a model that is not functional', () => {
+  it('refuses a shared layer whose weights would differ; model.layers[i].spec is the same layer', () => {
     const shared = dense({ units: 3 });
     const a = input({ shape: [4] });
     const owner = model({ inputs: a, outputs: applyLayer(shared, a), name: 'owner' });
     const b = input({ shape: [5] });
-    expect(() => model({ inputs: b, outputs: applyLayer(shared, b), shareWeightsWith: owner })).toThrow(
+    expect(() => model({ inputs: b, outputs: applyLayer(shared, b) })).toThrow(
       "model: layer 'dense' is shared with layer 'dense' of model 'owner', whose weights are kernel [4, 3], bias [3], but here it needs kernel [5, 3], bias [3]",
     );
-    const seq = sequential([dense({ units: 3 })], { inputShape: [4] });
-    expect(() => model({ inputs: a, outputs: applyLayer(shared, a), shareWeightsWith: seq as unknown as Functional })).toThrow(
-      'model: shareWeightsWith[0] must be a functional model built by model()',
-    );
-    // the named copies in model.layers are the same layers
-    const viaLayers = model({ inputs: a, outputs: applyLayer(owner.layers[1]!.spec as typeof shared, a), shareWeightsWith: owner });
+    // the named copies in model.layers (of a loaded model too) are the same layers
+    const viaLayers = model({ inputs: a, outputs: applyLayer(owner.layers[1]!.spec as typeof shared, a) });
     expect(viaLayers.params['dense/kernel']).toBe(owner.params['dense/kernel']);
     viaLayers.dispose();
+    // a Sequential does not share: its layers are its own
+    const seq = sequential([shared], { inputShape: [4] });
+    expect(seq.params['dense/kernel']).not.toBe(owner.params['dense/kernel']);
     owner.dispose();
     seq.dispose();
   });
