@@ -101,7 +101,7 @@ export { modelFromTopology } from './topology';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadModelFromArtifacts, saveModelToArtifacts } from './io/model-file';
 export type { ModelArtifacts, ModelFile } from './io/model-file';
 export type { WeightEntry } from './io/weights-blob';
-export { loadModel, saveModel } from './io/node-files';
+export { loadModel, saveModel } from './io/model-url';
 export { downloadModel, loadModelFromFiles, loadModelFromIndexedDb, saveModelToIndexedDb } from './io/browser';
 export { beamSearch, greedyDecode, sampleDecode } from './decoding/decode';
 export type { BeamOptions, BeamResult, DecodeOptions, DecodeResult, SampleOptions } from './decoding/decode';

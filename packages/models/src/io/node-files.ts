@@ -25,12 +25,8 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   }
 }
 
-/**
- * Saves `model` into directory `dir` (created if needed) as `model.json` and `weights.bin`.
- *
- * @example await saveModel(model, './imdb-model');
- */
-export async function saveModel(model: SaveableModel, dir: string): Promise<void> {
+/** Saves `model` into directory `dir` (created if needed) as `model.json` and `weights.bin`. */
+export async function saveModelToDirectory(model: SaveableModel, dir: string): Promise<void> {
   const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const artifacts = saveModelToArtifacts(model);
@@ -39,12 +35,8 @@ export async function saveModel(model: SaveableModel, dir: string): Promise<void
   await writeAtomic(join(dir, MODEL_JSON), `${JSON.stringify(artifacts.modelJson, null, 1)}\n`);
 }
 
-/**
- * Loads a model saved by {@link saveModel} from directory `dir`; no random initialisation runs.
- *
- * @example const model = await loadModel('./imdb-model');
- */
-export async function loadModel(dir: string): Promise<SaveableModel> {
+/** Loads a model saved by `saveModelToDirectory` from directory `dir`; no random initialisation runs. */
+export async function loadModelFromDirectory(dir: string): Promise<SaveableModel> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const text = await readFile(join(dir, MODEL_JSON), 'utf8');

@@ -183,4 +183,11 @@ export interface ModelTraining<X = TensorLike, P = Tensor> {
   setWeights(weights: readonly Tensor[]): void;
   /** Set to true (e.g. in a callback) to stop `fit` after the current batch; reset when `fit` starts. */
   stopTraining: boolean;
+  /**
+   * Saves the model (tfjs-layers' `model.save`): a directory path or `file://` URL in Node, `indexeddb://key`
+   * or `downloads://name` in a browser; `loadModel(address)` reads it back.
+   *
+   * @example await model.save('file://./imdb-model');
+   */
+  save(address: string): Promise<void>;
 }

@@ -33,6 +33,8 @@ import { checkLogNames, resolveOutputs } from './output-losses';
 import type { OutputTraining } from './output-losses';
 import { resolveOptimizer } from './optimizer-names';
 import { getWeights, setWeights } from './weights';
+import { saveModel } from '../io/model-url';
+import type { SaveableModel } from '../topology';
 
 /** Shapes a model may declare (with `null` batch axis); checked before training when present. */
 export interface ModelShapes {
@@ -416,6 +418,8 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
     setWeights(weights: readonly Tensor[]): void {
       setWeights(model.params, weights, who);
     },
+
+    save: (address: string): Promise<void> => saveModel(trained as unknown as SaveableModel, address),
 
     dispose(): void {
       if (compiled?.ownsOptimizer === true) compiled.optimizer.dispose();
