@@ -1,4 +1,4 @@
-/* global performance, document -- performance is Node's; document appears in functions that run in the page */
+/* global performance, document, window, getComputedStyle, Event -- performance is Node's; document appears in functions that run in the page */
 // End-to-end test of the browser page in headless Chromium (playwright-core, Debian's /usr/bin/chromium).
 //
 //   pnpm --filter @rnnkit/demo test:e2e
@@ -11,7 +11,21 @@
 //      one coloured chip per word);
 //   4. the hidden-state heat-map is drawn;
 //   5. a short character-level run (1 epoch) trains and generates text from a prompt;
-// and that the page logged no error. Screenshots go to web/e2e/out/ (gitignored).
+//   6. the page holds up to a user's mistakes (issue 19): each invalid field gets its message beside it
+//      and Train stays off; a stopped run keeps the last good model and says so; no verdict for an
+//      empty or unknown-words review; a test review keeps its label; a long review folds the words
+//      the model does not read; the inspector and generation length check their input; Load says
+//      nothing is saved before a save, and brings back the run's settings and charts after one (both
+//      tabs); while a run trains: the time left, the other tab's Train off with its reason, a reload asks
+//      first; a run that overfits says so;
+//   7. a phone (390×844): charts stacked and legible, the heat-map drawn to its card; no horizontal
+//      overflow at any width from 360 to 1920 px on either tab;
+//   8. on every state it visits, at 1920×1080 and at 390×844 (fresh, a field in error, training,
+//      trained with scores and the inspector, characters), the checks of audit.mjs (labels, tab
+//      semantics, live regions, contrast, overflow) and axe-core's WCAG 2.0 / 2.1 A and AA rules: no
+//      violation;
+// and that the page logged no error. Screenshots of those states go to web/e2e/out/ (gitignored),
+// named desktop-*.png and phone-*.png.
 // Skips, saying why, when Chromium is not installed (CHROMIUM_PATH overrides the path).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +39,14 @@ if (!existsSync(chromiumPath)) {
 }
 
 const { chromium } = await import('playwright-core');
+const { auditPage, axeViolations } = await import('./audit.mjs');
 const { build, preview } = await import('vite');
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const configFile = here('../../vite.config.ts');
 const outDir = here('./out');
+// no screenshot of an earlier run is left to be mistaken for this one's
+rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const started = performance.now();
@@ -49,7 +66,7 @@ const profile = mkdtempSync(join(tmpdir(), 'rnnkit-e2e-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
   headless: true,
-  viewport: { width: 1280, height: 900 },
+  viewport: { width: 1920, height: 1080 },
   args: [
     '--headless',
     '--no-sandbox',
@@ -72,13 +89,100 @@ await page.route('**/*', (route) => (route.request().url().startsWith(url) ? rou
 
 const attr = async (testId, name) => page.getByTestId(testId).getAttribute(name);
 const num = async (testId, name) => Number(await attr(testId, name));
+const text = async (testId) => (await page.getByTestId(testId).textContent()) ?? '';
+/** Waits until the charts and heat-maps on screen are drawn at their width (they redraw a frame after a resize). */
+const settled = () =>
+  page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.chart')].every((chart) => {
+        const width = chart.getBoundingClientRect().width;
+        return width === 0 || Math.abs(Number(chart.getAttribute('viewBox')?.split(' ')[2]) - Math.max(260, Math.round(width))) <= 1;
+      }),
+    undefined,
+    { timeout: 30_000 },
+  );
+/**
+ * A state of the page: its screenshot (when `file` is given), then the accessibility and overflow
+ * checks of audit.mjs and axe-core's WCAG 2.0 / 2.1 A and AA rules on it.
+ */
+const visit = async (state, file) => {
+  await settled();
+  if (file !== undefined) await page.screenshot({ path: join(outDir, file), fullPage: true });
+  const problems = await auditPage(page);
+  problems.push(...(await axeViolations(page)).map((v) => `axe ${v}`));
+  check(`no accessibility or overflow problems: ${state}`, problems.length === 0, problems.join('; ') || undefined);
+};
+/** Scores `text` and waits until the page has shown its answer. */
+const scoreReview = async (review) => {
+  const before = Number((await attr('sentiment-tools', 'data-scores')) ?? 0);
+  await page.getByTestId('review-input').fill(review);
+  await page.getByTestId('review-score').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="sentiment-tools"]')?.getAttribute('data-scores') ?? 0) > n, before, { timeout: 30_000 });
+  return {
+    verdict: (await page.getByTestId('review-verdict').isVisible()) ? await text('review-verdict') : '',
+    warning: (await page.getByTestId('review-warning').isVisible()) ? await text('review-warning') : '',
+  };
+};
 
 try {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   const backend = await page.getByTestId('backend').textContent();
   check('the worker runs on wasm', /^wasm/.test(backend ?? ''), backend ?? '');
-  await page.screenshot({ path: join(outDir, 'start.png'), fullPage: true });
+  const badgeTitle = (await attr('backend', 'title')) ?? '';
+  check(
+    'the badge says what runs where in plain words, its tooltip the details',
+    /recurrent layers on \d threads?$/.test(backend ?? '') && !/kernel/.test(backend ?? '') && /thread/.test(badgeTitle),
+    badgeTitle,
+  );
+  check(
+    'Load is off before anything was saved, and says so',
+    (await page.getByTestId('sentiment-model-load').isDisabled()) && (await text('sentiment-model-storage')) === 'No sentiment model saved in this browser yet.',
+    await text('sentiment-model-storage'),
+  );
+  const summaryLines = await page.getByTestId('sentiment-summary').evaluate((el) => [getComputedStyle(el).lineHeight, getComputedStyle(el).fontSize]);
+  check("the model summary's box lines join (line height = font size)", summaryLines[0] === summaryLines[1], summaryLines.join(' / '));
+  await visit('desktop 1920×1080, fresh', 'desktop-fresh.png');
+
+  // 6. every field checked, its message beside it, Train off until the form is valid
+  const fieldCases = [
+    ['units', '', /^Units is empty/],
+    ['units', '100000', /got 100,000\.$/],
+    ['epochs', '', /^Epochs is empty/],
+    ['epochs', '51', /from 1 to 50; got 51/],
+    ['learningRate', '', /^Learning rate is empty/],
+    ['batchSize', '0', /from 4 to 256; got 0/],
+    ['batchSize', '-5', /got -5/],
+    ['embed', '3.5', /3\.5 has a fraction/],
+  ];
+  const fieldResults = [];
+  for (const [name, value, expected] of fieldCases) {
+    const input = page.getByTestId(`sentiment-${name}`);
+    const kept = await input.inputValue();
+    await input.fill(value);
+    const message = await text(`sentiment-${name}-error`);
+    const beside = await input.evaluate((el, id) => {
+      const error = document.getElementById(id);
+      const a = el.getBoundingClientRect();
+      const b = error.getBoundingClientRect();
+      return el.closest('.field').contains(error) && b.top >= a.bottom - 1 && b.top - a.bottom < 40 && el.getAttribute('aria-invalid') === 'true';
+    }, `sentiment-${name}-error`);
+    const off = await page.getByTestId('sentiment-train').isDisabled();
+    fieldResults.push({ name, value, ok: expected.test(message) && beside && off, message });
+    if (name === 'units' && value === '') {
+      // Enter in a field would submit the form: nothing starts while a field is invalid
+      await input.press('Enter');
+      await page.waitForTimeout(500);
+      fieldResults.push({ name: 'Enter', value, ok: (await attr('sentiment-train-card', 'data-state')) === 'idle', message: 'no run started' });
+      await visit('desktop 1920×1080, a field in error', 'desktop-validation.png');
+    }
+    await input.fill(kept);
+  }
+  check(
+    'each invalid field gets its own message beside it and Train stays off',
+    fieldResults.every((r) => r.ok) && !(await page.getByTestId('sentiment-train').isDisabled()),
+    fieldResults.map((r) => `${r.name}=${JSON.stringify(r.value)}: ${r.ok ? 'ok' : 'WRONG'} “${r.message}”`).join('; '),
+  );
 
   // Stop ends a run between two updates
   await page.getByTestId('sentiment-epochs').fill('5');
@@ -89,13 +193,38 @@ try {
   await page.getByTestId('sentiment-stop').click();
   await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="stopped"]', { timeout: 30_000 });
   const stoppedAt = await num('sentiment-train-card', 'data-steps');
-  check('Stop ends a run mid-epoch', stoppedAt < 20, `stopped after ${stoppedAt} of 315 updates`);
+  check('Stop ends a run mid-epoch (between two updates, before the first epoch of 63 ends)', stoppedAt < 63, `stopped after ${stoppedAt} of 315 updates`);
+  const noneNote = await text('sentiment-status');
+  check(
+    'a run stopped before its first epoch, with no model before it, says no model is trained',
+    (await attr('sentiment-train-card', 'data-kept')) === 'none' && noneNote.endsWith('No model is trained yet.'),
+    noneNote,
+  );
 
   // 2. a short sentiment run
   await page.getByTestId('sentiment-epochs').fill('2');
   await page.getByTestId('sentiment-train').click();
   await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="training"]', { timeout: 30_000 });
+  await page.waitForFunction(() => / left · /.test(document.querySelector('[data-testid="sentiment-status"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  const withEta = await text('sentiment-status');
+  const charsNote = await text('chars-form-note');
+  const charsOff = (await page.getByTestId('chars-train').isDisabled()) && charsNote.startsWith('Sentiment is training');
+  const storageNote = await text('sentiment-model-storage');
+  const storageOff = (await page.getByTestId('sentiment-model-save').isDisabled()) && storageNote === 'Save and Load wait for the run to end.';
+  const asksBeforeUnload = await page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-announce"]')?.textContent ?? '').startsWith('Epoch 1 of 2 done'), undefined, { timeout: 60_000 });
+  const announced = await text('sentiment-announce');
   await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="done"]', { timeout: 180_000 });
+  check(
+    'while training: the time left, the other Train and Save off with their reasons, a reload asks first',
+    / left · /.test(withEta) && charsOff && storageOff && asksBeforeUnload,
+    `${withEta} | chars: ${charsNote} | storage: ${storageNote} | beforeunload prevented ${asksBeforeUnload}`,
+  );
+  check('the live region announces epochs, not every update', announced.startsWith('Epoch 1 of 2 done: test accuracy'), announced);
   const first = await num('sentiment-train-card', 'data-loss-first');
   const recent = await num('sentiment-train-card', 'data-loss-recent');
   const steps = await num('sentiment-train-card', 'data-steps');
@@ -112,8 +241,8 @@ try {
   );
 
   // 3. classify two sentences
-  const classify = async (text) => {
-    await page.getByTestId('review-input').fill(text);
+  const classify = async (review) => {
+    await page.getByTestId('review-input').fill(review);
     const before = await page.getByTestId('review-score-value').textContent();
     await page.getByTestId('review-score').click();
     await page.waitForFunction(
@@ -137,21 +266,88 @@ try {
   );
   check('the positive sentence scores above the negative one', positive.p > negative.p, `${positive.p.toFixed(3)} > ${negative.p.toFixed(3)}`);
 
-  // 4. the trained model survives a reload through IndexedDB
-  const storage = async (testId, word) => {
-    await page.getByTestId(testId).click();
-    await page.waitForFunction((w) => (document.querySelector('[data-testid="model-storage"]')?.textContent ?? '').startsWith(w), word, { timeout: 30_000 });
-    return page.getByTestId('model-storage').textContent();
+  // 6. no verdict for nothing, a warning for little
+  const empty = await scoreReview('');
+  const blank = await scoreReview('   \n  ');
+  const chinese = await scoreReview('这部电影真的很好看，我非常喜欢。');
+  const thin = await scoreReview('great xqzvt plokjw brrrmf');
+  check(
+    'no verdict for an empty or whitespace review',
+    empty.verdict === '' && blank.verdict === '' && empty.warning.startsWith('There are no words to score'),
+    `${JSON.stringify(empty)} ${JSON.stringify(blank)}`,
+  );
+  check('no verdict, and a warning, when no word is one the model knows', chinese.verdict === 'No verdict' && /^No verdict: none of the 1 word/.test(chinese.warning), chinese.warning);
+  await visit('desktop 1920×1080, few known words: a score with a warning', 'desktop-few-known.png');
+  check('a warning when few words are known', thin.verdict !== 'No verdict' && thin.verdict !== '' && thin.warning.startsWith('Only 1 of the 4 words'), `${thin.verdict}: ${thin.warning}`);
+
+  // 6. a test review keeps its label beside the verdict
+  const scoresBefore = Number(await attr('sentiment-tools', 'data-scores'));
+  await page.getByTestId('review-random').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="sentiment-tools"]')?.getAttribute('data-scores')) > n, scoresBefore, { timeout: 30_000 });
+  const truth = await text('review-truth');
+  check('a scored test review keeps its label and says whether the model agrees', (await page.getByTestId('review-truth').isVisible()) && /labelled (positive|negative): the model (agrees|gets it wrong)/.test(truth), truth);
+
+  // 6. a 3,000-word review: chips for the words read, one folded line for the rest
+  const longReview = Array.from({ length: 3000 }, (_, i) => ['a', 'good', 'film', 'but', 'too', 'long'][i % 6]).join(' ');
+  await scoreReview(longReview);
+  const longChips = await page.locator('[data-testid="review-words"] .word').count();
+  const folded = await text('review-unread');
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  await visit('desktop 1920×1080, a long review', 'desktop-long-review.png');
+  check(
+    'a long review folds the words the model does not read',
+    longChips === 100 && folded.startsWith('2,900 earlier words not read — the model reads only the last 100') && pageHeight < 3000,
+    `${longChips} chips; “${folded.slice(0, 70)}”; page ${pageHeight} px tall`,
+  );
+
+  // 6. a stopped run keeps the last good model, its charts and figures, and says so
+  const accuracyBefore = await attr('sentiment-train-card', 'data-test-accuracy');
+  await page.getByTestId('sentiment-cell').selectOption('gru');
+  await page.getByTestId('sentiment-epochs').fill('5');
+  await page.getByTestId('sentiment-train').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="sentiment-train-card"]')?.getAttribute('data-steps')) >= 3, undefined, { timeout: 60_000 });
+  await page.getByTestId('sentiment-stop').click();
+  await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="stopped"]', { timeout: 30_000 });
+  const keptNote = await text('sentiment-status');
+  const markers = await page.locator('[data-testid="sentiment-accuracy-chart"] circle.marker').count();
+  const keptSummary = await text('sentiment-summary');
+  const keptScore = await classify('A wonderful film with a great story and brilliant acting. I loved it and highly recommend it.');
+  await visit('desktop 1920×1080, a stopped run gave way to the previous one', 'desktop-stopped-kept.png');
+  check(
+    'a stopped run keeps the last good model and says what is on screen',
+    (await attr('sentiment-train-card', 'data-kept')) === 'previous' &&
+      keptNote.includes('On screen and in use: the previous model (LSTM') &&
+      (await attr('sentiment-train-card', 'data-test-accuracy')) === accuracyBefore &&
+      markers === 2 &&
+      /lstm/i.test(keptSummary) &&
+      keptScore.p.toFixed(3) === positive.p.toFixed(3),
+    `${keptNote} | ${markers} test markers; p = ${keptScore.p.toFixed(3)} (before ${positive.p.toFixed(3)})`,
+  );
+
+  // 4. the trained model survives a reload through IndexedDB, with its run's settings and charts
+  const storage = async (task, action, word) => {
+    await page.getByTestId(`${task}-model-${action}`).click();
+    await page.waitForFunction(([t, w]) => (document.querySelector(`[data-testid="${t}-model-storage"]`)?.textContent ?? '').startsWith(w), [task, word], { timeout: 30_000 });
+    return text(`${task}-model-storage`);
   };
-  const savedNote = await storage('model-save', 'Saved');
+  const savedNote = await storage('sentiment', 'save', 'Saved');
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-  const loadedNote = await storage('model-load', 'Loaded');
+  const loadedNote = await storage('sentiment', 'load', 'Loaded');
   const again = await classify('A wonderful film with a great story and brilliant acting. I loved it and highly recommend it.');
   check(
     'the model saved to IndexedDB scores the same after a reload',
     again.p.toFixed(3) === positive.p.toFixed(3),
     `${savedNote} → reload → ${loadedNote}; p = ${again.p.toFixed(3)} (before: ${positive.p.toFixed(3)})`,
+  );
+  const loadedStatus = await text('sentiment-status');
+  check(
+    "a loaded model brings back its run's settings and charts",
+    loadedStatus.startsWith("Loaded from this browser's storage") &&
+      (await page.getByTestId('sentiment-cell').inputValue()) === 'lstm' &&
+      (await page.getByTestId('sentiment-epochs').inputValue()) === '2' &&
+      (await page.locator('[data-testid="sentiment-accuracy-chart"] circle.marker').count()) === 2,
+    loadedStatus,
   );
 
   // 4. the heat-map (drawn after training and after each classification)
@@ -159,10 +355,29 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="sentiment-inspector"] .series-tab').length > 0, undefined, { timeout: 30_000 });
   const tabs = await page.locator('[data-testid="sentiment-inspector"] .series-tab').allTextContents();
   check('the hidden-state heat-map is drawn', tabs.join(',') === 'h,c,i,f,c̃,o', `series ${tabs.join(', ')}`);
-  await page.screenshot({ path: join(outDir, 'sentiment.png'), fullPage: true });
+  const heatLabel = (await attr('sentiment-heatmap', 'aria-label')) ?? '';
+  check('the heat-map has a text alternative', heatLabel.startsWith('Heat map of h: 32 units by'), heatLabel);
+  await visit('desktop 1920×1080, trained: scores and inspector', 'desktop-scores-inspector.png');
+
+  // 7. the tabs answer the arrow keys
+  await page.getByTestId('tab-sentiment').focus();
+  await page.keyboard.press('ArrowRight');
+  const byKey = await page.evaluate(() => [document.activeElement?.id, document.getElementById('tab-chars')?.getAttribute('aria-selected'), document.getElementById('panel-chars')?.hidden]);
+  check('the tabs move with the arrow keys and show their tabpanel', byKey[0] === 'tab-chars' && byKey[1] === 'true' && byKey[2] === false, JSON.stringify(byKey));
+
+  // 6. the generation length and the character inspector check their input
+  const lengthCases = [];
+  for (const value of ['0', '-50', '20000']) {
+    await page.getByTestId('gen-length').fill(value);
+    lengthCases.push({ value, message: await text('gen-length-error'), off: await page.getByTestId('generate').isDisabled() });
+  }
+  check(
+    'the generation length must be 20 to 2,000 (message beside it, Generate off)',
+    lengthCases.every((c) => c.off && /^Characters must be a whole number from 20 to 2,000/.test(c.message)),
+    lengthCases.map((c) => `${c.value}: “${c.message}”`).join('; '),
+  );
 
   // 5. a short character-level run and generation
-  await page.getByTestId('tab-chars').click();
   await page.getByTestId('chars-epochs').fill('1');
   await page.getByTestId('chars-units').fill('64');
   await page.getByTestId('chars-train').click();
@@ -177,7 +392,104 @@ try {
   const generated = (await page.getByTestId('generated').textContent()) ?? '';
   check('text is generated from a prompt', generated.startsWith('ROMEO:\n') && generated.length === 'ROMEO:\n'.length + 200, JSON.stringify(generated.slice(0, 60) + '…'));
   await page.waitForFunction(() => (document.querySelector('[data-testid="chars-heatmap"]')?.width ?? 0) > 0, undefined, { timeout: 30_000 });
-  await page.screenshot({ path: join(outDir, 'chars.png'), fullPage: true });
+  await page.getByTestId('chars-inspect-input').fill('日本語のテキスト');
+  await page.getByTestId('chars-inspect').click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="chars-inspect-note"]')?.textContent ?? '') !== '', undefined, { timeout: 30_000 });
+  const inspectNote = await text('chars-inspect-note');
+  check('the inspector shows no old heat-map under its message', inspectNote === 'The text has no character the model knows.' && !(await page.getByTestId('chars-heatmap').isVisible()), inspectNote);
+  await page.getByTestId('chars-inspect-input').fill('To be, or not to be');
+  await page.getByTestId('chars-inspect').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="chars-heatmap"]')?.checkVisibility(), undefined, { timeout: 30_000 });
+  await visit('desktop 1920×1080, characters: trained, generated, inspector', 'desktop-chars.png');
+
+  // 6. the Characters tab saves and loads its model too
+  const charsSaved = await storage('chars', 'save', 'Saved');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  await page.getByTestId('tab-chars').click();
+  const charsLoaded = await storage('chars', 'load', 'Loaded');
+  const loadedUnits = await page.getByTestId('chars-units').inputValue();
+  await page.getByTestId('prompt-input').fill('ROMEO:\n');
+  await page.getByTestId('gen-length').fill('120');
+  await page.getByTestId('generate').click();
+  await page.waitForSelector('[data-testid="generated"]:not([hidden])', { timeout: 30_000 });
+  const regenerated = (await page.getByTestId('generated').textContent()) ?? '';
+  check(
+    'the character model is saved, loaded after a reload (with its settings), and generates',
+    regenerated.length === 'ROMEO:\n'.length + 120 && loadedUnits === '64',
+    `${charsSaved} → ${charsLoaded}; units ${loadedUnits}; ${JSON.stringify(regenerated.slice(0, 40) + '…')}`,
+  );
+
+  // 6. a run that overfits says so
+  await page.getByTestId('tab-sentiment').click();
+  await page.getByTestId('sentiment-units').fill('64');
+  await page.getByTestId('sentiment-learningRate').fill('0.01');
+  await page.getByTestId('sentiment-epochs').fill('3');
+  await page.getByTestId('sentiment-train').click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-announce"]')?.textContent ?? '').startsWith('Epoch 1 of 3 done'), undefined, { timeout: 120_000 });
+  await visit('desktop 1920×1080, training', 'desktop-training.png');
+  await page.waitForSelector('[data-testid="sentiment-train-card"][data-state="done"]', { timeout: 180_000 });
+  const overfit = (await page.getByTestId('sentiment-overfitting').isVisible()) ? await text('sentiment-overfitting') : '';
+  check('a run whose test loss rises while its training loss falls is called overfitting', overfit.startsWith('Overfitting: the test loss rose'), overfit || (await text('sentiment-status')));
+
+  // 7. a phone (390×844): charts stacked and legible, and every state again
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settled();
+  const charts = await page.evaluate(() => {
+    const [loss, accuracy] = [...document.querySelectorAll('[data-testid="sentiment-train-card"] .chart')].map((c) => c.getBoundingClientRect());
+    const tick = document.querySelector('[data-testid="sentiment-train-card"] .chart .tick')?.getBoundingClientRect();
+    return { stacked: accuracy.top >= loss.bottom, width: Math.round(loss.width), tickHeight: tick?.height ?? 0 };
+  });
+  check('on a phone the charts are stacked, full width, with legible ticks', charts.stacked && charts.width > 300 && charts.tickHeight >= 10, JSON.stringify(charts));
+  await scoreReview('The cast does a great job and the music is lovely, but the story is slow and predictable.');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-heatmap"]')?.getAttribute('aria-label') ?? '').startsWith('Heat map of h: 64 units by 19 tokens'), undefined, {
+    timeout: 30_000,
+  });
+  const heatFits = await page.evaluate(() => {
+    const card = document.querySelector('[data-testid="sentiment-inspector"]').getBoundingClientRect();
+    return document.querySelector('[data-testid="sentiment-heatmap"]').getBoundingClientRect().right <= card.right;
+  });
+  check('on a phone the heat-map is drawn to the width of its card', heatFits);
+  await visit('phone 390×844, trained: scores and inspector', 'phone-scores-inspector.png');
+  await page.getByTestId('sentiment-units').fill('');
+  await visit('phone 390×844, a field in error', 'phone-validation.png');
+  await page.getByTestId('sentiment-units').fill('32');
+  await page.getByTestId('sentiment-learningRate').fill('0.003');
+  await page.getByTestId('sentiment-epochs').fill('3');
+  await page.getByTestId('sentiment-train').click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="sentiment-announce"]')?.textContent ?? '').startsWith('Epoch 1 of 3 done'), undefined, { timeout: 120_000 });
+  await visit('phone 390×844, training', 'phone-training.png');
+  await page.getByTestId('sentiment-stop').click();
+  await page.waitForSelector('[data-testid="sentiment-train-card"]:is([data-state="stopped"], [data-state="done"])', { timeout: 60_000 });
+  const stoppedLate = await text('sentiment-status');
+  check(
+    'a run stopped after its first epoch keeps its own model and says so',
+    (await attr('sentiment-train-card', 'data-kept')) === 'this run' && /^(Stopped|Done) after \d+ updates in [\d.]+ s — LSTM · 32 units/.test(stoppedLate),
+    stoppedLate,
+  );
+  await page.getByTestId('tab-chars').click();
+  await visit('phone 390×844, characters', 'phone-chars.png');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.getByTestId('tab-sentiment').click();
+  await visit('phone 360×800, sentiment');
+
+  // no sideways scrolling at any width from 360 px up, on either tab
+  const wide = [];
+  for (const width of [360, 375, 414, 480, 600, 768, 900, 1024, 1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const task of ['sentiment', 'chars']) {
+      await page.getByTestId(`tab-${task}`).click();
+      await settled();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) wide.push(`${task} at ${width} px: ${overflow} px too wide`);
+    }
+  }
+  check('no horizontal overflow at any width from 360 to 1920 px', wide.length === 0, wide.join('; ') || '11 widths × 2 tabs');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  await visit('phone 390×844, fresh', 'phone-fresh.png');
 
   check('the page logged no errors', problems.length === 0, problems.join('; ') || undefined);
 } catch (error) {

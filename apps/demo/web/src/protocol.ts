@@ -2,6 +2,7 @@
  * The messages between the page (main.ts) and the training worker (worker.ts). Plain JSON-able
  * values only: the page never holds a tensor.
  */
+import type { KeptModel, RunEnd } from './run-outcome';
 
 export type CellChoice = 'simplernn' | 'lstm' | 'gru';
 export type TaskName = 'sentiment' | 'chars';
@@ -99,7 +100,17 @@ export type FromWorker =
       readonly samplesPerSecond: number;
     }
   | { readonly type: 'epoch'; readonly task: TaskName; readonly epoch: number; readonly globalStep: number; readonly logs: Readonly<Record<string, number>>; readonly sample?: string }
-  | { readonly type: 'finished'; readonly task: TaskName; readonly reason: 'done' | 'stopped'; readonly seconds: number; readonly kernel: BackendSummary['kernel'] }
+  | {
+      readonly type: 'finished';
+      readonly task: TaskName;
+      readonly reason: RunEnd;
+      /** The model the task holds now: this run's, the one from before it, or none (see run-outcome.ts). */
+      readonly kept: KeptModel;
+      /** Why a failed run failed. */
+      readonly message?: string;
+      readonly seconds: number;
+      readonly kernel: BackendSummary['kernel'];
+    }
   | { readonly type: 'classified'; readonly id: number; readonly score: number; readonly words: readonly WordScore[] }
   | { readonly type: 'generated'; readonly id: number; readonly prompt: string; readonly text: string; readonly skipped: string }
   | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[]; readonly readout: Readout }

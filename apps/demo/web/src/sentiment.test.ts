@@ -1,6 +1,6 @@
 import { initBackend, numTensors } from '@rnnkit/tensor';
 import { sentimentModel } from './models';
-import { classifyReview, lexicon, OOV_ID, readTokens, reviewText, START_ID, wordId } from './sentiment';
+import { classifyReview, lexicon, OOV_ID, readScore, readTokens, reviewText, START_ID, wordId } from './sentiment';
 
 const lex = lexicon(['the', 'and', 'a', 'of', 'to', 'great', 'movie', 'boring'], 10);
 
@@ -44,5 +44,30 @@ describe('classifyReview', () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+describe('readScore: no verdict for nothing the model knows', () => {
+  const word = (w: string, known: boolean, read = true) => ({ word: w, known, read, contribution: 0.1 });
+
+  it('gives no verdict for an empty review', () => {
+    expect(readScore([], 5000)).toEqual({ verdict: false, warning: 'There are no words to score: type or paste a review.', read: 0, known: 0 });
+  });
+
+  it('gives no verdict when no word read is known (a review in Chinese is one unknown token)', () => {
+    const reading = readScore([word('这部电影太棒了', false)], 5000);
+    expect(reading.verdict).toBe(false);
+    expect(reading.warning).toBe(
+      'No verdict: none of the 1 word the model reads is among the 4,996 words it knows (it reads English words only), so it has nothing to go on.',
+    );
+  });
+
+  it('warns when few of the words read are known, and not otherwise', () => {
+    const thin = readScore([word('great', true), word('xq', false), word('zz', false), word('yy', false)], 5000);
+    expect(thin.verdict).toBe(true);
+    expect(thin.warning).toMatch(/^Only 1 of the 4 words the model reads is among the 4,996 words it knows/);
+    expect(readScore([word('a', true), word('great', true), word('film', true), word('xq', false)], 5000).warning).toBeNull();
+    // words cut off by pre-truncation do not count
+    expect(readScore([word('xq', false, false), word('a', true), word('great', true), word('film', true)], 5000)).toMatchObject({ read: 3, known: 3, warning: null });
   });
 });

@@ -100,3 +100,44 @@ export function readTokens(lex: Lexicon, maxlen: number, text: string): { labels
   const from = Math.max(0, ids.length - maxlen);
   return { labels: labels.slice(from), ids: ids.slice(from) };
 }
+
+/** What the page may say about a classified review: whether to give a verdict, and a warning. */
+export interface ScoreReading {
+  readonly verdict: boolean;
+  readonly warning: string | null;
+  /** Words the model reads, and those of them it knows (not read as the unknown id). */
+  readonly read: number;
+  readonly known: number;
+}
+
+/** Below this share of known words among those read, a score gets a warning. */
+const THIN_SHARE = 0.5;
+/** With fewer known words than this, a score gets a warning. */
+const THIN_COUNT = 3;
+
+/**
+ * Reads the words of a classified review: no verdict for an empty review or one with no word the
+ * model knows (it would score the start marker and unknown ids alone), and a warning when the
+ * known words are few.
+ */
+export function readScore(words: readonly WordScore[], numWords: number): ScoreReading {
+  const read = words.filter((w) => w.read);
+  const known = read.filter((w) => w.known).length;
+  const vocabulary = `the ${(numWords - 4).toLocaleString('en-US')} words it knows`;
+  if (words.length === 0) return { verdict: false, warning: 'There are no words to score: type or paste a review.', read: 0, known: 0 };
+  if (known === 0) {
+    return {
+      verdict: false,
+      warning: `No verdict: none of the ${read.length} word${read.length === 1 ? '' : 's'} the model reads is among ${vocabulary} (it reads English words only), so it has nothing to go on.`,
+      read: read.length,
+      known,
+    };
+  }
+  const thin = known < THIN_COUNT || known / read.length < THIN_SHARE;
+  return {
+    verdict: true,
+    warning: thin ? `Only ${known} of the ${read.length} words the model reads ${known === 1 ? 'is' : 'are'} among ${vocabulary}; the rest read as [unknown], so this score rests on little.` : null,
+    read: read.length,
+    known,
+  };
+}

@@ -22,6 +22,9 @@ import { charModel, sentimentModel } from './models';
 import type { BackendSummary, FromWorker, Readout, StateSeries, TaskName, ToWorker, TrainSettings } from './protocol';
 import { classifyReview, lexicon, readTokens, reviewText, splitData } from './sentiment';
 import type { Lexicon } from './sentiment';
+import { keptModel } from './run-outcome';
+import type { RunEnd } from './run-outcome';
+import { assertSettings } from './validation';
 
 const CHAR_WINDOW = 64;
 
@@ -102,14 +105,18 @@ function liveReport(task: TaskName, accuracyName: string): Callback {
   };
 }
 
+/**
+ * Trains a new model for `settings.task`. While it trains, classify / generate / inspect use it (the
+ * page re-scores after every epoch); when it ends, `keptModel` decides whether it replaces the
+ * task's previous model or is discarded (failed, or stopped before its first epoch ended).
+ */
 async function train(settings: TrainSettings, d: Data): Promise<void> {
-  models[settings.task]?.dispose();
-  delete models[settings.task];
+  assertSettings(settings);
+  const previous = models[settings.task];
   const sentiment = settings.task === 'sentiment';
   const model = sentiment
     ? sentimentModel({ cell: settings.cell, numWords: d.imdb.numWords, embed: settings.embed, units: settings.units, maxlen: d.imdb.maxlen, seed: settings.seed })
     : charModel({ cell: settings.cell, vocabulary: d.corpus.vocabulary.tokens.length, embed: settings.embed, units: settings.units, seed: settings.seed });
-  models[settings.task] = model;
   const trainSet = sentiment ? splitData(d.imdb, 'train') : d.corpus.train;
   const testSet = sentiment ? splitData(d.imdb, 'test') : d.corpus.validation;
   const loss: Loss = sentiment ? binaryCrossentropy() : sparseCategoricalCrossentropy({ fromLogits: true });
@@ -122,7 +129,16 @@ async function train(settings: TrainSettings, d: Data): Promise<void> {
     stepsPerEpoch: Math.ceil(trainSet.x.shape[0]! / settings.batchSize),
   });
   const started = performance.now();
-  let reason: 'done' | 'stopped' = 'done';
+  let end: RunEnd = 'done';
+  let message: string | undefined;
+  let epochsCompleted = 0;
+  const countEpochs: Callback = {
+    name: 'count-epochs',
+    onEpochEnd() {
+      epochsCompleted++;
+    },
+  };
+  models[settings.task] = model;
   try {
     await fit({
       params: model.params,
@@ -137,13 +153,29 @@ async function train(settings: TrainSettings, d: Data): Promise<void> {
       seed: settings.seed,
       metrics: [metric],
       clipping: { globalNorm: 5 },
-      callbacks: [liveReport(settings.task, 'accuracy')],
+      callbacks: [liveReport(settings.task, 'accuracy'), countEpochs],
     });
   } catch (error) {
-    if (!(error instanceof TrainingStopped)) throw error;
-    reason = 'stopped';
+    end = error instanceof TrainingStopped ? 'stopped' : 'failed';
+    if (end === 'failed') message = error instanceof Error ? error.message : String(error);
   }
-  post({ type: 'finished', task: settings.task, reason, seconds: (performance.now() - started) / 1000, kernel: kernelSummary() });
+  const kept = keptModel(end, epochsCompleted, previous !== undefined);
+  if (kept === 'this run') {
+    previous?.dispose();
+  } else {
+    model.dispose();
+    if (previous === undefined) delete models[settings.task];
+    else models[settings.task] = previous;
+  }
+  post({
+    type: 'finished',
+    task: settings.task,
+    reason: end,
+    kept,
+    ...(message === undefined ? {} : { message }),
+    seconds: (performance.now() - started) / 1000,
+    kernel: kernelSummary(),
+  });
 }
 
 function needModel(task: TaskName): Sequential {
@@ -186,8 +218,17 @@ function handle(message: ToWorker): void {
       stopRequested = false;
       train(message.settings, needData())
         .catch((error: unknown) => {
-          post({ type: 'error', message: `Training failed: ${error instanceof Error ? error.message : String(error)}` });
-          post({ type: 'finished', task: message.settings.task, reason: 'stopped', seconds: 0, kernel: kernelSummary() });
+          // the model could not be built: the task keeps whatever model it had
+          const task = message.settings.task;
+          post({
+            type: 'finished',
+            task,
+            reason: 'failed',
+            kept: models[task] === undefined ? 'none' : 'previous',
+            message: error instanceof Error ? error.message : String(error),
+            seconds: 0,
+            kernel: kernelSummary(),
+          });
         })
         .finally(() => {
           training = false;

@@ -18,10 +18,13 @@ export interface ChartOptions {
   readonly yRange?: readonly [number, number];
   /** The x axis spans at least this much (the planned number of steps). */
   readonly xMax?: number;
+  /** The width the chart is drawn at, in CSS pixels (its text stays at its font size). Default 460. */
+  readonly width?: number;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 460;
+const DEFAULT_WIDTH = 460;
+const MIN_WIDTH = 260;
 const HEIGHT = 250;
 const PAD = { left: 46, right: 14, top: 50, bottom: 34 };
 
@@ -49,6 +52,7 @@ function format(v: number): string {
 }
 
 export function drawChart(svg: SVGSVGElement, options: ChartOptions, series: readonly ChartSeries[]): void {
+  const WIDTH = Math.max(MIN_WIDTH, Math.round(options.width ?? DEFAULT_WIDTH));
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   svg.replaceChildren();
   const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
@@ -92,14 +96,14 @@ export function drawChart(svg: SVGSVGElement, options: ChartOptions, series: rea
     }
   }
 
-  // legend: a row under the title
-  let x = PAD.left;
+  // legend: a row under the title (from the title's left edge on a narrow chart)
+  let x = WIDTH < 400 ? PAD.left - 40 : PAD.left;
   for (const s of series) {
     const swatch =
       s.style === 'markers'
         ? el('circle', { cx: x + 5, cy: 32, r: 4, fill: s.color })
         : el('rect', { x, y: s.style === 'bold' ? 30.5 : 31, width: 14, height: s.style === 'bold' ? 3 : 2, fill: s.color, opacity: s.style === 'faint' ? 0.45 : 1 });
     svg.append(swatch, el('text', { x: x + 19, y: 36, class: 'legend' }, s.label));
-    x += 19 + s.label.length * 6 + 18;
+    x += 19 + s.label.length * 6 + 14;
   }
 }

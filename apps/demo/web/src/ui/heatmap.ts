@@ -55,7 +55,13 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   const cellH = Math.max(3, Math.min(10, Math.floor(300 / Math.max(H, 1))));
   const longest = Math.max(1, ...input.tokens.map((t) => shown(t).length));
   const upright = longest <= 2; // characters stand upright under their column; words are slanted
-  const labelHeight = upright ? 22 : Math.min(90, 14 + longest * 6.5 * Math.sin(Math.PI / 3));
+  const tokenFont = `${cellW >= 12 ? 12 : 10}px system-ui, sans-serif`;
+  const g = canvas.getContext('2d');
+  if (g === null) return;
+  // slanted labels need the height of the widest one, measured in the font they are drawn in
+  g.font = tokenFont;
+  const widest = Math.max(0, ...input.tokens.map((t) => g.measureText(shown(t)).width));
+  const labelHeight = upright ? 22 : Math.min(120, 16 + widest * Math.sin(Math.PI / 3));
   const width = UNIT_LABEL_WIDTH + T * cellW + 8;
   const TOP = input.readout === undefined ? 6 : 6 + STRIP + STRIP_GAP;
   const height = TOP + H * cellH + labelHeight;
@@ -64,8 +70,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   canvas.height = Math.ceil(height * ratio);
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  const g = canvas.getContext('2d');
-  if (g === null) return;
+  // resizing the canvas reset the context: scale and fonts are set again below
   g.scale(ratio, ratio);
   g.clearRect(0, 0, width, height);
 
@@ -98,7 +103,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
   g.textBaseline = 'alphabetic';
 
   g.fillStyle = '#334155';
-  g.font = `${cellW >= 12 ? 12 : 10}px system-ui, sans-serif`;
+  g.font = tokenFont;
   const labelEvery = Math.max(1, Math.ceil((upright ? 8 : 12) / cellW));
   for (let t = 0; t < T; t += labelEvery) {
     const x = UNIT_LABEL_WIDTH + t * cellW + cellW / 2;
@@ -140,4 +145,24 @@ export function drawHeatmap(canvas: HTMLCanvasElement, tooltip: HTMLElement, inp
 /** Whitespace tokens made visible. */
 function shown(token: string): string {
   return token === '\n' ? '↵' : token === ' ' ? '·' : token;
+}
+
+/**
+ * The heat-map in words, for a screen reader (the canvas' text alternative): its size, the
+ * strongest value and where it is, and the readout after the last token.
+ */
+export function describeHeatmap(name: string, input: HeatmapInput): string {
+  const T = input.tokens.length;
+  const H = input.values[0]?.length ?? 0;
+  let best = { t: 0, u: 0, v: 0 };
+  input.values.forEach((column, t) =>
+    column.forEach((v, u) => {
+      if (Math.abs(v) > Math.abs(best.v)) best = { t, u, v };
+    }),
+  );
+  const parts = [`Heat map of ${name}: ${H} units by ${T} tokens, values from ${input.range[0]} to ${input.range[1]}`];
+  if (T > 0 && H > 0) parts.push(`strongest: unit ${best.u} at token ${best.t} “${shown(input.tokens[best.t]!)}”, ${best.v.toFixed(3)}`);
+  const finite = input.readout?.values.filter((v) => Number.isFinite(v)) ?? [];
+  if (input.readout !== undefined && finite.length > 0) parts.push(`${input.readout.label} at the last token with a value: ${finite.at(-1)!.toFixed(3)}`);
+  return `${parts.join('; ')}.`;
 }
