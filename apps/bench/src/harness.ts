@@ -1,7 +1,8 @@
 /**
  * Side-by-side timing: contenders run the same case on the same data, alternating A B A B …
  * in one process, so that machine noise hits both alike. Each run is `stepsPerRun` steps after
- * warm-up; samples/s per run = steps · batch / seconds; the report gives medians and min–max.
+ * warm-up; samples/s per run = steps · batch / seconds; the report gives medians and min–max. A contender
+ * in another process (PyTorch) takes its turn in the same rounds and reports the seconds it measured.
  */
 import type { BenchCase } from './cases';
 import type { BenchData, Contender, PreparedStep } from './runner';
@@ -29,6 +30,7 @@ export interface HarnessOptions {
 }
 
 async function timeSteps(step: PreparedStep, n: number): Promise<number> {
+  if (step.timed !== undefined) return step.timed(n);
   const started = performance.now();
   for (let i = 0; i < n; i++) await step.run();
   return (performance.now() - started) / 1000;
@@ -36,10 +38,11 @@ async function timeSteps(step: PreparedStep, n: number): Promise<number> {
 
 export async function runCase(c: BenchCase, data: BenchData, contenders: readonly Contender[], options: HarnessOptions): Promise<CaseResult> {
   let peakRss = process.memoryUsage().rss;
-  const prepared = contenders.map((contender) => ({ contender, step: contender.prepare(c, data), steps: 1, runs: [] as number[] }));
+  const prepared: { contender: Contender; step: PreparedStep; steps: number; runs: number[] }[] = [];
   try {
+    for (const contender of contenders) prepared.push({ contender, step: await contender.prepare(c, data), steps: 1, runs: [] });
     for (const p of prepared) {
-      for (let i = 0; i < options.warmupSteps - 1; i++) await p.step.run();
+      if (options.warmupSteps > 1) await timeSteps(p.step, options.warmupSteps - 1);
       const seconds = await timeSteps(p.step, 1);
       p.steps = Math.max(1, Math.round(options.secondsPerRun / Math.max(seconds, 1e-3)));
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -52,7 +55,7 @@ export async function runCase(c: BenchCase, data: BenchData, contenders: readonl
       }
     }
   } finally {
-    for (const p of prepared) p.step.dispose();
+    for (const p of prepared) await p.step.dispose();
   }
   return {
     case: c,

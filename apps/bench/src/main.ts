@@ -1,19 +1,26 @@
 /**
- * `pnpm bench [--quick] [--backend wasm|cpu] [--threads auto|N] [--runs N] [--seconds S] [--cases a,b] [--json FILE]`
+ * `pnpm bench [--quick] [--backend wasm|cpu] [--threads auto|N] [--runs N] [--seconds S] [--cases a,b] [--json FILE]
+ *  [--torch [--torch-configs 1,2,1+ftz,2+ftz] [--python /usr/bin/python3]]`
  * rnnkit against tfjs-layers on the same backend, side by side in one process. `--threads` is
- * rnnkit's recurrence-kernel thread count (tfjs-layers runs on one thread either way).
+ * rnnkit's recurrence-kernel thread count (tfjs-layers runs on one thread either way). `--torch` adds
+ * PyTorch (`torch/bench_torch.py` in one Python child process) to the same rounds, one contender per
+ * configuration (threads, `+ftz` = flush-denormal), and reports the best configuration per case.
  */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { recurrenceThreads, setRecurrenceThreads } from '@rnnkit/cells';
 import { createRng, initBackend } from '@rnnkit/tensor';
+import { parseBenchArgs, USAGE } from './args';
+import type { BenchOptions } from './args';
 import { ALL_CASES, QUICK_CASES } from './cases';
 import type { BenchCase } from './cases';
 import { runCase } from './harness';
 import type { CaseResult } from './harness';
 import { tfjsLayers } from './peer-tfjs-layers';
 import { rnnkit } from './contender-rnnkit';
-import type { BenchData } from './runner';
+import { startTorchPeer, TORCH_PREFIX, TORCH_SCRIPT } from './peer-torch';
+import type { TorchPeer } from './peer-torch';
+import type { BenchData, Contender } from './runner';
+import { formatHeader, formatRow, formatTorchConfigs } from './table';
 
 function makeData(c: BenchCase, batches: number, seed: number): BenchData {
   const rng = createRng(seed);
@@ -27,59 +34,62 @@ function makeData(c: BenchCase, batches: number, seed: number): BenchData {
   return { ids, labels };
 }
 
-function formatRow(r: CaseResult): string {
-  const [ours, peer] = r.results;
-  if (ours === undefined || peer === undefined) return r.case.name;
-  const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-  const ratio = ours.samplesPerSecond.median / peer.samplesPerSecond.median;
-  const ratioMin = ours.samplesPerSecond.min / peer.samplesPerSecond.max;
-  const ratioMax = ours.samplesPerSecond.max / peer.samplesPerSecond.min;
-  return [
-    r.case.name.padEnd(22),
-    `${fmt(ours.samplesPerSecond.median)} (${fmt(ours.samplesPerSecond.min)}–${fmt(ours.samplesPerSecond.max)})`.padStart(24),
-    `${fmt(peer.samplesPerSecond.median)} (${fmt(peer.samplesPerSecond.min)}–${fmt(peer.samplesPerSecond.max)})`.padStart(24),
-    `${ratio.toFixed(1)}x (${ratioMin.toFixed(1)}–${ratioMax.toFixed(1)})`.padStart(18),
-    `${r.peakRssMiB.toFixed(0)} MiB`.padStart(9),
-  ].join('  ');
+async function startTorch(options: BenchOptions): Promise<TorchPeer | undefined> {
+  if (options.torch.length === 0) return undefined;
+  const peer = await startTorchPeer(options.torch, [options.python, TORCH_SCRIPT]);
+  if ('missing' in peer) {
+    console.log(`${peer.missing} Going on without PyTorch.`);
+    return undefined;
+  }
+  console.log(`PyTorch ${peer.info.torch} (Python ${peer.info.python}, BLAS ${peer.info.blas}); configurations: ${peer.contenders.map((c) => c.name.slice(TORCH_PREFIX.length)).join('; ')}`);
+  if (!peer.info.openblas) {
+    console.log(
+      'warning: PyTorch runs on the reference BLAS (Debian libblas3), 10-20x slower than OpenBLAS at these matmuls; ' +
+        'for representative figures `apt-get install libopenblas0-pthread` (or -openmp).',
+    );
+  }
+  return peer;
+}
+
+function readOptions(): BenchOptions {
+  try {
+    return parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}`);
+  }
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean' },
-      backend: { type: 'string' },
-      runs: { type: 'string' },
-      seconds: { type: 'string' },
-      cases: { type: 'string' },
-      json: { type: 'string' },
-      threads: { type: 'string' },
-    },
-    strict: true,
-  });
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
-  const threads = values.threads ?? 'auto';
-  if (threads !== 'auto' && !/^[1-9][0-9]*$/.test(threads)) throw new Error(`--threads must be auto or a positive integer, got "${threads}"`);
-  setRecurrenceThreads(threads === 'auto' ? 'auto' : Number(threads));
-  const info = await initBackend({ backend });
-  const wanted = values.cases?.split(',') ?? (values.quick === true ? QUICK_CASES : ALL_CASES.map((c) => c.name));
+  const options = readOptions();
+  setRecurrenceThreads(options.threads);
+  const info = await initBackend({ backend: options.backend });
+  const wanted = options.cases ?? (options.quick ? QUICK_CASES : ALL_CASES.map((c) => c.name));
   const cases = ALL_CASES.filter((c) => wanted.includes(c.name));
   if (cases.length === 0) throw new Error(`--cases matched none of: ${ALL_CASES.map((c) => c.name).join(', ')}`);
-  const runs = Number(values.runs ?? (values.quick === true ? 3 : 5));
-  const secondsPerRun = Number(values.seconds ?? (values.quick === true ? 1 : 2));
-  console.log(`rnnkit bench — backend ${info.backend} (simd ${info.simd}, threads ${info.threads}), node ${process.version}, ${runs} alternating runs per contender`);
-  console.log(`rnnkit recurrence kernel: ${recurrenceThreads()} thread(s) (--threads ${threads}); tfjs-layers: 1 thread`);
-  console.log(`${'case'.padEnd(22)}  ${'rnnkit samples/s'.padStart(24)}  ${'tfjs-layers samples/s'.padStart(24)}  ${'ratio'.padStart(18)}  ${'peak RSS'.padStart(9)}`);
+  const torch = await startTorch(options);
+  const contenders: Contender[] = [rnnkit, tfjsLayers, ...(torch?.contenders ?? [])];
+  console.log(`rnnkit bench — backend ${info.backend} (simd ${info.simd}, threads ${info.threads}), node ${process.version}, ${options.runs} alternating runs per contender`);
+  console.log(`rnnkit recurrence kernel: ${recurrenceThreads()} thread(s) (--threads ${options.threads}); tfjs-layers: 1 thread`);
+  console.log(formatHeader(torch !== undefined));
   const results: CaseResult[] = [];
-  for (const c of cases) {
-    const result = await runCase(c, makeData(c, 4, 113), [rnnkit, tfjsLayers], { runs, secondsPerRun, warmupSteps: 2 });
-    results.push(result);
-    console.log(formatRow(result));
+  try {
+    for (const c of cases) {
+      const result = await runCase(c, makeData(c, 4, 113), contenders, { runs: options.runs, secondsPerRun: options.secondsPerRun, warmupSteps: 2 });
+      results.push(result);
+      console.log(formatRow(result, torch !== undefined));
+    }
+  } finally {
+    await torch?.close();
   }
   if (results.some((r) => r.case.mode === 'generate')) console.log('(generate rows: tokens per second, stateful, batch 1, logits read back after every token)');
-  if (values.json !== undefined) {
-    writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), backend: info, kernelThreads: recurrenceThreads(), node: process.version, results }, null, 2));
-    console.log(`wrote ${values.json}`);
+  if (torch !== undefined) {
+    console.log('PyTorch medians per configuration (samples/s); peak RSS is the Node process only:');
+    for (const r of results) console.log(`  ${r.case.name}: ${formatTorchConfigs(r)}`);
+  }
+  if (options.json !== undefined) {
+    const record = { date: new Date().toISOString(), backend: info, kernelThreads: recurrenceThreads(), node: process.version, torch: torch?.info, results };
+    writeFileSync(options.json, JSON.stringify(record, null, 2));
+    console.log(`wrote ${options.json}`);
   }
 }
 

@@ -7,12 +7,17 @@ import type { BenchCase } from './cases';
 export interface PreparedStep {
   /** One timed unit of work; resolves when its result has been read back to JS. */
   run(): Promise<void>;
-  dispose(): void;
+  /**
+   * For a contender in another process (PyTorch): runs `steps` steps there and resolves with the seconds it
+   * measured, so the round trip is not timed. Without it the harness times `run()` calls itself.
+   */
+  timed?: (steps: number) => Promise<number>;
+  dispose(): void | Promise<void>;
 }
 
 export interface Contender {
   readonly name: string;
-  prepare(benchCase: BenchCase, data: BenchData): PreparedStep;
+  prepare(benchCase: BenchCase, data: BenchData): PreparedStep | Promise<PreparedStep>;
 }
 
 /** The same random batches for every contender. */
