@@ -1,5 +1,6 @@
 /**
- * The seed experiment: Keras' IMDB sentiment script, step by step.
+ * The seed experiment: Keras' IMDB sentiment script, line for line with the model's own `compile`,
+ * `fit` and `evaluate`; the demo adds progress bars, checkpoints (`--resume`), a plot and the saved model.
  *
  *   (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=10000)
  *   x_train = pad_sequences(x_train, maxlen=200); x_test = pad_sequences(x_test, maxlen=200)
@@ -10,12 +11,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initBackend } from '@rnnkit/tensor';
-import type { BackendInfo, Tensor } from '@rnnkit/tensor';
+import { dispose, initBackend } from '@rnnkit/tensor';
+import type { BackendInfo, Scalar, Tensor } from '@rnnkit/tensor';
 import { loadImdb, padSequences } from '@rnnkit/datasets';
 import { saveModel } from '@rnnkit/models';
-import { adam, binaryAccuracy, binaryCrossentropy, decodeCheckpoint, disposeCheckpoint, evaluate, fit, CHECKPOINT_FILE } from '@rnnkit/training';
-import type { Checkpoint, History } from '@rnnkit/training';
+import type { History } from '@rnnkit/models';
+import { decodeCheckpoint, disposeCheckpoint, CHECKPOINT_FILE } from '@rnnkit/training';
+import type { Checkpoint } from '@rnnkit/training';
 import { buildImdbModel } from './imdb-model';
 import type { ImdbOptions } from './imdb-options';
 import { findSharedData } from './find-shared-data';
@@ -43,15 +45,6 @@ function imdbDataDir(options: ImdbOptions): string | undefined {
   if (process.env['RNNKIT_IMDB_DIR'] !== undefined) return undefined; // loadImdb reads it
   const shared = findSharedData();
   return shared === undefined ? undefined : join(shared, 'imdb');
-}
-
-function asTensorData(sequences: readonly Int32Array[], maxlen: number): { values: Int32Array; shape: number[]; dtype: 'int32' } {
-  const padded = padSequences(sequences, { maxlen, padding: 'pre', truncating: 'pre', dtype: 'int32' });
-  return { values: padded.data as Int32Array, shape: [...padded.shape], dtype: 'int32' };
-}
-
-function labelsData(labels: Uint8Array): { values: Float32Array; shape: number[] } {
-  return { values: Float32Array.from(labels), shape: [labels.length, 1] };
 }
 
 /**
@@ -98,55 +91,42 @@ export async function runImdb(options: ImdbOptions, print: (line: string) => voi
     model.dispose();
     throw error;
   }
-  const optimizer = adam({ learningRate: 1e-3 });
   try {
     print(`Loading IMDB (top ${options.numWords} words) from ${dataDir ?? 'the Keras download cache'}…`);
     const imdb = await loadingData(() => loadImdb({ numWords: options.numWords, ...(dataDir === undefined ? {} : { dataDir }) }));
     const take = <T>(xs: readonly T[]): readonly T[] => (options.limit === undefined ? xs : xs.slice(0, options.limit));
     const trainSeqs = take(imdb.train.sequences);
     const testSeqs = take(imdb.test.sequences);
-    const trainLabels = imdb.train.labels.subarray(0, trainSeqs.length);
-    const testLabels = imdb.test.labels.subarray(0, testSeqs.length);
+    const yTrain = imdb.train.labels.subarray(0, trainSeqs.length);
+    const yTest = imdb.test.labels.subarray(0, testSeqs.length);
+    // Keras' pad_sequences defaults: int32, zeros before a short review, a long one loses its beginning
+    const xTrain = padSequences(trainSeqs, { maxlen: options.maxlen });
+    const xTest = padSequences(testSeqs, { maxlen: options.maxlen });
     print(`${trainSeqs.length} train sequences, ${testSeqs.length} test sequences; padSequences(maxlen ${options.maxlen}) → [${trainSeqs.length}, ${options.maxlen}]`);
     print('');
     print(model.summary());
     print('');
     mkdirSync(outDir, { recursive: true });
-    const forward = (x: Tensor, training: boolean, context: { readonly seed: number }): Tensor => model.apply(x, { training, seed: context.seed });
-    const loss = binaryCrossentropy();
-    const metrics = [binaryAccuracy({ name: 'accuracy' })];
-    const history = await fit({
-      params: model.params,
-      forward,
-      loss,
-      optimizer,
-      x: asTensorData(trainSeqs, options.maxlen),
-      y: labelsData(trainLabels),
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    const history = await model.fit(xTrain, yTrain, {
       epochs: options.epochs,
       batchSize: options.batchSize,
       validationSplit: options.validationSplit,
       seed: options.seed,
-      metrics,
       callbacks: [fitProgress(print, 'accuracy', 'acc', print === console.log)],
       checkpoint: { dir: checkpointDir },
       ...(resumed === undefined ? {} : { resumeFrom: resumed }),
     });
-    const testLogs = await evaluate({
-      forward,
-      loss,
-      metrics,
-      x: asTensorData(testSeqs, options.maxlen),
-      y: labelsData(testLabels),
-      batchSize: options.batchSize,
-    });
-    const test = { loss: testLogs['loss'] ?? Number.NaN, accuracy: testLogs['accuracy'] ?? Number.NaN };
+    // compiled with one metric, evaluate returns tfjs-layers' [loss, accuracy] scalars
+    const [loss, accuracy] = model.evaluate(xTest, yTest, { batchSize: options.batchSize }) as [Scalar, Scalar];
+    const test = { loss: loss.dataSync()[0]!, accuracy: accuracy.dataSync()[0]! };
+    dispose([loss, accuracy]);
     writeOutputs(outDir, options, history, test);
     const modelDir = join(outDir, 'model');
     await saveModel(model, modelDir);
     return { backend, history, test, seconds: (performance.now() - started) / 1000, outDir, modelDir };
   } finally {
     if (resumed !== undefined) disposeCheckpoint(resumed);
-    optimizer.dispose();
     model.dispose();
   }
 }

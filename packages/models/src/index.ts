@@ -93,7 +93,7 @@ export type { ModelData } from './training/columns';
 export type { CompileLoss, CompileMetrics, LossIdentifier, LossWeights, MetricIdentifier } from './training/output-losses';
 export type { Verbosity } from './training/fit-callbacks';
 export type { FitParams, History } from './training/history';
-export type { NestedArray, TensorLike } from './training/inputs';
+export type { NestedArray, ShapedArray, TensorLike } from './training/inputs';
 export type { WeightSource } from './params';
 export type { Shape } from './shape';
 export type { ModelTopology, SaveableModel } from './topology';

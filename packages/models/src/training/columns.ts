@@ -7,7 +7,7 @@
  */
 import { Tensor } from '@rnnkit/tensor';
 import type { Data } from '@rnnkit/training';
-import { shapeOf, toData } from './inputs';
+import { isShapedArray, shapeOf, toData } from './inputs';
 import type { TensorLike } from './inputs';
 
 /** Data of a model's inputs or outputs: one value per input (output), as a list or by name; a single value for one. */
@@ -21,9 +21,14 @@ export interface ColumnSpec {
 }
 
 const isColumnValue = (v: unknown): boolean =>
-  v instanceof Tensor || v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array || (typeof v === 'object' && v !== null && 'values' in v && 'shape' in v);
+  v instanceof Tensor ||
+  v instanceof Float32Array ||
+  v instanceof Int32Array ||
+  v instanceof Uint8Array ||
+  isShapedArray(v) ||
+  (typeof v === 'object' && v !== null && 'values' in v && 'shape' in v);
 
-/** A plain object keyed by name (not a tensor, typed array, `{ values, shape }` or array). */
+/** A plain object keyed by name (not a tensor, typed array, `{ values, shape }`, `{ data, shape }` or array). */
 function isRecord(v: ModelData): v is Readonly<Record<string, TensorLike>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isColumnValue(v);
 }

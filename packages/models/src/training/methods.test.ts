@@ -202,7 +202,7 @@ describeEachBackend(['cpu', 'wasm'], 'model methods', () => {
     );
     await expect(model.fit([[1, 2], [3]], [1, 0])).rejects.toThrow('clf.fit: nested arrays must be rectangular; x[1] has length 1, expected 2');
     await expect(model.fit([[1, 2], [3, 'a' as unknown as number]], [1, 0])).rejects.toThrow('clf.fit: x[1][1] must be a number (the array has rank 2), got string');
-    await expect(model.fit('abc' as never, y)).rejects.toThrow(/^clf\.fit: x must be a Tensor, \{ values, shape \}, a typed array or nested arrays of numbers, got string$/);
+    await expect(model.fit('abc' as never, y)).rejects.toThrow(/^clf\.fit: x must be a Tensor, \{ values, shape \}, \{ data, shape \}, a typed array or nested arrays of numbers, got string$/);
     await expect(model.fit(x, y, { validationData: [x] as never })).rejects.toThrow('clf.fit: validationData must be [x, y] or [x, y, sampleWeight], got an array of 1');
     await expect(model.fit(x, y, { validationData: [x, y.map((k) => [k, k])] })).rejects.toThrow(
       "clf.fit: validationData[1] has shape [50, 2], but the model's output [null, 1] needs targets of shape [null, 1]",
