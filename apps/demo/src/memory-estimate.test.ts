@@ -14,7 +14,16 @@ import { checkMemory, memoryLimit } from './memory-estimate';
 import { buildCharModel } from './textgen-model';
 import { textgenMemory } from './textgen-run';
 import { translateMemory } from './translate-run';
+import { describeWithSharedData } from '@rnnkit/testkit';
+import { checkSpeechMemory, classifierMemory, ctcMemory } from './speech-memory';
+import { parseSpeechOptions } from './speech-options';
+import type { SpeechTrainOptions } from './speech-options';
+import { digitClassifier, digitStringRecognizer } from './speech-model';
+import { runSpeechCommand, SPEECH_SHAPES } from './speech-run';
 import { UsageError } from './usage-error';
+import { videoMemory } from './video-memory';
+import { videoClassifier } from './video-model';
+import { runVideoCommand } from './video-run';
 
 const count = (params: Readonly<Record<string, Tensor>>): number => Object.values(params).reduce((n, t) => n + t.size, 0);
 /** The parameter count inside an estimate: its training state holds four values per parameter. */
@@ -49,6 +58,22 @@ describe('the estimate counts the parameters the demo builds', () => {
       model.dispose();
     }
   });
+
+  it('speech (both models) and video (both cells) exactly', () => {
+    const rec = { trainCount: 100, meanSamples: 3500, maxSamples: 18262 };
+    const shapes = SPEECH_SHAPES;
+    const classifier = digitClassifier(13, 7, 1);
+    expect(estimated(classifierMemory({ units: 7, batchSize: 4 }, rec, shapes))).toBe(count(classifier.params));
+    classifier.dispose();
+    const recognizer = digitStringRecognizer(13, 7, 1);
+    expect(estimated(ctcMemory({ units: 7, batchSize: 4 }, 10, rec, shapes))).toBe(count(recognizer.params));
+    recognizer.dispose();
+    for (const cell of ['lstm', 'gru'] as const) {
+      const model = videoClassifier({ frames: 16, size: 64, classes: 6, units: 5, cell, seed: 1 });
+      expect([cell, estimated(videoMemory({ cell, units: 5, batchSize: 2 }, 6))]).toEqual([cell, count(model.params)]);
+      model.dispose();
+    }
+  });
 });
 
 describe('configurations that do not fit are refused before anything is allocated', () => {
@@ -75,5 +100,55 @@ describe('configurations that do not fit are refused before anything is allocate
     expect(() => checkMemory([{ what: 'a', values: 2e9 }], { bytes: 4e9, what: 'the limit' }, '--x')).toThrow(
       new UsageError('this configuration needs about 8.0 GB (a: 8.0 GB), more than the limit: reduce --x'),
     );
+  });
+});
+
+const refusalOf = (run: Promise<unknown>): Promise<string> =>
+  run.then(
+    () => 'ran',
+    (e: unknown) => (e instanceof UsageError ? e.message : `not a usage error: ${String(e)}`),
+  );
+
+describe('video configurations that do not fit are refused before MNIST is read', () => {
+  it('--units 20000, --units 100000 and --batch-size 100000 say what they need and what the limit is', async () => {
+    const before = memory().numTensors;
+    const video = (argv: string[]): Promise<string> => refusalOf(runVideoCommand([...argv, '--data-dir', '/nonexistent/mnist', '--out-dir', '/nonexistent/out'], () => undefined));
+    expect(await video(['--units', '20000'])).toBe(
+      "this configuration needs about 26.6 GB (weights, gradients and Adam's two moments of 1,646,281,382 parameters: 26.3 GB; " +
+        "activations of a batch of 32 clips × 16 frames of 64×64: 309 MB), more than the wasm backend's 4 GiB heap: reduce --units or --batch-size",
+    );
+    expect(await video(['--units', '100000', '--cell', 'gru'])).toMatch(/^this configuration needs about \d+\.\d GB \(weights, gradients and Adam's two moments of 30,\d{3},\d{3},\d{3} parameters/);
+    expect(await video(['--batch-size', '100000', '--backend', 'cpu'])).toMatch(
+      /^this configuration needs about \d+\.\d GB \(.*activations of a batch of 100000 clips × 16 frames of 64×64: \d+\.\d GB\), more than this machine's \d+\.\d GB of memory: reduce --units or --batch-size$/,
+    );
+    // the defaults fit: the run goes on to look for MNIST
+    expect(await video([])).toBe('--data-dir /nonexistent/mnist does not exist');
+    expect(memory().numTensors).toBe(before);
+  });
+});
+
+describeWithSharedData('fsdd', 'speech configurations that do not fit are refused before strings or models are built', (fsdd) => {
+  const speech = (argv: string[]): Promise<string> =>
+    refusalOf(runSpeechCommand(['--data-dir', fsdd, '--out-dir', '/nonexistent/out', ...argv], () => undefined));
+
+  it('--units 20000 and 100000, --batch-size with long strings, --train-strings 100000000 say what they need and what the limit is', async () => {
+    const before = memory().numTensors;
+    expect(await speech(['--task', 'classify', '--units', '20000'])).toMatch(
+      /^this configuration needs about \d+\.\d GB \(weights, gradients and Adam's two moments of 2,402,200,010 parameters: 38\.4 GB; activations of a batch of 32 recordings × 120 frames: 3\.7 GB\), more than the wasm backend's 4 GiB heap: reduce --units or --batch-size$/,
+    );
+    expect(await speech(['--task', 'ctc', '--units', '100000'])).toMatch(/^this configuration needs about \d+\.\d GB .*: reduce --units or --batch-size$/);
+    expect(await speech(['--task', 'ctc', '--units', '256', '--batch-size', '3000'])).toMatch(
+      /^this configuration needs about \d+\.\d GB \(.*; activations of a batch of 3000 digit strings × up to 773 frames: \d+\.\d GB\), more than the wasm backend's 4 GiB heap: reduce --units or --batch-size$/,
+    );
+    expect(await speech(['--task', 'ctc', '--train-strings', '100000000'])).toMatch(
+      /^this configuration needs about \d+(\.\d)? (GB|TB)? ?\(audio and MFCCs of 100,000,300 digit strings: .*\), more than this machine's \d+\.\d GB of memory: reduce --train-strings or --test-strings$/,
+    );
+    expect(memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('the defaults fit', () => {
+    const o = parseSpeechOptions([]) as SpeechTrainOptions;
+    const rec = { trainCount: 2700, meanSamples: 3500, maxSamples: 18262 };
+    expect(() => checkSpeechMemory({ ...o, backend: 'wasm' }, { trainStrings: 3000, testStrings: 300 }, rec, SPEECH_SHAPES)).not.toThrow();
   });
 });

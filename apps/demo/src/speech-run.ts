@@ -16,9 +16,11 @@ import type { Sequential } from '@rnnkit/models';
 import { argMax, initBackend, softmax, tensor, tidy } from '@rnnkit/tensor';
 import { ctcLossFromTargets, sparseCategoricalCrossentropy } from '@rnnkit/training';
 import { formatSeconds } from './progress-bar';
-import { CTC_BLANK, digitClassifier, digitStringRecognizer } from './speech-model';
+import { CTC_BLANK, CTC_CLASSES, digitClassifier, digitStringRecognizer } from './speech-model';
 import { digitExamples, makeBatch, normalizeSplits, SAMPLE_RATE, speechExtractor, stringExamples } from './speech-data';
 import type { SpeechExample } from './speech-data';
+import { checkSpeechMemory } from './speech-memory';
+import type { SpeechShapes } from './speech-memory';
 import { parseSpeechOptions, SPEECH_HELP } from './speech-options';
 import type { SpeechTrainOptions, SpeechTranscribeOptions } from './speech-options';
 import { trainLoop } from './speech-train';
@@ -29,6 +31,17 @@ const CLASSIFY_HOP_MS = 10;
 const CTC_HOP_MS = 20;
 /** Single recordings are cropped to 1.2 s (only a handful are longer). */
 const MAX_DIGIT_FRAMES = 120;
+/** What the memory estimate needs to know of the features and strings above (buildDigitStrings' defaults: 2–6 digits, 50–250 ms silences). */
+export const SPEECH_SHAPES: SpeechShapes = {
+  features: 13,
+  sampleRate: SAMPLE_RATE,
+  frameLength: 200,
+  classifyHop: (CLASSIFY_HOP_MS * SAMPLE_RATE) / 1000,
+  ctcHop: (CTC_HOP_MS * SAMPLE_RATE) / 1000,
+  maxDigitFrames: MAX_DIGIT_FRAMES,
+  classes: { classifier: 10, ctc: CTC_CLASSES },
+  strings: { meanDigits: 4, maxDigits: 6, meanSilence: 0.15, maxSilence: 0.25 },
+};
 
 export interface SpeechResult {
   readonly classifier?: { readonly accuracy: number; readonly seconds: number; readonly testCount: number };
@@ -86,6 +99,13 @@ export async function trainSpeech(options: SpeechTrainOptions, print: (line: str
   const train = takePerSplit(fsdd.train, options.limit);
   const test = takePerSplit(fsdd.test, options.limit);
   print(`${train.length} train / ${test.length} test recordings (test = index 0–4 of every digit and speaker) on ${backend.backend}`);
+  const lengths = [...train, ...test].map((r) => r.samples.length);
+  checkSpeechMemory(
+    options,
+    stringCounts(options),
+    { trainCount: train.length, meanSamples: lengths.reduce((a, b) => a + b, 0) / lengths.length, maxSamples: Math.max(...lengths) },
+    SPEECH_SHAPES,
+  );
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const classifier = options.task === 'ctc' ? undefined : await trainClassifier(options, train, test, outDir, print);
@@ -182,6 +202,12 @@ function ctcErrorRates(model: Sequential, examples: readonly SpeechExample[], be
   return { greedyCer: greedyErrors / reference, beamCer: beamErrors / reference, stringAccuracy: exact / examples.length };
 }
 
+/** The digit strings CTC trains and tests on (fewer in a --limit smoke run). */
+function stringCounts(options: SpeechTrainOptions): { trainStrings: number; testStrings: number } {
+  if (options.limit === undefined) return { trainStrings: options.trainStrings, testStrings: options.testStrings };
+  return { trainStrings: Math.min(options.trainStrings, 4 * options.limit), testStrings: Math.min(options.testStrings, options.limit) };
+}
+
 async function trainCtc(
   options: SpeechTrainOptions,
   trainRecordings: readonly FsddRecording[],
@@ -191,8 +217,7 @@ async function trainCtc(
 ): Promise<NonNullable<SpeechResult['ctc']>> {
   const started = performance.now();
   const extractor = speechExtractor(CTC_HOP_MS);
-  const trainCount = options.limit === undefined ? options.trainStrings : Math.min(options.trainStrings, 4 * options.limit);
-  const testCount = options.limit === undefined ? options.testStrings : Math.min(options.testStrings, options.limit);
+  const { trainStrings: trainCount, testStrings: testCount } = stringCounts(options);
   print('');
   print(`N→M: ${trainCount} training strings from train-split recordings, ${testCount} test strings from test-split recordings`);
   const split = normalizeSplits(stringExamples(trainRecordings, trainCount, options.seed, extractor), [

@@ -15,6 +15,7 @@ import { adam, applyUpdate, lossAndGradients, sparseCategoricalCrossentropy } fr
 import { formatSeconds } from './progress-bar';
 import { loadingData, UsageError } from './usage-error';
 import { frameStrip, grayscalePng, stripsSvg } from './video-image';
+import { checkVideoMemory } from './video-memory';
 import { videoClassifier } from './video-model';
 import { parseVideoOptions, VIDEO_HELP } from './video-options';
 import type { VideoOptions } from './video-options';
@@ -89,6 +90,7 @@ function predictions(model: Sequential, digits: MnistDigits, count: number, clip
 /** Trains on fresh clips, evaluates on held-out digits after every epoch, saves the model and strip.svg. */
 export async function trainVideo(options: VideoOptions, print: (line: string) => void = console.log): Promise<VideoResult> {
   const started = performance.now();
+  checkVideoMemory(options, MOTION_CLASSES.length);
   const backend = await initBackend({ backend: options.backend });
   const dir = mnistDir(options.dataDir);
   const all = await loadingData(() => loadMnistTest({ dataDir: dir }));

@@ -8,10 +8,12 @@ import { initBackend, numTensors } from '@rnnkit/tensor';
 import { kerasModelBytes, loadKerasModel, loadKerasWeights } from './index';
 
 let saved: Uint8Array;
+let denseValue: number;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   const model = sequential([lstm({ units: 3 }), dense({ units: 2 })], { inputShape: [4, 5], seed: 1 });
   saved = await kerasModelBytes(model);
+  denseValue = (model.params['dense/kernel']!.dataSync() as Float32Array)[0]!;
   model.dispose();
 });
 
@@ -19,6 +21,15 @@ function rezip(change: (members: Record<string, Uint8Array>) => void): Uint8Arra
   const members = unzipSync(saved);
   change(members);
   return zipSync(members, { level: 0 });
+}
+
+/** `saved` with one bit flipped in a weight: the dense kernel's first value, found by its four bytes (stored uncompressed). */
+function flipWeightByte(): Uint8Array {
+  const bytes = saved.slice();
+  const at = Buffer.from(bytes).indexOf(Buffer.from(new Float32Array([denseValue]).buffer));
+  expect(at).toBeGreaterThan(0);
+  bytes[at] = bytes[at]! ^ 0x01;
+  return bytes;
 }
 
 function configWith(edit: (config: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }) => void): Uint8Array {
@@ -34,6 +45,14 @@ test.each([
   ['a truncated zip', () => saved.slice(0, 200), /not a readable zip archive/],
   ['a truncated HDF5 inside', () => rezip((m) => (m['model.weights.h5'] = m['model.weights.h5']!.slice(0, 1000))), /model\.weights\.h5: .*truncated/],
   ['no config.json', () => rezip((m) => delete m['config.json']), /no 'config\.json'/],
+  // before: fflate does not check CRCs, so the flipped weight byte loaded silently
+  ['a damaged member (one bit of a weight flipped)', () => flipWeightByte(), /member 'model\.weights\.h5' is damaged: its CRC-32 is [0-9a-f]{8}, the zip records [0-9a-f]{8}/],
+  ['a damaged config.json (a byte changed)', () => {
+    const bytes = saved.slice();
+    const at = Buffer.from(bytes).indexOf('"units"');
+    bytes[at + 1] = 0x55; // "Units"
+    return bytes;
+  }, /member 'config\.json' is damaged/],
   ['a layer rnnkit lacks', () => configWith((c) => (c.config.layers[1]!.class_name = 'ConvLSTM1D')), /layer 'lstm' \(ConvLSTM1D\): unsupported layer class/],
   ['a missing weight', () => rezip((m) => {
     const config = JSON.parse(new TextDecoder().decode(m['config.json']));

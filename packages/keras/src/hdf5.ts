@@ -44,8 +44,32 @@ function hdf5Reason(error: unknown): string {
   return reasons.at(-1) ?? text.split('\n')[0] ?? text;
 }
 
+/** An open file of h5wasm's in-memory file system (Emscripten's FS keeps them in `FS.streams`, by descriptor). */
+interface FsStream {
+  readonly path?: string;
+}
+
+/** The in-memory file system's open files; h5wasm's types leave `streams` out. */
+function openStreams(module: H5Module): readonly (FsStream | null | undefined)[] {
+  return (module.FS as unknown as { readonly streams: readonly (FsStream | null | undefined)[] }).streams;
+}
+
+/**
+ * h5wasm's throwing error handler prints HDF5's error stack into a `tmpfile()` and throws from inside
+ * the handler, before its `fclose`: every HDF5 error leaves one file (and the printed text) open, of
+ * the file system's 4,096 descriptors. So the temporary files an error left open are closed here (our
+ * own HDF5 file, which may be open during the call, is not a `/tmp/tmpfile_…`). The throw also skips
+ * h5wasm's own clean-up (about 7.6 KB of its heap per error), which only h5wasm can fix.
+ */
+function closeLeakedTempFiles(module: H5Module, before: ReadonlySet<FsStream>): void {
+  for (const stream of openStreams(module)) {
+    if (stream && !before.has(stream) && (stream.path ?? '').startsWith('/tmp/tmpfile')) module.FS.close(stream as Parameters<H5Module['FS']['close']>[0]);
+  }
+}
+
 /** Runs `body` with HDF5 errors thrown (not printed), as one Error naming `who` and HDF5's reason. */
 function throwingErrors<T>(module: H5Module, who: string, body: () => T): T {
+  const before = new Set(openStreams(module).filter((s): s is FsStream => Boolean(s)));
   module.activate_throwing_error_handler();
   try {
     return body();
@@ -54,6 +78,7 @@ function throwingErrors<T>(module: H5Module, who: string, body: () => T): T {
     throw new KerasFileError(`${who}: ${hdf5Reason(e)}`);
   } finally {
     module.deactivate_throwing_error_handler();
+    closeLeakedTempFiles(module, before);
   }
 }
 

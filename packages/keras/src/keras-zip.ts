@@ -3,7 +3,9 @@
  * `model.weights.h5`, stored uncompressed as Keras writes it. Zip through fflate.
  */
 import { unzipSync, zipSync } from 'fflate';
+import { crc32 } from '@rnnkit/tensor';
 import { KerasFileError } from './hdf5';
+import { zipDirectory } from './zip-directory';
 
 /** The zip signature of a local file header, first in every zip Keras writes. */
 export function isZip(bytes: Uint8Array): boolean {
@@ -26,7 +28,27 @@ function json(bytes: Uint8Array | undefined, member: string, who: string): unkno
   }
 }
 
-/** Reads a `.keras` archive; throws, naming the member, for a corrupt zip or a missing or unreadable member. */
+/** Each member must be as long as the central directory says and have its CRC-32. */
+function checkMembers(bytes: Uint8Array, members: Readonly<Record<string, Uint8Array>>, who: string): void {
+  let directory;
+  try {
+    directory = zipDirectory(bytes);
+  } catch (e) {
+    throw new KerasFileError(`${who}: not a readable zip archive (${(e as Error).message}); the file is truncated or corrupt`);
+  }
+  for (const [name, data] of Object.entries(members)) {
+    const entry = directory.get(name);
+    if (entry === undefined) throw new KerasFileError(`${who}: member '${name}' is missing from the zip's central directory; the file is corrupt`);
+    if (entry.size !== data.length) throw new KerasFileError(`${who}: member '${name}' unpacks to ${data.length} bytes, the zip records ${entry.size}; the file is truncated or corrupt`);
+    const actual = crc32(data);
+    if (actual !== entry.crc) {
+      const hex = (n: number): string => n.toString(16).padStart(8, '0');
+      throw new KerasFileError(`${who}: member '${name}' is damaged: its CRC-32 is ${hex(actual)}, the zip records ${hex(entry.crc)}`);
+    }
+  }
+}
+
+/** Reads a `.keras` archive; throws, naming the member, for a corrupt zip, a damaged member (CRC-32) or a missing or unreadable member. */
 export function readKerasArchive(bytes: Uint8Array, who: string): KerasArchive {
   let members: Record<string, Uint8Array>;
   try {
@@ -34,6 +56,7 @@ export function readKerasArchive(bytes: Uint8Array, who: string): KerasArchive {
   } catch (e) {
     throw new KerasFileError(`${who}: not a readable zip archive (${(e as Error).message}); the file is truncated or corrupt`);
   }
+  checkMembers(bytes, members, who);
   const config = json(members['config.json'], 'config.json', who);
   const metadata = json(members['metadata.json'], 'metadata.json', who);
   const weights = members['model.weights.h5'];

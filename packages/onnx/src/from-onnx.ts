@@ -100,11 +100,11 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
   if (inputDims.length === 2) {
     inputShape = [null];
     meanings.set(input.name, { kind: 'const', values: null }); // ids become an activation only through an embedding
-  } else if (inputDims.length === 3 && typeof inputDims[2]?.dimValue === 'number') {
-    inputShape = [null, inputDims[2].dimValue];
+  } else if (inputDims.length === 3 && Number.isSafeInteger(inputDims[2]?.dimValue) && inputDims[2]!.dimValue! > 0) {
+    inputShape = [null, inputDims[2]!.dimValue!];
     meanings.set(input.name, { kind: 'seq', major: 'batch', layer: null });
   } else {
-    throw new Error(`fromOnnx: the graph input '${input.name}' must be ids [B, T] or features [B, T, F] with F known, got ${inputDims.length} dims`);
+    throw new Error(`fromOnnx: the graph input '${input.name}' must be ids [B, T] or features [B, T, F] with F a known size ≥ 1, got [${inputDims.map((d) => d.dimValue ?? d.dimParam ?? '?').join(', ')}]`);
   }
 
   const meaningOf = (name: string): Meaning => {
@@ -387,6 +387,9 @@ function buildModel(drafts: readonly Draft[], inputShape: (number | null)[]): Se
       }
     });
     return sequentialFromTopology({ kind: 'sequential', name: 'onnx', inputShape: [null, ...inputShape], layers }, { weights });
+  } catch (e) {
+    // e.g. a graph input of 7 features into a W made for 4: said as a fault of the file
+    throw new Error(`fromOnnx: the layers read from the graph do not fit together: ${(e as Error).message}`);
   } finally {
     dispose(Object.values(weights));
   }

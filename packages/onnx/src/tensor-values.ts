@@ -10,11 +10,13 @@ export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, d) => a * d, 1);
 }
 
-/** The tensor's values as float32 (ints converted). Throws, naming the tensor, for external data or an unsupported type. */
+/** The tensor's values as float32 (ints converted). Throws, naming the tensor, for negative dims, external data, an unsupported type or a wrong count. */
 export function tensorValues(t: TensorMessage, who: string): Float32Array {
   const name = t.name ?? '(unnamed)';
   if (t.dataLocation === 1) throw new Error(`fromOnnx: ${who}: tensor '${name}' keeps its data in an external file, which is not supported`);
-  const count = elementCount(t.dims ?? []);
+  const dims = t.dims ?? [];
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`fromOnnx: ${who}: tensor '${name}' has dims [${dims.join(', ')}]; every dim must be a whole number ≥ 0`);
+  const count = elementCount(dims);
   const raw = t.rawData;
   let values: Float32Array;
   if (raw !== undefined && raw.length > 0) {

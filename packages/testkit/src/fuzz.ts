@@ -180,8 +180,6 @@ const used = (): number => {
  * back the original data, not a silently changed one); what it throws is a violation too.
  */
 export function expectCleanOutcome<T>(read: () => T, inputBytes: number, limits: FuzzLimits = {}, after?: (result: T) => void): FuzzOutcome {
-  const maxMs = limits.maxMs ?? 10_000;
-  const maxGrowth = (limits.bytesPerInputByte ?? 64) * inputBytes + (limits.slackBytes ?? 64 * 2 ** 20);
   const before = used();
   const start = performance.now();
   let outcome: FuzzOutcome = 'ok';
@@ -190,16 +188,49 @@ export function expectCleanOutcome<T>(read: () => T, inputBytes: number, limits:
     result = read();
   } catch (e) {
     outcome = 'error';
-    if (!isError(e)) throw new Error(`the reader threw a non-Error: ${String(e)}`);
-    if (BUILT_IN_ERRORS.includes(e.name)) throw new Error(`the reader threw a ${e.name} from inside: ${e.message}\n${e.stack ?? ''}`);
-    if (e.message === '') throw new Error('the reader threw an Error without a message');
-    if (limits.names !== undefined && !e.message.includes(limits.names)) throw new Error(`the error does not name ${limits.names}: ${e.message}`);
+    checkThrown(e, limits);
   }
-  const ms = performance.now() - start;
-  const growth = used() - before;
+  return checkSpent(outcome, result, { start, before, inputBytes }, limits, after);
+}
+
+/** {@link expectCleanOutcome} for a reader that returns a promise (the read is awaited; a rejection counts as thrown). */
+export async function expectCleanOutcomeAsync<T>(read: () => Promise<T>, inputBytes: number, limits: FuzzLimits = {}, after?: (result: T) => void): Promise<FuzzOutcome> {
+  const before = used();
+  const start = performance.now();
+  let outcome: FuzzOutcome = 'ok';
+  let result: T | undefined;
+  try {
+    result = await read();
+  } catch (e) {
+    outcome = 'error';
+    checkThrown(e, limits);
+  }
+  return checkSpent(outcome, result, { start, before, inputBytes }, limits, after);
+}
+
+/** What a reader threw must be one plain Error (or a project subclass) with a message, naming `limits.names` when set. */
+function checkThrown(e: unknown, limits: FuzzLimits): void {
+  if (!isError(e)) throw new Error(`the reader threw a non-Error: ${String(e)}`);
+  if (BUILT_IN_ERRORS.includes(e.name)) throw new Error(`the reader threw a ${e.name} from inside: ${e.message}\n${e.stack ?? ''}`);
+  if (e.message === '') throw new Error('the reader threw an Error without a message');
+  if (limits.names !== undefined && !e.message.includes(limits.names)) throw new Error(`the error does not name ${limits.names}: ${e.message}`);
+}
+
+/** Runs `after` on a result, then checks the read's time and memory against the limits. */
+function checkSpent<T>(
+  outcome: FuzzOutcome,
+  result: T | undefined,
+  read: { readonly start: number; readonly before: number; readonly inputBytes: number },
+  limits: FuzzLimits,
+  after?: (result: T) => void,
+): FuzzOutcome {
+  const maxMs = limits.maxMs ?? 10_000;
+  const maxGrowth = (limits.bytesPerInputByte ?? 64) * read.inputBytes + (limits.slackBytes ?? 64 * 2 ** 20);
+  const ms = performance.now() - read.start;
+  const growth = used() - read.before;
   if (outcome === 'ok' && after !== undefined) after(result as T);
-  if (ms > maxMs) throw new Error(`one read of ${inputBytes} bytes took ${ms.toFixed(0)} ms (limit ${maxMs} ms)`);
-  if (growth > maxGrowth) throw new Error(`one read of ${inputBytes} bytes grew memory by ${(growth / 2 ** 20).toFixed(1)} MiB (limit ${(maxGrowth / 2 ** 20).toFixed(1)} MiB)`);
+  if (ms > maxMs) throw new Error(`one read of ${read.inputBytes} bytes took ${ms.toFixed(0)} ms (limit ${maxMs} ms)`);
+  if (growth > maxGrowth) throw new Error(`one read of ${read.inputBytes} bytes grew memory by ${(growth / 2 ** 20).toFixed(1)} MiB (limit ${(maxGrowth / 2 ** 20).toFixed(1)} MiB)`);
   return outcome;
 }
 
@@ -225,8 +256,26 @@ export function fuzz<P>(name: string, options: { readonly seed: number; readonly
   const tally: FuzzTally = { tried: 0, ok: 0, errors: 0 };
   fc.assert(
     fc.property(plan, (p) => {
+      // counted after the check, so that a plan the check skips (fc.pre) is not counted as tried
+      const outcome = check(p);
       tally.tried++;
-      if (check(p) === 'ok') tally.ok++;
+      if (outcome === 'ok') tally.ok++;
+      else tally.errors++;
+    }),
+    { seed: options.seed, numRuns: options.runs },
+  );
+  console.info(`fuzz ${name}: ${tally.tried} corrupted inputs (seed ${options.seed}): ${tally.ok} read as valid, ${tally.errors} refused with a clear Error, 0 violations`);
+  return tally;
+}
+
+/** {@link fuzz} for a check that returns a promise (an async reader, through {@link expectCleanOutcomeAsync}). */
+export async function fuzzAsync<P>(name: string, options: { readonly seed: number; readonly runs: number }, plan: fc.Arbitrary<P>, check: (p: P) => Promise<FuzzOutcome>): Promise<FuzzTally> {
+  const tally: FuzzTally = { tried: 0, ok: 0, errors: 0 };
+  await fc.assert(
+    fc.asyncProperty(plan, async (p) => {
+      const outcome = await check(p);
+      tally.tried++;
+      if (outcome === 'ok') tally.ok++;
       else tally.errors++;
     }),
     { seed: options.seed, numRuns: options.runs },

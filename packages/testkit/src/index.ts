@@ -31,5 +31,5 @@ export type {
   SequenceShape,
 } from './reference';
 export { SHARED_DATA, describeWithSharedData } from './shared-data';
-export { applyByteEdits, applyJsonEdits, byteEdits, expectCleanOutcome, fuzz, fuzzRuns, jsonEdits } from './fuzz';
+export { applyByteEdits, applyJsonEdits, byteEdits, expectCleanOutcome, expectCleanOutcomeAsync, fuzz, fuzzAsync, fuzzRuns, jsonEdits } from './fuzz';
 export type { ByteEdit, FuzzLimits, FuzzOutcome, FuzzTally, JsonEdit } from './fuzz';

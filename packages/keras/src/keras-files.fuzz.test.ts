@@ -1,0 +1,169 @@
+/**
+ * Fuzzing of the Keras readers (see @rnnkit/testkit `fuzz`) on files made here from an rnnkit model:
+ * a `.keras` archive (kerasModelBytes), its `model.weights.h5` as a Keras 3 `.weights.h5`, and a
+ * Keras 2 `.h5` full model written with h5wasm in the layout `model.save` gives (root `model_config`,
+ * `model_weights/<layer>/<layer>/<weight>` with `layer_names` and `weight_names`). Bytes flipped, cut,
+ * overwritten, inserted, deleted or repeated, and config.json / metadata.json fields edited. Every read
+ * gives a model or one clear Error naming the loader and the file, and no tensor stays behind. A read of
+ * damaged `.keras` bytes that succeeds must give the original model and weights: zip members carry a
+ * CRC-32 (Keras' own loader, through Python's zipfile, refuses a damaged member), so a changed weight
+ * that loads is a silent wrong answer. HDF5 keeps no checksum of dataset values, so edits inside an
+ * `.h5` may load with other weights; there only the outcome is checked.
+ */
+import fc from 'fast-check';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { bidirectional, dense, embedding, gru, lstm, sequential, toLayersArtifacts } from '@rnnkit/models';
+import type { KerasFileModel, LayersWeightSpec, Sequential } from '@rnnkit/models';
+import { initBackend, numTensors } from '@rnnkit/tensor';
+import { applyByteEdits, applyJsonEdits, byteEdits, expectCleanOutcomeAsync, fuzzAsync, fuzzRuns, jsonEdits } from '@rnnkit/testkit';
+import { kerasModelBytes, loadKerasModel, loadKerasWeights } from './index';
+
+const quiet = { onWarning: (): void => undefined };
+const build = (): Sequential =>
+  sequential([embedding({ inputDim: 12, outputDim: 3 }), bidirectional(lstm({ units: 2, returnSequences: true })), gru({ units: 2 }), dense({ units: 2, activation: 'softmax' })], {
+    inputShape: [5],
+    seed: 7,
+  });
+
+let model: Sequential;
+let keras: Uint8Array;
+let original: Record<string, Float32Array>;
+let topology: string;
+
+/** The loaded model must be the saved one: same layers, same weights, bit for bit. */
+function sameAsSaved(loaded: KerasFileModel | Sequential): void {
+  try {
+    const params = Object.fromEntries(Object.entries(loaded.params).map(([k, v]) => [k, Array.from(v.dataSync() as Float32Array)]));
+    const want = Object.fromEntries(Object.entries(original).map(([k, v]) => [k, Array.from(v)]));
+    const changed = Object.keys(want).filter((k) => JSON.stringify(params[k]) !== JSON.stringify(want[k]));
+    if (changed.length > 0 || Object.keys(params).length !== Object.keys(want).length) throw new Error(`a damaged file loaded with other weights (${changed.join(', ') || 'other names'})`);
+  } finally {
+    loaded.dispose();
+  }
+}
+
+/** Like {@link sameAsSaved}, and the architecture too (for reads of a whole model). */
+function sameModelAsSaved(loaded: KerasFileModel): void {
+  const seen = loaded.kind === 'sequential' ? JSON.stringify(toLayersArtifacts(loaded).modelTopology) : loaded.kind;
+  if (seen !== topology) {
+    loaded.dispose();
+    throw new Error(`a damaged file loaded as another model: ${seen.slice(0, 300)}`);
+  }
+  sameAsSaved(loaded);
+}
+
+/** A Keras 2 `model.save` `.h5` of the same model, from its tfjs-layers artifacts (Keras 2's JSON), written with h5wasm. */
+async function keras2H5(): Promise<Uint8Array> {
+  const artifacts = toLayersArtifacts(model);
+  const h5 = (await import('h5wasm')).default;
+  const module = await h5.ready;
+  const path = '/fuzz-keras2.h5';
+  const file = new h5.File(path, 'w');
+  file.create_attribute('model_config', JSON.stringify(artifacts.modelTopology));
+  file.create_attribute('keras_version', '2.2.4');
+  file.create_attribute('backend', 'tensorflow');
+  const root = file.create_group('model_weights');
+  const byLayer = new Map<string, LayersWeightSpec[]>();
+  for (const spec of artifacts.weightSpecs) {
+    const layer = spec.name.split('/')[0]!;
+    byLayer.set(layer, [...(byLayer.get(layer) ?? []), spec]);
+  }
+  const layers = model.layers.map((l) => l.name);
+  root.create_attribute('layer_names', layers);
+  let at = 0;
+  const data = new Float32Array(artifacts.weightData);
+  for (const layer of layers) {
+    const group = root.create_group(layer);
+    const specs = byLayer.get(layer) ?? [];
+    group.create_attribute('weight_names', specs.length > 0 ? specs.map((s) => `${s.name}:0`) : new Float32Array(0));
+    for (const spec of specs) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const parts = spec.name.split('/');
+      let g = group;
+      for (const part of parts.slice(0, -1)) g = (g.get(part) as typeof group | null) ?? g.create_group(part);
+      g.create_dataset({ name: `${parts.at(-1)}:0`, data: data.slice(at, at + size), shape: [...spec.shape], dtype: '<f' });
+      at += size;
+    }
+  }
+  file.close();
+  const bytes = module.FS.readFile(path);
+  module.FS.unlink(path);
+  return bytes;
+}
+
+let h5: Uint8Array;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+  model = build();
+  keras = await kerasModelBytes(model);
+  original = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
+  topology = JSON.stringify(toLayersArtifacts(model).modelTopology);
+  h5 = await keras2H5();
+  // the files are good before they are damaged
+  sameModelAsSaved(await loadKerasModel(keras, quiet));
+  sameModelAsSaved(await loadKerasModel(h5, quiet));
+});
+
+afterAll(() => model.dispose());
+
+const rezip = (members: Record<string, Uint8Array>): Uint8Array => zipSync(members, { level: 0 });
+
+describe('fuzz: the Keras readers give a model or one clear Error', () => {
+  it('.keras bytes (loadKerasModel)', async () => {
+    const before = numTensors();
+    await fuzzAsync('loadKerasModel (.keras, bytes)', { seed: 1501, runs: fuzzRuns(200) }, byteEdits, (edits) => {
+      const bytes = applyByteEdits(keras, edits);
+      return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, sameModelAsSaved);
+    });
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+
+  it('model.weights.h5 bytes inside a .keras (loadKerasModel)', async () => {
+    const members = unzipSync(keras);
+    const before = numTensors();
+    await fuzzAsync('loadKerasModel (.keras, model.weights.h5 bytes)', { seed: 1502, runs: fuzzRuns(200) }, byteEdits, (edits) => {
+      const bytes = rezip({ ...members, 'model.weights.h5': applyByteEdits(members['model.weights.h5']!, edits) });
+      // re-zipped with a fresh CRC, and HDF5 keeps no checksum of a dataset's values: a changed weight may load
+      return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
+    });
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+
+  it('config.json and metadata.json fields (loadKerasModel)', async () => {
+    const members = unzipSync(keras);
+    const parsed = {
+      'config.json': JSON.parse(new TextDecoder().decode(members['config.json'])) as unknown,
+      'metadata.json': JSON.parse(new TextDecoder().decode(members['metadata.json'])) as unknown,
+    };
+    const plan = fc.record({ member: fc.constantFrom('config.json' as const, 'config.json' as const, 'metadata.json' as const), edits: jsonEdits });
+    const before = numTensors();
+    await fuzzAsync('loadKerasModel (.keras, JSON edits)', { seed: 1503, runs: fuzzRuns(250) }, plan, ({ member, edits }) => {
+      const bytes = rezip({ ...members, [member]: strToU8(JSON.stringify(applyJsonEdits(parsed[member], edits))) });
+      // an edited config is another model: a valid result is freed, not compared
+      return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
+    });
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+
+  it('a Keras 3 .weights.h5 (loadKerasWeights)', async () => {
+    const weights = unzipSync(keras)['model.weights.h5']!;
+    const before = numTensors();
+    await fuzzAsync('loadKerasWeights (.weights.h5, bytes)', { seed: 1504, runs: fuzzRuns(200) }, byteEdits, (edits) => {
+      const bytes = applyByteEdits(weights, edits);
+      return expectCleanOutcomeAsync(() => loadKerasWeights(model, bytes, quiet), bytes.length, { names: 'loadKerasWeights' }, (m) => m.dispose());
+    });
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+
+  it('a Keras 2 .h5 (loadKerasModel and loadKerasWeights)', async () => {
+    const before = numTensors();
+    await fuzzAsync('loadKerasModel (Keras 2 .h5, bytes)', { seed: 1505, runs: fuzzRuns(200) }, fc.tuple(byteEdits, fc.boolean()), ([edits, weightsOnly]) => {
+      const bytes = applyByteEdits(h5, edits);
+      return weightsOnly
+        ? expectCleanOutcomeAsync(() => loadKerasWeights(model, bytes, quiet), bytes.length, { names: 'loadKerasWeights' }, (m) => m.dispose())
+        : expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
+    });
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+});
