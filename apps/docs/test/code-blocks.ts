@@ -1,7 +1,9 @@
 /**
  * Finds the ```ts code blocks of the documentation: the root README, each published package's README
  * and every page of docs/guide. A block whose first line is `// needs: <what>` (e.g. `// needs:
- * shared-data`) needs something a test cannot have in seconds; it is type-checked, not run.
+ * shared-data`) needs something a test cannot have in seconds; it is type-checked, not run. A block
+ * whose first line is `// data: <folder>[, <folder>…]` reads the project's shared data
+ * (`$RNNKIT_DATA_DIR/<folder>`, e.g. `fra-eng`); it runs when those folders are there.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ export interface CodeBlock {
   readonly code: string;
   /** What it needs beyond the repository (from `// needs: …`), or undefined when it runs as it is. */
   readonly needs: string | undefined;
+  /** The shared-data folders it reads (from `// data: …`), empty when none. */
+  readonly data: readonly string[];
 }
 
 /** The documentation files, relative to the repository root. */
@@ -37,7 +41,8 @@ export function codeBlocks(markdown: string, file: string): CodeBlock[] {
     const body: string[] = [];
     for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i] ?? ''); i++) body.push((lines[i] ?? '').slice(indent.length));
     const needs = /^\/\/\s*needs:\s*(.+)$/.exec(body[0] ?? '')?.[1]?.trim();
-    blocks.push({ where: `${file}:${start + 1}`, id: `${file.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${start + 1}`, code: body.join('\n'), needs });
+    const data = /^\/\/\s*data:\s*(.+)$/.exec(body[0] ?? '')?.[1]?.split(',').map((d) => d.trim()).filter((d) => d !== '') ?? [];
+    blocks.push({ where: `${file}:${start + 1}`, id: `${file.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${start + 1}`, code: body.join('\n'), needs, data });
   }
   return blocks;
 }

@@ -2,9 +2,11 @@
  * Documentation cannot rot: every ```ts block of the READMEs and the guide is type-checked against
  * the packages' sources (strict, as the packages are), and every block not marked `// needs: …` is
  * bundled from those sources and run with Node; it passes when it exits 0 within the time limit.
+ * A block marked `// data: <folder>` runs with `RNNKIT_DATA_DIR` set to the project's shared data
+ * (`$RNNKIT_SHARED_DATA`, else `<repo>/../shared/data`); without those folders it is type-checked only.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { bundlePrograms, repoRoot } from '../tools/bundle.cjs';
@@ -12,8 +14,14 @@ import { PUBLISHED, allCodeBlocks } from './code-blocks';
 import type { CodeBlock } from './code-blocks';
 
 const scratch = join(__dirname, '..', '.examples');
+const sharedData = process.env['RNNKIT_SHARED_DATA'] ?? join(repoRoot, '..', 'shared', 'data');
 const blocks = allCodeBlocks(repoRoot);
-const runnable = blocks.filter((b) => b.needs === undefined);
+const missingData = (b: CodeBlock): string[] => b.data.filter((d) => !existsSync(join(sharedData, d)));
+const runnable = blocks.filter((b) => b.needs === undefined && missingData(b).length === 0);
+for (const b of blocks) {
+  const missing = missingData(b);
+  if (missing.length > 0) console.warn(`${b.where}: type-checked only, shared data not found at ${missing.map((d) => join(sharedData, d)).join(', ')} (set RNNKIT_SHARED_DATA)`);
+}
 const fileOf = (b: CodeBlock): string => join(scratch, `${b.id}.ts`);
 const diagnostics = new Map<string, string[]>();
 const bundleErrors = new Map<string, string>();
@@ -36,9 +44,9 @@ function typeCheck(): void {
   }
 }
 
-function runNode(file: string): Promise<{ code: number | null; output: string }> {
+function runNode(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [file], { cwd: scratch, timeout: 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [file], { cwd: scratch, env, timeout: 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, output: `${stdout}${stderr}` });
     });
   });
@@ -90,12 +98,13 @@ describe.each(blocks.map((b) => [b.where, b] as const))('%s', (_where, block) =>
     const errors = diagnostics.get(fileOf(block)) ?? [];
     if (errors.length > 0) throw new Error(`${block.where} does not type-check:\n${errors.join('\n')}\n--- block ---\n${block.code}`);
   });
-  if (block.needs === undefined) {
+  if (runnable.includes(block)) {
     test.concurrent('runs', async () => {
       await ready();
       const bundleError = bundleErrors.get(block.id);
       if (bundleError !== undefined) throw new Error(`${block.where} does not bundle:\n${bundleError}`);
-      const { code, output } = await runNode(join(scratch, 'out', `${block.id}.mjs`));
+      const env = block.data.length === 0 ? process.env : { ...process.env, RNNKIT_DATA_DIR: sharedData };
+      const { code, output } = await runNode(join(scratch, 'out', `${block.id}.mjs`), env);
       if (code !== 0) throw new Error(`${block.where} exited with ${code}:\n${output.slice(-4000)}`);
     });
   }
