@@ -5,7 +5,7 @@
  */
 import type { BidirectionalSpec } from '../layers/bidirectional';
 import type { RecurrentSpec } from '../layers/recurrent';
-import { isMultiInput } from '../layers/registry';
+import { isMultiInput, layerImpl, multiInputLayerImpl } from '../layers/registry';
 import type { AnyLayerSpec, AttentionLayerSpec, LayerSpec, MultiInputSpec } from '../layers/registry';
 import { nodeOutputShapes } from './node';
 import { describeSymbolic, isSymbolic } from './symbolic';
@@ -17,8 +17,16 @@ export interface ApplyLayerOptions {
   readonly initialState?: SymbolicTensor | readonly SymbolicTensor[];
 }
 
+/** `applyLayer: layer 'decoder'`, or for an unnamed layer its Keras class: `applyLayer: LSTM layer`. */
 function layerLabel(layer: AnyLayerSpec): string {
-  return `applyLayer: layer ${layer.name === undefined ? `of kind '${layer.kind}'` : `'${layer.name}'`}`;
+  if (layer.name !== undefined) return `applyLayer: layer '${layer.name}'`;
+  let className: string = layer.kind;
+  try {
+    className = isMultiInput(layer) ? multiInputLayerImpl(layer).className(layer) : layerImpl(layer).className(layer);
+  } catch {
+    // an unknown kind is reported by the checks that follow
+  }
+  return `applyLayer: ${className} layer`;
 }
 
 function checkSymbolic(values: readonly unknown[], what: string, who: string): readonly SymbolicTensor[] {

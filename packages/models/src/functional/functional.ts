@@ -19,6 +19,8 @@ import type { Shape } from '../shape';
 import type { ModelTraining } from '../training/args';
 import type { ModelData } from '../training/columns';
 import { withTraining } from '../training/with-training';
+import { withApply } from '../layers/layer-options';
+import type { Layer } from '../layers/layer-options';
 import { statefulStates } from '../layers/recurrent-state';
 import { initNode, nodeOutputShapes, nodeWeights, runNode } from './node';
 import { recordLayerWeights, sharedLayerWeights } from './shared-weights';
@@ -40,7 +42,7 @@ export interface FunctionalOptions {
 export interface FunctionalLayer {
   readonly name: string;
   /** The layer (applied in another model's graph, it shares this model's weights, as Keras' layers do). */
-  readonly spec: AnyLayerSpec | InputSpec;
+  readonly spec: Layer<AnyLayerSpec> | InputSpec;
   /**
    * Each call of the layer, in the order the graph makes them: its input and output shapes and its
    * symbolic outputs (Keras' `layer.output` is the first call's), from which other models can be drawn.
@@ -242,7 +244,7 @@ export function buildFunctional(options: FunctionalOptions, source: WeightSource
   const borrowed = shared.flatMap((w) => (w === null ? [] : Object.values(w)));
   const layers: FunctionalLayer[] = specs.map((spec, i) => ({
     name: names[i]!,
-    spec: { ...spec, name: names[i]! },
+    spec: spec.kind === 'input' ? { ...spec, name: names[i]! } : withApply({ ...spec, name: names[i]! }),
     calls: calls[i]!,
     weightNames: groups[i]!.weights.map((w) => `${names[i]}/${w.name}`),
   }));

@@ -55,12 +55,16 @@ export function finishLayer<S extends AnyLayerSpec>(spec: S, options: CommonLaye
     if (full.length < 2) throw new Error(`${who}: batchInputShape must have the batch axis and at least one more, got ${JSON.stringify(full)}`);
     declaredShapes.set(named, full.slice(1));
   }
-  Object.defineProperty(named, 'apply', {
-    value: (inputs: SymbolicTensor | readonly SymbolicTensor[], applyOptions?: ApplyLayerOptions) =>
-      callLayer(named, inputs, applyOptions),
+  return withApply(named);
+}
+
+/** Gives `spec` (in place) its non-enumerable `layer.apply`. */
+export function withApply<S extends AnyLayerSpec>(spec: S): Layer<S> {
+  Object.defineProperty(spec, 'apply', {
+    value: (inputs: SymbolicTensor | readonly SymbolicTensor[], applyOptions?: ApplyLayerOptions) => callLayer(spec, inputs, applyOptions),
     enumerable: false,
   });
-  return named as Layer<S>;
+  return spec as Layer<S>;
 }
 
 /** The input shape (without the batch axis) a layer was given by `inputShape`/`batchInputShape`, if any. */

@@ -8,7 +8,7 @@ import { createRng, numTensors } from '@rnnkit/tensor';
 import { earlyStopping, memoryCheckpointStore, progressLogger, sgd } from '@rnnkit/training';
 import type { Callback, EpochLogs } from '@rnnkit/training';
 import { dense, sequential } from '../index';
-import type { Sequential } from '../index';
+import type { FitParams, Sequential } from '../index';
 
 /** N points in the plane labelled by the sign of x0 + x1, as nested arrays. */
 function points(n: number, seed: number): { x: number[][]; y: number[] } {
@@ -23,6 +23,25 @@ const weightsOf = (model: Sequential): number[] => Object.values(model.params).f
 describeEachBackend(['cpu', 'wasm'], 'model.fit callbacks', () => {
   const { x, y } = points(40, 2);
   const validation = points(10, 9);
+
+  it("gives each callback object the run's params and the model before training, as tfjs-layers' setParams/setModel", async () => {
+    const model = classifier();
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['acc'] });
+    const seen: unknown[] = [];
+    const callback = {
+      params: undefined as FitParams | undefined,
+      model: undefined as unknown,
+      onTrainBegin() {
+        seen.push(this.params, this.model === model);
+      },
+    };
+    await model.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.25, callbacks: [callback] });
+    expect(seen).toEqual([
+      { epochs: 2, initialEpoch: 0, samples: 30, steps: 2, batchSize: 16, verbose: 0, doValidation: true, metrics: ['loss', 'acc', 'val_loss', 'val_acc'] },
+      true,
+    ]);
+    model.dispose();
+  });
 
   it('calls tfjs-layers-style hooks (no name) with (epoch, logs) and (batch, logs), in order', async () => {
     const model = classifier();

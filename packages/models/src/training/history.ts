@@ -28,6 +28,16 @@ export interface History {
   readonly params: FitParams;
 }
 
+/**
+ * Gives each callback object the run's `params` and the `model`, before training starts, as tfjs-layers'
+ * `setParams`/`setModel` and Keras do: a ported callback reading `this.params.epochs` finds them.
+ */
+export function giveParams(callbacks: readonly object[], params: FitParams, model: object): void {
+  for (const callback of callbacks) {
+    if (Object.isExtensible(callback)) Object.assign(callback, { params, model });
+  }
+}
+
 /** The tfjs-layers shape of training's history. */
 export function toHistory(history: TrainingHistory, params: FitParams): History {
   return { epoch: [...history.epochs], history: history.history, params };

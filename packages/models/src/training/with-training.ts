@@ -21,7 +21,8 @@ import type { ModelData } from './columns';
 import { checkInputShape, checkTargetShape } from './check-shapes';
 import { classWeightToSampleWeight } from './class-weight';
 import { stopTrainingWatcher, verboseLogger } from './fit-callbacks';
-import { toHistory } from './history';
+import { giveParams, toHistory } from './history';
+import type { FitParams } from './history';
 import { shapeOf, toData } from './inputs';
 import type { TensorLike } from './inputs';
 import type { LossKind } from './loss-names';
@@ -218,6 +219,18 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
       const initialEpoch = args.initialEpoch ?? 0;
       const seed = args.seed ?? runs;
       runs++;
+      const logged = ['loss', ...c.metrics.map((m) => m.name)];
+      const params: FitParams = {
+        epochs,
+        initialEpoch,
+        samples: null,
+        steps: args.stepsPerEpoch ?? null,
+        batchSize: null,
+        verbose,
+        doValidation: validationData !== undefined,
+        metrics: validationData !== undefined ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
+      };
+      giveParams(given, params, trained);
       const history = await fit({
         params: model.params,
         forward,
@@ -237,17 +250,7 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
         ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
       });
-      const logged = ['loss', ...c.metrics.map((m) => m.name)];
-      return toHistory(history, {
-        epochs,
-        initialEpoch,
-        samples: null,
-        steps: args.stepsPerEpoch ?? null,
-        batchSize: null,
-        verbose,
-        doValidation: validationData !== undefined,
-        metrics: validationData !== undefined ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
-      });
+      return toHistory(history, params);
     });
 
   const validation = (c: Compiled, data: ValidationData<ModelData>): NonNullable<FitOptions['validationData']> => {
@@ -298,6 +301,19 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         const initialEpoch = args.initialEpoch ?? 0;
         const seed = args.seed ?? runs;
         runs++;
+        const doValidation = validationData !== undefined || split !== undefined;
+        const logged = ['loss', ...c.metrics.map((m) => m.name)];
+        const params: FitParams = {
+          epochs,
+          initialEpoch,
+          samples,
+          steps,
+          batchSize,
+          verbose,
+          doValidation,
+          metrics: doValidation ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
+        };
+        giveParams(given, params, trained);
         const history = await fit({
           params: model.params,
           forward,
@@ -318,18 +334,7 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
           ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
           ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
         });
-        const doValidation = validationData !== undefined || split !== undefined;
-        const logged = ['loss', ...c.metrics.map((m) => m.name)];
-        return toHistory(history, {
-          epochs,
-          initialEpoch,
-          samples,
-          steps,
-          batchSize,
-          verbose,
-          doValidation,
-          metrics: doValidation ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
-        });
+        return toHistory(history, params);
       });
     },
 
