@@ -64,6 +64,8 @@ Options (transcribe):
   --beam-width N, --backend wasm|cpu
 `;
 
+const MAX_BEAM_WIDTH = 256;
+
 function int(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
   const n = Number(text);
@@ -106,6 +108,8 @@ export function parseSpeechOptions(argv: readonly string[]): SpeechOptions | nul
   const [command = 'train', ...rest] = positionals;
   const backend = backendOf(values.backend);
   const beamWidth = int('beam-width', values['beam-width'], 8);
+  // each step extends every kept prefix by each of the 11 symbols: the beam bounds the work and memory
+  if (beamWidth > MAX_BEAM_WIDTH) throw new UsageError(`--beam-width must be at most ${MAX_BEAM_WIDTH}, got ${beamWidth}`);
   if (command === 'transcribe') {
     const file = rest[0];
     if (file === undefined) throw new UsageError('speech transcribe needs a WAV file: pnpm demo speech transcribe FILE.wav');

@@ -67,6 +67,12 @@ describe('unknown flags of every command are usage errors', () => {
     expect(await usageError(() => parseVideoOptions(['--nope', '1']))).toMatch(/^Unknown option '--nope'/);
     expect(await usageError(() => parseImdbOptions(['--bogus']))).toMatch(/^Unknown option '--bogus'/);
   });
+
+  it('sizes with no other bound: speech --beam-width, video --strip', async () => {
+    expect(await usageError(() => parseSpeechOptions(['--beam-width', '100000']))).toBe('--beam-width must be at most 256, got 100000');
+    expect(await usageError(() => parseVideoOptions(['--strip', '100000']))).toBe('--strip must be at most 64 clips, got 100000');
+    expect(parseSpeechOptions(['--beam-width', '256'])?.beamWidth).toBe(256);
+  });
 });
 
 describe('missing or corrupt data is a usage error', () => {

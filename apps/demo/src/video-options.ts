@@ -45,6 +45,9 @@ Options:
   --out-dir DIR         default out/video
 `;
 
+/** strip.svg draws every frame of each clip: a bound keeps the file a picture, not a memory hog. */
+const MAX_STRIP_CLIPS = 64;
+
 function int(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
   const n = Number(text);
@@ -86,6 +89,8 @@ export function parseVideoOptions(argv: readonly string[]): VideoOptions | null 
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got ${backend}`);
   const learningRate = values['learning-rate'] === undefined ? 0.002 : Number(values['learning-rate']);
   if (!(learningRate > 0)) throw new UsageError(`--learning-rate must be a positive number, got ${values['learning-rate']}`);
+  const stripClips = int('strip', values.strip, 6, 0);
+  if (stripClips > MAX_STRIP_CLIPS) throw new UsageError(`--strip must be at most ${MAX_STRIP_CLIPS} clips, got ${stripClips}`);
   return {
     epochs: int('epochs', values.epochs, 3),
     stepsPerEpoch: int('steps-per-epoch', values['steps-per-epoch'], 100),
@@ -95,7 +100,7 @@ export function parseVideoOptions(argv: readonly string[]): VideoOptions | null 
     level: level as 0 | 1 | 2,
     testClips: int('test-clips', values['test-clips'], 600),
     learningRate,
-    stripClips: int('strip', values.strip, 6, 0),
+    stripClips,
     seed: int('seed', values.seed, 1, 0),
     backend,
     dataDir: values['data-dir'],
