@@ -79,5 +79,5 @@ describeWithSharedData('imdb', 'the IMDB pipeline end to end on a slice: load �
     const lines = formatClassification(result, 3);
     expect(lines).toContain('Words that moved the score most (score − score without the word):');
     expect(lines.filter((l) => /^ {2}[+−]0\.\d{4} {2}\S/.test(l))).toHaveLength(3);
-  }, 180_000);
+  }, 600_000);
 });

@@ -85,7 +85,7 @@ describeWithSharedData('timeseries', 'forecast on the airline passengers', (data
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 600_000);
 
   it('says in one line when the held-out part leaves too little to train on', async () => {
     const options = parseForecastOptions(['--test', '130', '--backend', 'cpu', '--data-dir', dataDir])!;

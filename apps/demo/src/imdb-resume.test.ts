@@ -39,5 +39,5 @@ describeWithSharedData('imdb', 'imdb --resume', (dataDir) => {
     expect(readFileSync(join(resumed.modelDir, 'weights.bin')).equals(readFileSync(join(whole.modelDir, 'weights.bin')))).toBe(true);
     expect(memory().numTensors).toBe(before);
     // three runs, each reading the whole of IMDB, on a machine busy with other tests
-  }, 300_000);
+  }, 600_000);
 });

@@ -113,7 +113,7 @@ describeWithSharedData('ud-ewt', 'tag on a few sentences of UD English EWT', (da
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('formatTagged', () => {

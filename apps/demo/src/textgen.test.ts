@@ -87,7 +87,7 @@ describeWithSharedData('tiny-shakespeare', 'textgen on a slice of tiny-shakespea
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 600_000);
 
   it('refuses a prompt with characters the training text never uses, in one line', async () => {
     const options = parseTextgenOptions(['--chars', '2000', '--prompt', 'R€', '--backend', 'cpu', '--data-dir', dataDir])!;

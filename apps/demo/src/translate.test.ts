@@ -52,7 +52,7 @@ describeWithSharedData('fra-eng', 'translate on a few hundred pairs', (dataDir) 
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 600_000);
 
   it('refuses settings that leave nothing to train on', async () => {
     const options = parseTranslateOptions(['--pairs', '3', '--max-length', '1', '--backend', 'cpu', '--data-dir', dataDir])!;
