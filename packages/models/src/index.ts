@@ -102,6 +102,8 @@ export { MODEL_FORMAT, MODEL_FORMAT_VERSION, loadModelFromArtifacts, saveModelTo
 export type { ModelArtifacts, ModelFile } from './io/model-file';
 export type { WeightEntry } from './io/weights-blob';
 export { loadModel, saveModel } from './io/model-url';
+export { registerModelFileFormat } from './io/model-formats';
+export type { ModelFileFormat } from './io/model-formats';
 export { downloadModel, loadModelFromFiles, loadModelFromIndexedDb, saveModelToIndexedDb } from './io/browser';
 export { beamSearch, greedyDecode, sampleDecode } from './decoding/decode';
 export type { BeamOptions, BeamResult, DecodeOptions, DecodeResult, SampleOptions } from './decoding/decode';

@@ -6,12 +6,13 @@
  *   'downloads://name'         browser, saving only: `name-model.json` and `name-weights.bin` offered as downloads
  *   'http(s)://…/model.json'   loading only: model.json and the weights.bin beside it, fetched
  *
- * Keras' `.keras` and `.h5` files are read and written by @rnnkit/keras (`loadKerasModel`, `saveKerasModel`),
- * which keeps HDF5 out of this package; naming one here says so.
+ * and any format another package registers (`registerModelFileFormat`): importing @rnnkit/keras adds Keras'
+ * `.keras` and `.h5` files, whose HDF5 reader stays out of this package; without it, naming one says so.
  */
 import { downloadModel, loadModelFromIndexedDb, saveModelToIndexedDb } from './browser';
 import { loadModelNamed } from './model-file';
 import type { ModelFile } from './model-file';
+import { modelFileFormatFor } from './model-formats';
 import { loadModelFromDirectory, MODEL_JSON, saveModelToDirectory, WEIGHTS_BIN } from './node-files';
 import type { SaveableModel } from '../topology';
 
@@ -19,10 +20,12 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 function checkAddress(address: unknown, who: string): string {
   if (typeof address !== 'string' || address === '') throw new Error(`${who}: expected a path or a URL (file://, indexeddb://, …), got ${JSON.stringify(address)}`);
-  if (/\.(keras|h5)$/i.test(address)) {
-    throw new Error(`${who}: ${address} is a Keras file; read and write those with loadKerasModel / saveKerasModel from @rnnkit/keras`);
-  }
   return address;
+}
+
+/** Keras' files without @rnnkit/keras imported: say where they are read and written. */
+function kerasWithoutReader(address: string, who: string): Error | null {
+  return /\.(keras|h5)$/i.test(address) ? new Error(`${who}: ${address} is a Keras file; import '@rnnkit/keras' (which reads .keras and .h5 and writes .keras) to use it here`) : null;
 }
 
 function unknownScheme(scheme: string, address: string, who: string, known: string): Error {
@@ -37,6 +40,10 @@ function unknownScheme(scheme: string, address: string, who: string, known: stri
  */
 export async function saveModel(model: SaveableModel, address: string): Promise<void> {
   const where = checkAddress(address, 'saveModel');
+  const format = modelFileFormatFor(where, 'save');
+  if (format !== undefined) return format.save(model, where);
+  const keras = kerasWithoutReader(where, 'saveModel');
+  if (keras !== null) throw keras;
   const scheme = SCHEME.exec(where)?.[1]?.toLowerCase();
   if (scheme === undefined) return saveModelToDirectory(model, where);
   const rest = where.slice(scheme.length + 3);
@@ -78,6 +85,10 @@ async function loadModelFromUrl(address: string): Promise<SaveableModel> {
  */
 export async function loadModel(address: string): Promise<SaveableModel> {
   const where = checkAddress(address, 'loadModel');
+  const format = modelFileFormatFor(where, 'load');
+  if (format !== undefined) return format.load(where);
+  const keras = kerasWithoutReader(where, 'loadModel');
+  if (keras !== null) throw keras;
   const scheme = SCHEME.exec(where)?.[1]?.toLowerCase();
   if (scheme === undefined) return loadModelFromDirectory(where);
   const rest = where.slice(scheme.length + 3);
