@@ -6,7 +6,8 @@ export interface KerasLayerJson {
   readonly config: Readonly<Record<string, unknown>>;
   readonly module?: string;
   readonly registered_name?: string | null;
-  readonly build_config?: { readonly input_shape: readonly (number | null)[] };
+  /** One input's shape, or a list of them for a layer of several inputs. */
+  readonly build_config?: { readonly input_shape: readonly (number | null)[] | readonly (readonly (number | null)[])[] };
   readonly name?: string;
   readonly inbound_nodes?: readonly unknown[];
 }

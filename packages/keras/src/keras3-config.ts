@@ -112,7 +112,7 @@ export function keras3Layer(layer: KerasLayerJson, inputShape: readonly (number 
   return inputShape === null ? out : { ...out, build_config: { input_shape: [...inputShape] } };
 }
 
-/** The `InputLayer` Keras 3 puts first in a Sequential config. */
-export function keras3InputLayer(batchShape: readonly (number | null)[]): KerasLayerJson {
-  return { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [...batchShape], dtype: 'float32', sparse: false, ragged: false, name: 'input_layer' }, registered_name: null };
+/** An `InputLayer` as Keras 3 writes it (the one it puts first in a Sequential config is `input_layer`, float32). */
+export function keras3InputLayer(batchShape: readonly (number | null)[], name = 'input_layer', dtype = 'float32'): KerasLayerJson {
+  return { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [...batchShape], dtype, sparse: false, ragged: false, name }, registered_name: null };
 }

@@ -2,7 +2,8 @@
  * Finding a model's weights in the two HDF5 layouts Keras writes.
  *
  * Keras 3 store (`model.weights.h5` in a `.keras`, `*.weights.h5`): by position, as Keras 3 loads it —
- * the k-th layer of a class has its variables at `layers/<class>[_k]/…/vars/0, 1, …` (keras3-layout.ts).
+ * the k-th layer of a class has its variables at `layers/<class>[_k]/…/vars/0, 1, …` (keras3-layout.ts;
+ * tf.keras 2.13–2.15 on Windows wrote `layers\<class>[_k]\…/vars/…`, read too).
  * Keras 2 (`.h5` from `model.save` / `save_weights`, also Keras 3's legacy `.h5`): the group of each
  * layer named in `layer_names` lists its datasets in the attribute `weight_names`
  * (`lstm/kernel:0`, `bidirectional/forward_lstm/recurrent_kernel:0`), read by name.
@@ -19,6 +20,18 @@ export function isKeras3Store(file: Hdf5Reader): boolean {
 }
 
 /**
+ * Where a store group is in the file: at `path` (`layers/lstm/cell/vars`) as Keras 3 writes it, or
+ * with the part before `/vars` joined by backslashes (`layers\lstm\cell/vars`), as tf.keras 2.13–2.15
+ * wrote `.keras` files on Windows (its path join used the OS separator). null when it is neither.
+ */
+function storeGroupPath(file: Hdf5Reader, path: string): string | null {
+  if (file.isGroup(path)) return path;
+  const cut = path.lastIndexOf('/');
+  const windows = `${path.slice(0, cut).replace(/\//g, '\\')}${path.slice(cut)}`;
+  return cut > 0 && file.isGroup(windows) ? windows : null;
+}
+
+/**
  * The weights of `layers` (InputLayer included or not: it has none) from a Keras 3 store, named
  * `<layer name>/<path below the layer>/<i>` so that the loader assigns them by position.
  * `names` are the names the model gives the layers (the config's, by default). A layer whose group
@@ -30,9 +43,9 @@ export function keras3StoreWeights(file: Hdf5Reader, layers: readonly KerasLayer
   const found: FoundWeight[] = [];
   withoutInputs.forEach(({ layer, name }, i) => {
     for (const group of storeGroups(layer).filter((g) => g.holdsWeights)) {
-      const path = `${paths[i]}/${group.path}`;
+      const path = storeGroupPath(file, `${paths[i]}/${group.path}`);
       // a missing group leaves the layer without weights: the model loader then names the layer and what it needs
-      if (!file.isGroup(path)) continue;
+      if (path === null) continue;
       const keys = file.keys(path).sort((a, b) => Number(a) - Number(b));
       keys.forEach((key, k) => {
         if (key !== String(k)) throw new KerasFileError(`${who}: weights group '${path}' holds '${key}' where '${k}' was expected (datasets must be 0, 1, …)`);

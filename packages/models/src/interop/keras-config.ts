@@ -370,7 +370,7 @@ export function layerToKeras(spec: LayerSpec, name: string): KerasLayerJson {
     case 'masking':
       return { class_name: 'Masking', config: { name, trainable: true, mask_value: spec.maskValue } };
     case 'timeDistributed':
-      return { class_name: 'TimeDistributed', config: { name, trainable: true, layer: layerToKeras(spec.layer, `${name}_inner`) } };
+      return { class_name: 'TimeDistributed', config: { name, trainable: true, layer: layerToKeras(spec.layer, spec.layer.name ?? `${name}_inner`) } };
     case 'rnn': {
       const cell = spec.cell;
       const config: Record<string, unknown> = {

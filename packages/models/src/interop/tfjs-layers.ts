@@ -59,6 +59,11 @@ export interface FromLayersOptions {
    * computed in float32). Default `console.warn`.
    */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Build a functional model from a functional config even when its layers form a chain (by default
+   * a chain becomes a Sequential); a Sequential config stays a Sequential.
+   */
+  readonly keepFunctional?: boolean;
 }
 
 const WHO = 'fromLayersArtifacts';
@@ -85,7 +90,7 @@ function concatBuffers(data: ArrayBuffer | readonly ArrayBuffer[] | undefined): 
 type ModelLayers = { readonly kind: 'stack'; readonly name: string | null; readonly layers: KerasLayerJson[] } | { readonly kind: 'graph'; readonly graph: KerasGraph };
 
 /** The model's layers, from a Sequential config (a list, or `{ name, layers }`) or a functional one. */
-function modelLayers(modelConfig: Readonly<Record<string, unknown>>): ModelLayers {
+function modelLayers(modelConfig: Readonly<Record<string, unknown>>, keepFunctional: boolean): ModelLayers {
   const className = modelConfig['class_name'];
   const config = modelConfig['config'];
   if (className === 'Sequential') {
@@ -96,7 +101,7 @@ function modelLayers(modelConfig: Readonly<Record<string, unknown>>): ModelLayer
   }
   if (className === 'Model' || className === 'Functional') {
     const graph = kerasGraph(asRecord(config, `the ${className} config`), WHO);
-    const chain = chainOf(graph);
+    const chain = keepFunctional ? null : chainOf(graph);
     return chain === null ? { kind: 'graph', graph } : { kind: 'stack', name: graph.name, layers: chain };
   }
   throw new Error(`${WHO}: only Sequential and functional (Model, Functional) models are supported, got class '${String(className)}'`);
@@ -157,7 +162,7 @@ function namingTheLayer<T>(raw: KerasLayerJson, read: () => T): T {
  */
 export function fromLayersArtifacts(artifacts: LayersModelArtifacts, options: FromLayersOptions = {}): KerasFileModel {
   const top = asRecord(artifacts?.modelTopology, 'modelTopology');
-  const found = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'));
+  const found = modelLayers(asRecord(top['model_config'] ?? top, 'modelTopology.model_config'), options.keepFunctional === true);
   const version = String(top['keras_version'] ?? artifacts.generatedBy ?? '');
   const kerasOptions: FromKerasOptions = {
     hardSigmoid: /^3\./.test(version) || /keras v?3\./i.test(artifacts.generatedBy ?? '') ? 'keras3' : 'keras2',
