@@ -50,7 +50,7 @@ describeEachBackend(['cpu'], 'model.save(address) and loadModel(address)', () =>
 
   it('says what is wrong with an address', async () => {
     const model = build();
-    await expect(model.save('model.keras')).rejects.toThrow("saveModel: model.keras is a Keras file; import '@rnnkit/keras' (which reads .keras and .h5 and writes .keras) to use it here");
+    await expect(model.save('model.keras')).rejects.toThrow("saveModel: model.keras is a Keras file: with the @rnnkit/keras package imported once in your app");
     await expect(loadModel('weights.h5')).rejects.toThrow('loadModel: weights.h5 is a Keras file');
     await expect(model.save('s3://bucket/model')).rejects.toThrow(`saveModel: "s3://bucket/model" has the scheme 's3://', which is not one of file://, indexeddb://, downloads://`);
     await expect(model.save('downloads://m')).rejects.toThrow('saveModel: downloads:// needs a browser page');

@@ -25,7 +25,7 @@ function checkAddress(address: unknown, who: string): string {
 
 /** Keras' files without @rnnkit/keras imported: say where they are read and written. */
 function kerasWithoutReader(address: string, who: string): Error | null {
-  return /\.(keras|h5)$/i.test(address) ? new Error(`${who}: ${address} is a Keras file; import '@rnnkit/keras' (which reads .keras and .h5 and writes .keras) to use it here`) : null;
+  return /\.(keras|h5)$/i.test(address) ? new Error(`${who}: ${address} is a Keras file: with the @rnnkit/keras package imported once in your app (it reads .keras and .h5 and writes .keras), Keras files work here`) : null;
 }
 
 function unknownScheme(scheme: string, address: string, who: string, known: string): Error {
