@@ -5,7 +5,8 @@
  *
  * C0 = 0 when its pointer is 0, and `ldc0 = 0` broadcasts one row (a bias). The product is summed
  * over k first and C0 added last, the order of tfjs' `add(p, matMul(h, W))`. Register tiles of
- * 4 rows × 8 columns (8 f32x4 accumulators), with 4-column and single-row edges.
+ * 4 rows × 8 columns (8 f32x4 accumulators), with 4-column edges; single rows (batch-1 steps) in
+ * tiles of 16 columns (4 independent accumulators), then 8 and 4.
  */
 
 // @ts-ignore: decorator
@@ -66,6 +67,25 @@
 }
 
 // @ts-ignore: decorator
+@inline function tile1x16(k: i32, a: usize, b: usize, ldb: usize, c0: usize, c: usize): void {
+  let s0 = f32x4.splat(0.0), s1 = f32x4.splat(0.0), s2 = f32x4.splat(0.0), s3 = f32x4.splat(0.0);
+  let pa = a, pb = b;
+  for (let q = 0; q < k; q++) {
+    const x = v128.load32_splat(pa);
+    s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
+    s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(x, v128.load(pb, 32)));
+    s3 = f32x4.add(s3, f32x4.mul(x, v128.load(pb, 48)));
+    pa += 4;
+    pb += ldb;
+  }
+  v128.store(c, f32x4.add(initial(c0, c0), s0));
+  v128.store(c, f32x4.add(initial(c0, c0 + 16), s1), 16);
+  v128.store(c, f32x4.add(initial(c0, c0 + 32), s2), 32);
+  v128.store(c, f32x4.add(initial(c0, c0 + 48), s3), 48);
+}
+
+// @ts-ignore: decorator
 @inline function tile1x8(k: i32, a: usize, b: usize, ldb: usize, c0: usize, c: usize): void {
   let s0 = f32x4.splat(0.0), s1 = f32x4.splat(0.0);
   let pa = a, pb = b;
@@ -113,9 +133,14 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: 
     const ra = a + <usize>i * la, rc = c + <usize>i * lc;
     const r0: usize = c0 == 0 ? <usize>0 : c0 + <usize>i * l0;
     let j = 0;
-    for (; j + 8 <= n; j += 8) {
+    for (; j + 16 <= n; j += 16) {
+      const cj = <usize>j << 2;
+      tile1x16(k, ra, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, rc + cj);
+    }
+    if (j + 8 <= n) {
       const cj = <usize>j << 2;
       tile1x8(k, ra, b + cj, lb, r0 == 0 ? <usize>0 : r0 + cj, rc + cj);
+      j += 8;
     }
     if (j < n) {
       const cj = <usize>j << 2;

@@ -200,12 +200,23 @@ export function kernelMemoryBytes(gates: number, batch: number, steps: number, i
   return 4 * rows * perRow + 4 * 16 * pad(units) * (pad(inputSize) + gates * pad(units)) + 65536;
 }
 
+let layouts = 0;
+
+/**
+ * How many layouts {@link reserve} has made: buffers laid out before the count last moved are
+ * still intact (a batch-1 stepper keeps its weights in the kernel memory while nothing else runs).
+ */
+export function layoutCount(): number {
+  return layouts;
+}
+
 /**
  * Byte addresses of consecutive buffers of the given sizes (in floats), 16-byte aligned, from
  * `base` (0: the heap base) up, and the first free address after them; grows the memory when they
  * do not fit. Views of the memory taken before a call are invalid after it.
  */
 export function reserve(kernel: KernelExports, sizes: readonly number[], base = 0): { pointers: number[]; end: number } {
+  layouts += 1;
   const align = (n: number): number => Math.ceil(n / 16) * 16;
   let next = align(Math.max(base, kernel.heapBase()));
   const pointers = sizes.map((floats) => {

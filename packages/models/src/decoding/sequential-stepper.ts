@@ -11,6 +11,7 @@ import { layerImpl } from '../layers/registry';
 import type { LayerSpec } from '../layers/registry';
 import { runRecurrent } from '../layers/recurrent';
 import type { Sequential } from '../sequential';
+import { residentStep } from './resident-step';
 import type { StepState, Stepper } from './stepper';
 
 /** With a softmax output layer, streaming returns its input (the logits) instead of probabilities. */
@@ -25,6 +26,8 @@ function withoutSoftmax(spec: LayerSpec): LayerSpec {
 /**
  * A {@link Stepper} over a sequential model whose recurrent layers run forwards (no bidirectional,
  * no goBackwards), plus the all-zero initial state. The model's first layer must take token ids.
+ * One row of embedding → recurrent layers → dense head steps with its weights and state resident
+ * in the recurrence kernel (`resident-step.ts`); anything else runs the layers' own forward.
  *
  * @example
  * const { stepper, initialState } = sequentialStepper(charModel);
@@ -55,8 +58,10 @@ export function sequentialStepper(model: Sequential): {
     }
     return state;
   };
+  const fast = residentStep(model);
   const stepper: Stepper = {
     step: (state, tokens) =>
+      fast?.(state, tokens) ??
       tidy(() => {
         let y: Tensor = reshape(tokens, [tokens.shape[0]!, 1]);
         const next: Record<string, Tensor> = {};
