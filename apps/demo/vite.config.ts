@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const packages = ['tensor', 'cells', 'models', 'training', 'datasets'];
+const packages = ['tensor', 'cells', 'models', 'training', 'datasets', 'keras'];
 /**
  * Cross-origin isolation: with it the page and its workers get SharedArrayBuffer and shared
  * WebAssembly memory, so @rnnkit/cells' recurrence kernel runs large layers on helper threads

@@ -1,4 +1,4 @@
-/* global performance, document, window, getComputedStyle, Event -- performance is Node's; document appears in functions that run in the page */
+/* global performance, document, window, getComputedStyle, Event, DataTransfer, File, DragEvent -- performance is Node's; document and the DOM classes appear in functions that run in the page */
 // End-to-end test of the browser page in headless Chromium (playwright-core, Debian's /usr/bin/chromium).
 //
 //   pnpm --filter @rnnkit/demo test:e2e
@@ -20,6 +20,10 @@
 //      first; a run that overfits says so;
 //   7. a phone (390×844): charts stacked and legible, the heat-map drawn to its card; no horizontal
 //      overflow at any width from 360 to 1920 px on either tab;
+//   9. a .keras file made in Node (Embedding → LSTM → Dense(sigmoid)) dropped on the Sentiment tab becomes
+//      the sentiment model: the page names it and shows its summary, and scores a review as the same
+//      model does in Node (within 1e-5); a model on float features chosen through the file input is
+//      refused with what it takes; a corrupt file gets the loader's message and the model stays;
 //   8. on every state it visits, at 1920×1080 and at 390×844 (fresh, a field in error, training,
 //      trained with scores and the inspector, characters), the checks of audit.mjs (labels, tab
 //      semantics, live regions, contrast, overflow) and axe-core's WCAG 2.0 / 2.1 A and AA rules: no
@@ -58,6 +62,10 @@ function check(name, ok, detail) {
 }
 
 await build({ configFile, logLevel: 'error' });
+
+// Keras files made in Node with rnnkit's built packages (web/e2e/keras-model.mjs), and the model's score of a review
+const KERAS_REVIEW = 'One of the best films I have seen this year. The acting is brilliant and the story is moving.';
+const keras = await (await import('./keras-model.mjs')).kerasFiles([KERAS_REVIEW]);
 const server = await preview({ configFile, logLevel: 'error', preview: { host: '127.0.0.1', port: 4173, strictPort: false } });
 const url = server.resolvedUrls?.local[0];
 if (url === undefined) throw new Error('e2e: vite preview did not report its URL');
@@ -490,6 +498,57 @@ try {
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   await visit('phone 390×844, fresh', 'phone-fresh.png');
+
+  // 9. a Keras file dropped on the page
+  const dropFile = (bytes, name) =>
+    page.getByTestId('keras-drop').evaluate(
+      (zone, [values, fileName]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(values)], fileName));
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [bytes, name],
+    );
+  const kerasSettled = () => page.waitForFunction(() => !document.querySelector('[data-testid="keras-drop"]')?.hasAttribute('aria-busy'), undefined, { timeout: 60_000 });
+  await dropFile(keras.sentiment, 'imdb-lstm.keras');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="keras-status"]')?.textContent ?? '').startsWith('Scoring with'), undefined, { timeout: 60_000 });
+  const opened = await text('keras-status');
+  const openedSummary = await text('keras-summary');
+  check(
+    'a dropped .keras file becomes the sentiment model: the page names it and shows its summary',
+    /^Scoring with imdb-lstm\.keras \(dropped at .*embedding → lstm → dense, 16,553 parameters\.$/.test(opened) && /e2e_sentiment/.test(openedSummary) && !(await page.getByTestId('keras-error').isVisible()),
+    opened,
+  );
+  await scoreReview(KERAS_REVIEW);
+  const pageScore = Number(await attr('review-score-value', 'data-p'));
+  check('a review is scored by the dropped model as the same model scores it in Node (within 1e-5)', Math.abs(pageScore - keras.scores[0]) < 1e-5, `page ${pageScore}, Node ${keras.scores[0]}`);
+  await visit('phone 390×844, a Keras file opened', 'phone-keras-opened.png');
+  await page.getByTestId('keras-file').setInputFiles({ name: 'features.keras', mimeType: 'application/octet-stream', buffer: Buffer.from(keras.features) });
+  await page.waitForFunction(() => !(document.querySelector('[data-testid="keras-error"]')?.hidden ?? true), undefined, { timeout: 60_000 });
+  await kerasSettled();
+  const misfit = await text('keras-error');
+  check(
+    'a Keras model on float features, chosen with the file input, is refused with what it takes',
+    /features\.keras is a Keras model \(lstm → dense\).*takes \[B, 100, 3\] floats .*not word ids/.test(misfit) && (await text('keras-status')) === opened,
+    misfit,
+  );
+  const corrupt = Uint8Array.from(keras.sentiment.slice(0, 600));
+  corrupt.fill(7, 30, 200);
+  await dropFile([...corrupt], 'broken.keras');
+  await page.waitForFunction(() => /broken\.keras/.test(document.querySelector('[data-testid="keras-error"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await kerasSettled();
+  const broken = await text('keras-error');
+  await scoreReview(KERAS_REVIEW);
+  const afterScore = Number(await attr('review-score-value', 'data-p'));
+  check(
+    "a corrupt file gets the loader's message beside the drop zone, and the model in use stays",
+    /^Could not use broken\.keras — the model in use has not changed\. loadKerasModel: broken\.keras: /.test(broken) && (await text('keras-status')) === opened && afterScore === pageScore,
+    broken,
+  );
+  await visit('phone 390×844, a corrupt Keras file refused', 'phone-keras-error.png');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await visit('desktop 1920×1080, a corrupt Keras file refused', 'desktop-keras-error.png');
 
   check('the page logged no errors', problems.length === 0, problems.join('; ') || undefined);
 } catch (error) {

@@ -7,6 +7,7 @@ import { formatInt, h } from './dom';
 import type { BackendSummary, FromWorker, TaskName, TrainSettings } from './protocol';
 import { charsTools } from './ui/chars-tools';
 import { inspector } from './ui/inspector';
+import { kerasOpen } from './ui/keras-open';
 import { modelStorage } from './ui/model-storage';
 import { sentimentTools } from './ui/sentiment-tools';
 import { trainPanel } from './ui/train-panel';
@@ -55,6 +56,7 @@ const setTraining = (task: TaskName | null): void => {
     p.setBusy(task !== null, reason);
   }
   for (const s of storages) s.refresh(task !== null);
+  sentimentKeras.refresh(task !== null);
 };
 const onTrain = (settings: TrainSettings): void => {
   if (training !== null) return;
@@ -72,14 +74,17 @@ const charsTrain = trainPanel(CHARS, onTrain, onStop);
 const panels = [sentimentTrain, charsTrain];
 const sentimentInspector = inspector(client, 'sentiment', 'The acting was great, but the story was boring and far too long.');
 const charsInspector = inspector(client, 'chars', 'To be, or not to be, that is the question:');
-let numWords = 5000;
 const sentimentStorage = modelStorage(client, 'sentiment', sentimentTrain, () => {
   sentiment.refresh();
   void sentimentInspector.show();
 });
 const charsStorage = modelStorage(client, 'chars', charsTrain, () => void charsInspector.show());
 const storages = [sentimentStorage, charsStorage];
-const sentiment = sentimentTools(client, () => numWords, (text) => void sentimentInspector.show(text), sentimentStorage.element);
+const sentimentKeras = kerasOpen(client, () => {
+  sentiment.refresh();
+  void sentimentInspector.show();
+});
+const sentiment = sentimentTools(client, (text) => void sentimentInspector.show(text), h('div', {}, sentimentStorage.element, sentimentKeras.element));
 const chars = charsTools(client, charsStorage.element);
 
 const panel = (task: TaskName, ...children: HTMLElement[]): HTMLElement =>
@@ -125,7 +130,6 @@ client.onEvent((event) => {
       showKernel(b.kernel);
       badge.classList.add('ok');
       const d = event.data;
-      numWords = d.numWords;
       for (const s of storages) s.refresh(false);
       sentimentTrain.setReady(
         `Embedding → recurrent layer → Dense(1, sigmoid) on ${formatInt(d.imdbTrain)} IMDB reviews (Keras' imdb.load_data: top ${formatInt(d.numWords)} words, ` +

@@ -75,7 +75,9 @@ export type ToWorker =
   | { readonly type: 'review'; readonly id: number; readonly index: number }
   /** Keep the trained model in the browser's IndexedDB, or bring it back (after a reload, say). */
   | { readonly type: 'save'; readonly id: number; readonly task: TaskName }
-  | { readonly type: 'load'; readonly id: number; readonly task: TaskName };
+  | { readonly type: 'load'; readonly id: number; readonly task: TaskName }
+  /** Make a Keras file (.keras or .h5) the sentiment model, if it fits the page's IMDB pipeline. */
+  | { readonly type: 'open-keras'; readonly id: number; readonly file: File };
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: BackendSummary; readonly data: DataSummary }
@@ -111,10 +113,12 @@ export type FromWorker =
       readonly seconds: number;
       readonly kernel: BackendSummary['kernel'];
     }
-  | { readonly type: 'classified'; readonly id: number; readonly score: number; readonly words: readonly WordScore[] }
+  /** `numWords`: the vocabulary of the model that scored (ids below it; a Keras file's may be smaller than the page's). */
+  | { readonly type: 'classified'; readonly id: number; readonly score: number; readonly words: readonly WordScore[]; readonly numWords: number }
   | { readonly type: 'generated'; readonly id: number; readonly prompt: string; readonly text: string; readonly skipped: string }
   | { readonly type: 'inspected'; readonly id: number; readonly task: TaskName; readonly cell: CellChoice; readonly tokens: readonly string[]; readonly series: readonly StateSeries[]; readonly readout: Readout }
   | { readonly type: 'review'; readonly id: number; readonly text: string; readonly label: number }
   | { readonly type: 'saved'; readonly id: number; readonly task: TaskName; readonly params: number }
   | { readonly type: 'loaded'; readonly id: number; readonly task: TaskName; readonly params: number }
+  | { readonly type: 'opened-keras'; readonly id: number; readonly name: string; readonly bytes: number; readonly params: number; readonly layers: string; readonly summary: string }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

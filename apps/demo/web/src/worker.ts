@@ -5,6 +5,7 @@
  */
 import { recurrenceKernelInfo } from '@rnnkit/cells';
 import { initBackend } from '@rnnkit/tensor';
+import { loadKerasModel } from '@rnnkit/keras';
 import { loadModelFromIndexedDb, saveModelToIndexedDb } from '@rnnkit/models';
 import type { Sequential } from '@rnnkit/models';
 import { adam, binaryAccuracy, binaryCrossentropy, fit, sparseCategoricalAccuracy, sparseCategoricalCrossentropy } from '@rnnkit/training';
@@ -18,6 +19,7 @@ import type { CharCorpus } from './chars';
 import { decodeImdbSlice } from './imdb-slice';
 import type { ImdbSlice } from './imdb-slice';
 import { denseReadout, inspectRecurrent } from './inspect';
+import { layerChain, sentimentMisfit } from './keras-fit';
 import { charModel, sentimentModel } from './models';
 import type { BackendSummary, FromWorker, Readout, StateSeries, TaskName, ToWorker, TrainSettings } from './protocol';
 import { classifyReview, lexicon, readTokens, reviewText, splitData } from './sentiment';
@@ -210,6 +212,41 @@ async function loadModel(task: TaskName): Promise<number> {
   return loaded.countParams();
 }
 
+/**
+ * The page's lexicon cut to the ids `model`'s Embedding reads (a Keras file's model may know fewer
+ * words than the page: the others read as the out-of-vocabulary id, as imdb.load_data(num_words) gives them).
+ */
+function lexiconOf(model: Sequential, d: Data): Lexicon {
+  const first = model.layers[0]?.spec;
+  const numWords = first?.kind === 'embedding' ? Math.min(first.inputDim, d.lex.numWords) : d.lex.numWords;
+  return numWords === d.lex.numWords ? d.lex : lexicon(d.lex.words, numWords);
+}
+
+/**
+ * Reads a Keras file and makes it the sentiment model when it fits the page's pipeline; otherwise
+ * (not Keras, corrupt, or a model that does not take imdb word ids to one probability) throws why,
+ * and the previous model stays.
+ */
+async function openKeras(file: File, d: Data): Promise<FromWorker & { type: 'opened-keras' }> {
+  if (training) throw new Error('A training run is in progress; stop it first.');
+  const warnings: string[] = [];
+  const model = await loadKerasModel(file, { onWarning: (w) => warnings.push(w) });
+  const misfit = sentimentMisfit(model, { numWords: d.imdb.numWords, maxlen: d.imdb.maxlen });
+  if (misfit !== null || model.kind !== 'sequential') {
+    const layers = model.kind === 'sequential' ? ` (${layerChain(model)})` : '';
+    model.dispose();
+    throw new Error(`${file.name} is a Keras model${layers}, but not one the page can score reviews with: ${misfit ?? 'it is not sequential'}.`);
+  }
+  if (training) {
+    model.dispose();
+    throw new Error('A training run started while the file was read; stop it first.');
+  }
+  models.sentiment?.dispose();
+  models.sentiment = model;
+  const summary = warnings.length === 0 ? model.summary() : `${model.summary()}\n${warnings.join('\n')}`;
+  return { type: 'opened-keras', id: 0, name: file.name, bytes: file.size, params: model.countParams(), layers: layerChain(model), summary };
+}
+
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'train': {
@@ -240,8 +277,10 @@ function handle(message: ToWorker): void {
       return;
     case 'classify': {
       const d = needData();
-      const { score, words } = classifyReview(needModel('sentiment'), d.lex, d.imdb.maxlen, message.text);
-      post({ type: 'classified', id: message.id, score, words });
+      const model = needModel('sentiment');
+      const lex = lexiconOf(model, d);
+      const { score, words } = classifyReview(model, lex, d.imdb.maxlen, message.text);
+      post({ type: 'classified', id: message.id, score, words, numWords: lex.numWords });
       return;
     }
     case 'generate': {
@@ -255,7 +294,7 @@ function handle(message: ToWorker): void {
       const model = needModel(message.task);
       if (message.task === 'sentiment') {
         // the classifier reads the review pre-padded to maxlen: run through the padding, show the words
-        const { labels, ids } = readTokens(d.lex, d.imdb.maxlen, message.text);
+        const { labels, ids } = readTokens(lexiconOf(model, d), d.imdb.maxlen, message.text);
         const padding = d.imdb.maxlen - ids.length;
         const series = inspectRecurrent(model, [...new Array<number>(padding).fill(0), ...ids], padding);
         const readout: Readout = {
@@ -285,6 +324,13 @@ function handle(message: ToWorker): void {
       const { id, task } = message;
       (message.type === 'save' ? saveModel(task) : loadModel(task))
         .then((params) => post({ type: message.type === 'save' ? 'saved' : 'loaded', id, task, params }))
+        .catch((error: unknown) => post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) }));
+      return;
+    }
+    case 'open-keras': {
+      const { id } = message;
+      openKeras(message.file, needData())
+        .then((answer) => post({ ...answer, id }))
         .catch((error: unknown) => post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) }));
       return;
     }

@@ -44,7 +44,7 @@ function unreadWords(words: readonly WordScore[], readCount: number): HTMLElemen
   );
 }
 
-export function sentimentTools(client: WorkerClient, numWords: () => number, onScored: (text: string) => void, footer: HTMLElement): SentimentTools {
+export function sentimentTools(client: WorkerClient, onScored: (text: string) => void, footer: HTMLElement): SentimentTools {
   const textarea = h('textarea', { id: 'review-input', rows: 4, 'data-testid': 'review-input', spellcheck: false }, EXAMPLES[0]![1]);
   const scoreButton = h('button', { class: 'primary', type: 'button', 'data-testid': 'review-score' }, 'Score it');
   const randomButton = h('button', { type: 'button', 'data-testid': 'review-random' }, 'A test review');
@@ -114,7 +114,7 @@ export function sentimentTools(client: WorkerClient, numWords: () => number, onS
       if (answer.type !== 'classified') return;
       scoredText = text;
       note.textContent = '';
-      const reading = readScore(answer.words, numWords());
+      const reading = readScore(answer.words, answer.numWords);
       warning.hidden = reading.warning === null;
       warning.textContent = reading.warning ?? '';
       result.hidden = false;
@@ -123,6 +123,7 @@ export function sentimentTools(client: WorkerClient, numWords: () => number, onS
       verdict.textContent = reading.verdict ? (positive ? 'Positive' : 'Negative') : 'No verdict';
       verdict.className = `verdict ${reading.verdict ? (positive ? 'pos' : 'neg') : 'none'}`;
       scoreText.textContent = reading.verdict ? `p(positive) = ${p.toFixed(3)}` : '';
+      scoreText.dataset['p'] = String(p); // the full value, for the end-to-end test
       meter.hidden = !reading.verdict;
       meterFill.style.left = `${(100 * p).toFixed(1)}%`;
       const read = answer.words.filter((w) => w.read);
