@@ -9,17 +9,22 @@
  *   Embedding ← Gather(table, ids);  SimpleRNN/LSTM/GRU ← RNN/LSTM/GRU (direction forward, zero initial
  *   state); Bidirectional(concat) ← direction bidirectional with Y transposed and reshaped to [T, B, 2H];
  *   the last output (returnSequences false) ← out[:, −1] or h_n[−1] of a one-direction layer;
- *   Dense ← Gemm (transB) or MatMul + Add; its activation ← Sigmoid, Tanh, Relu, Softmax, LogSoftmax.
+ *   Dense ← Gemm (transB) or MatMul + Add; its activation ← Sigmoid, Tanh, Relu, Softmax, LogSoftmax;
+ *   BatchNormalization ← Mul by a per-feature constant, then Add of one (tf2onnx folds an inference
+ *   BatchNormalization into these): γ and β, with moving mean 0 and variance 1 − ε, so γ·x/√(1 − ε + ε) + β = γ·x + β.
+ * tf2onnx's idioms (computed zero states, Bidirectional halves sliced and concatenated, the last step sliced,
+ * Keras' Dense on sequences as Reshape → MatMul → Reshape) are first rewritten into these forms (tf2onnx-rewrites.ts).
  */
 import { dispose, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
-import { bidirectional, dense, embedding, gru, lstm, sequentialFromTopology, simpleRnn } from '@rnnkit/models';
+import { batchNormalization, bidirectional, dense, embedding, gru, lstm, sequentialFromTopology, simpleRnn } from '@rnnkit/models';
 import type { DenseActivation, LayerSpec, RecurrentSpec, Sequential } from '@rnnkit/models';
 import { decodeModel } from './onnx-schema';
 import type { AttributeMessage, NodeMessage, TensorMessage } from './onnx-schema';
 import { kerasDirectionWeights } from './recurrent-weights';
 import type { CellKind } from './recurrent-weights';
 import { elementCount, tensorValues } from './tensor-values';
+import { rewriteTf2onnx } from './tf2onnx-rewrites';
 
 type Meaning =
   | { readonly kind: 'const'; readonly values: Float32Array | null }
@@ -48,13 +53,23 @@ interface DenseDraft {
   activation: DenseActivation;
 }
 
-type Draft = { readonly kind: 'embedding'; readonly table: Float32Array; readonly dims: [number, number] } | RecurrentDraft | DenseDraft;
+/** A per-feature scale and shift (tf2onnx's folded BatchNormalization), imported as a BatchNormalization layer. */
+interface ScaleDraft {
+  readonly kind: 'scale';
+  readonly gamma: Float32Array;
+  beta: Float32Array | null;
+}
+
+type Draft = { readonly kind: 'embedding'; readonly table: Float32Array; readonly dims: [number, number] } | RecurrentDraft | DenseDraft | ScaleDraft;
+
+/** Keras' BatchNormalization ε, given to the imported layer (its moving variance is 1 − ε). */
+const SCALE_EPSILON = 1e-3;
 
 const OP_CELL: Readonly<Record<string, CellKind>> = { RNN: 'simpleRnn', LSTM: 'lstm', GRU: 'gru' };
 const DEFAULT_ACTIVATIONS: Readonly<Record<CellKind, readonly string[]>> = { simpleRnn: ['Tanh'], lstm: ['Sigmoid', 'Tanh', 'Tanh'], gru: ['Sigmoid', 'Tanh'] };
 const ACTIVATION_OPS: Readonly<Record<string, DenseActivation>> = { Sigmoid: 'sigmoid', Tanh: 'tanh', Relu: 'relu', Softmax: 'softmax', LogSoftmax: 'logSoftmax' };
 /** Ops that only compute shapes or constants when all their inputs do. */
-const PLUMBING = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Reshape', 'Expand', 'Identity', 'Range', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Where']);
+const PLUMBING = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Reshape', 'Expand', 'Identity', 'Range', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Where', 'ReduceProd', 'Less', 'Greater', 'And', 'Or', 'Not']);
 
 const decoder = new TextDecoder();
 
@@ -67,7 +82,8 @@ function describe(node: NodeMessage): string {
 }
 
 /**
- * Reads ONNX `ModelProto` bytes written by `torch.onnx.export` for an Embedding/RNN/Linear model into an
+ * Reads ONNX `ModelProto` bytes written by `torch.onnx.export` for an Embedding/RNN/Linear model, or by
+ * tf2onnx for a Keras Embedding/SimpleRNN/LSTM/GRU/Bidirectional/BatchNormalization/Dense one, into an
  * rnnkit sequential model (the caller owns it: `model.dispose()`). Throws, naming the first op or node it
  * cannot map, for anything else.
  *
@@ -83,8 +99,8 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
   } catch (e) {
     throw new Error(`fromOnnx: the bytes are not an ONNX model: ${(e as Error).message}`);
   }
-  const graph = model.graph;
-  if (graph === undefined) throw new Error('fromOnnx: the model has no graph');
+  if (model.graph === undefined) throw new Error('fromOnnx: the model has no graph');
+  const graph = rewriteTf2onnx(model.graph);
   const opset = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < 7) throw new Error(`fromOnnx: opset ${opset} is older than 7, which is not supported`);
 
@@ -126,6 +142,19 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
     const init = initializers.get(name);
     if (init === undefined) throw new Error(`fromOnnx: ${who}: input '${name}' must be a weight (an initialiser)`);
     return { data: tensorValues(init, who), dims: [...(init.dims ?? [])] };
+  };
+  /** The feature count of a layer's output (null: the graph input; ids have none). */
+  const widthOf = (layer: number | null): number | null => {
+    if (layer === null) return inputShape.length === 2 ? inputShape[1]! : null;
+    const d = drafts[layer]!;
+    return d.kind === 'embedding' ? d.dims[1] : d.kind === 'rnn' ? d.directions * d.units : d.kind === 'dense' ? d.units : d.gamma.length;
+  };
+  /** A per-feature constant for a value of rank `rank`: an initialiser of `width` values, all its dims 1 but the last. */
+  const featureConstant = (name: string | undefined, width: number | null, rank: number): Float32Array | null => {
+    const init = name === undefined ? undefined : initializers.get(name);
+    const dims = init?.dims ?? [];
+    if (init === undefined || width === null || dims.length === 0 || dims.length > rank || dims.at(-1) !== width || dims.slice(0, -1).some((d) => d !== 1)) return null;
+    return tensorValues(init, `initialiser '${name!}'`);
   };
   const onMainPath = (name: string, node: NodeMessage): void => {
     if (name !== current) throw new Error(`fromOnnx: ${describe(node)} reads '${name}', which is not the model's current activation '${current}' (branching graphs are not supported)`);
@@ -209,6 +238,9 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
         continue;
       }
     }
+    if (op in OP_CELL && first?.kind === 'seq' && first.major === 'batch') {
+      throw new Error(`fromOnnx: ${who} reads '${node.input[0]!}' as time-first [T, B, F], but it is batch-first [B, T, F] here: the graph takes its input time-first (PyTorch's batch_first = False), and rnnkit models take [B, T, F]`);
+    }
     if (op in OP_CELL && first?.kind === 'seq' && first.major === 'time') {
       onMainPath(node.input[0]!, node);
       const layer = drafts.length;
@@ -228,6 +260,12 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
       const index = valuesOf(node.input[1]!, who);
       const axis = attr(node, 'axis')?.i ?? 0;
       if (first.kind === 'seq' && first.major === 'batch' && axis === 1 && index.length === 1 && index[0] === -1) {
+        onMainPath(node.input[0]!, node);
+        lastRecurrent(first.layer, node).returnSequences = false;
+        setMain(out, { kind: 'vec', layer: first.layer });
+        continue;
+      }
+      if (first.kind === 'seq' && first.major === 'time' && axis === 0 && index.length === 1 && index[0] === -1) {
         onMainPath(node.input[0]!, node);
         lastRecurrent(first.layer, node).returnSequences = false;
         setMain(out, { kind: 'vec', layer: first.layer });
@@ -271,6 +309,26 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
         draft.bias = values;
         setMain(out, main!);
         continue;
+      }
+    }
+    if ((op === 'Mul' || op === 'Add') && node.input.length === 2) {
+      // a folded BatchNormalization: Mul by γ starts it, Add of β finishes it
+      const side = node.input.findIndex((n) => n === current);
+      const main = side < 0 ? undefined : ins[side];
+      if (main !== undefined && (main.kind === 'vec' || main.kind === 'seq')) {
+        const rank = main.kind === 'vec' ? 2 : 3;
+        const draft = main.layer === null ? undefined : drafts[main.layer];
+        const values = featureConstant(node.input[1 - side], op === 'Mul' ? widthOf(main.layer) : draft?.kind === 'scale' ? draft.gamma.length : null, rank);
+        if (values !== null && op === 'Mul') {
+          drafts.push({ kind: 'scale', gamma: values, beta: null });
+          setMain(out, { ...main, layer: drafts.length - 1 });
+          continue;
+        }
+        if (values !== null && draft?.kind === 'scale' && draft.beta === null) {
+          draft.beta = values;
+          setMain(out, main);
+          continue;
+        }
       }
     }
     if (op in ACTIVATION_OPS && first !== undefined && (first.kind === 'vec' || first.kind === 'seq')) {
@@ -372,7 +430,7 @@ function buildModel(drafts: readonly Draft[], inputShape: (number | null)[]): Se
   const weights: Record<string, Tensor> = {};
   try {
     drafts.forEach((draft, i) => {
-      const name = `${draft.kind === 'rnn' ? (draft.directions === 2 ? 'bidirectional' : draft.cell === 'simpleRnn' ? 'simple_rnn' : draft.cell) : draft.kind}_${i}`;
+      const name = `${draft.kind === 'rnn' ? (draft.directions === 2 ? 'bidirectional' : draft.cell === 'simpleRnn' ? 'simple_rnn' : draft.cell) : draft.kind === 'scale' ? 'batch_normalization' : draft.kind}_${i}`;
       if (draft.kind === 'embedding') {
         layers.push(embedding({ inputDim: draft.dims[0], outputDim: draft.dims[1], name }));
         weights[`${name}/embeddings`] = tensor(draft.table, draft.dims);
@@ -380,6 +438,13 @@ function buildModel(drafts: readonly Draft[], inputShape: (number | null)[]): Se
         const spec = recurrentSpec(draft);
         layers.push(draft.directions === 2 ? bidirectional(spec, { name }) : { ...spec, name });
         for (const [local, w] of Object.entries(draft.weights)) weights[`${name}/${local}`] = tensor(w.data, w.shape);
+      } else if (draft.kind === 'scale') {
+        const width = draft.gamma.length;
+        layers.push(batchNormalization({ epsilon: SCALE_EPSILON, name }));
+        weights[`${name}/gamma`] = tensor(draft.gamma, [width]);
+        weights[`${name}/beta`] = tensor(draft.beta ?? new Float32Array(width), [width]);
+        weights[`${name}/moving_mean`] = tensor(new Float32Array(width), [width]);
+        weights[`${name}/moving_variance`] = tensor(new Float32Array(width).fill(1 - SCALE_EPSILON), [width]);
       } else {
         layers.push(dense({ units: draft.units, activation: draft.activation, useBias: draft.bias !== null, name }));
         weights[`${name}/kernel`] = tensor(draft.kernel.data, draft.kernel.shape);

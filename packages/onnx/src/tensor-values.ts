@@ -41,7 +41,9 @@ export function tensorValues(t: TensorMessage, who: string): Float32Array {
       }
     });
   } else {
-    values = Float32Array.from(t.floatData ?? t.int64Data ?? t.int32Data ?? t.doubleData ?? []);
+    // decoding lists every repeated field (empty when unused), so the data type says which one holds the values
+    const typed = t.dataType === DataType.INT64 ? t.int64Data : t.dataType === DataType.DOUBLE ? t.doubleData : t.dataType === DataType.FLOAT ? t.floatData : t.int32Data;
+    values = Float32Array.from(typed ?? []);
   }
   if (values.length !== count) throw new Error(`fromOnnx: ${who}: tensor '${name}' holds ${values.length} values, expected ${count} for dims [${(t.dims ?? []).join(', ')}]`);
   return values;
