@@ -205,6 +205,24 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
     }
   };
 
+  /** What training's `fit` gets from every model method that trains: the forward pass, the compiled parts and the options passed through. */
+  const fitCore = (c: Compiled, args: Pick<ModelFitArgs<ModelData>, 'clipping' | 'mask' | 'checkpoint' | 'resumeFrom'>) => ({
+    params: model.params,
+    forward,
+    loss: c.loss,
+    optimizer: c.optimizer,
+    metrics: c.metrics,
+    ...(args.clipping !== undefined && { clipping: args.clipping }),
+    ...(args.mask !== undefined && { mask: args.mask }),
+    ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
+    ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
+  });
+  /** A run's log names: `loss`, the metrics, then their `val_` counterparts when validating. */
+  const logNames = (c: Compiled, validating: boolean): string[] => {
+    const logged = ['loss', ...c.metrics.map((m) => m.name)];
+    return validating ? [...logged, ...logged.map((k) => `val_${k}`)] : logged;
+  };
+
   /** `fit` on a stream of batches. */
   const fitStream = (data: ModelBatchStream<ModelData>, args: ModelFitStreamArgs<ModelData>) =>
     exclusive('fit', async () => {
@@ -219,7 +237,6 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
       const initialEpoch = args.initialEpoch ?? 0;
       const seed = args.seed ?? runs;
       runs++;
-      const logged = ['loss', ...c.metrics.map((m) => m.name)];
       const params: FitParams = {
         epochs,
         initialEpoch,
@@ -228,15 +245,11 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         batchSize: null,
         verbose,
         doValidation: validationData !== undefined,
-        metrics: validationData !== undefined ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
+        metrics: logNames(c, validationData !== undefined),
       };
       giveParams(given, params, trained);
       const history = await fit({
-        params: model.params,
-        forward,
-        loss: c.loss,
-        optimizer: c.optimizer,
-        metrics: c.metrics,
+        ...fitCore(c, args),
         data: loopStream(c, data, 'fit'),
         epochs,
         initialEpoch,
@@ -245,10 +258,6 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         ...(args.stepsPerEpoch !== undefined && { stepsPerEpoch: args.stepsPerEpoch }),
         ...(validationData !== undefined && { validationData }),
         ...(args.validationSteps !== undefined && { validationSteps: args.validationSteps }),
-        ...(args.clipping !== undefined && { clipping: args.clipping }),
-        ...(args.mask !== undefined && { mask: args.mask }),
-        ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
-        ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
       });
       return toHistory(history, params);
     });
@@ -302,7 +311,6 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         const seed = args.seed ?? runs;
         runs++;
         const doValidation = validationData !== undefined || split !== undefined;
-        const logged = ['loss', ...c.metrics.map((m) => m.name)];
         const params: FitParams = {
           epochs,
           initialEpoch,
@@ -311,15 +319,11 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
           batchSize,
           verbose,
           doValidation,
-          metrics: doValidation ? [...logged, ...logged.map((k) => `val_${k}`)] : logged,
+          metrics: logNames(c, doValidation),
         };
         giveParams(given, params, trained);
         const history = await fit({
-          params: model.params,
-          forward,
-          loss: c.loss,
-          optimizer: c.optimizer,
-          metrics: c.metrics,
+          ...fitCore(c, args),
           ...data,
           epochs,
           initialEpoch,
@@ -329,10 +333,6 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
           ...(validationData !== undefined && { validationData }),
           ...(split !== undefined && { validationSplit: split }),
           ...(args.shuffle !== undefined && { shuffle: args.shuffle }),
-          ...(args.clipping !== undefined && { clipping: args.clipping }),
-          ...(args.mask !== undefined && { mask: args.mask }),
-          ...(args.checkpoint !== undefined && { checkpoint: args.checkpoint }),
-          ...(args.resumeFrom !== undefined && { resumeFrom: args.resumeFrom }),
         });
         return toHistory(history, params);
       });
@@ -394,11 +394,7 @@ export function withTraining<M extends Model & ModelShapes>(model: Omit<M, keyof
         const c = requireCompiled('trainOnBatch');
         const data = loopData(c, x, y, {}, 'trainOnBatch');
         const history = await fit({
-          params: model.params,
-          forward,
-          loss: c.loss,
-          optimizer: c.optimizer,
-          metrics: c.metrics,
+          ...fitCore(c, {}),
           ...data,
           batchSize: Math.max(1, shapeOf(data.x)[0]!),
           shuffle: false,
