@@ -46,6 +46,13 @@ export function positiveNumber(name: string, raw: string | undefined, fallback: 
   return value;
 }
 
+export function nonNegativeNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
 /** A number in the half-open interval [low, high). */
 export function fraction(name: string, raw: string | undefined, fallback: number, low: number, high: number): number {
   if (raw === undefined) return fallback;

@@ -18,6 +18,7 @@ import { formatClassification, runClassify } from './classify-run';
 import { runSpeechCommand } from './speech-run';
 import { runVideoCommand } from './video-run';
 import { runTagCommand } from './tag-run';
+import { runCaptionCommand } from './caption-run';
 
 const HELP = `rnnkit demo — recurrent networks in TypeScript
 
@@ -32,6 +33,7 @@ Commands:
   speech      spoken digits (FSDD): MFCC → BiGRU classifier, and digit strings with CTC; transcribe a WAV
   video       which way does the digit move? CNN per frame → LSTM on Moving-MNIST-style clips
   tag         part-of-speech tags on UD English EWT: BiLSTM over words and characters; tag a sentence
+  caption     describe a picture of MNIST digits in words: CNN encoder → LSTM decoder, BLEU-4 on held-out scenes
 `;
 
 function threadsText(n: number): string {
@@ -125,6 +127,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (first === 'speech') return runSpeechCommand(rest).then(() => undefined);
   if (first === 'video') return runVideoCommand(rest).then(() => undefined);
   if (first === 'tag') return runTagCommand(rest).then(() => undefined);
+  if (first === 'caption') return runCaptionCommand(rest).then(() => undefined);
   throw new UsageError(`unknown command "${first}" (try: pnpm demo --help)`);
 }
 

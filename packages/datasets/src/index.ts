@@ -85,3 +85,7 @@ export { loadMnistTest, MNIST_TEST_FILES } from './moving-mnist/mnist-load';
 export { MOTION_CLASSES, movingMnistBatch, movingMnistClip } from './moving-mnist/clips';
 export type { Clip, ClipBatch, ClipOptions, MotionClass } from './moving-mnist/clips';
 
+// captioned scenes of MNIST digits (1→N captioning)
+export { captionedScene, captionedSceneBatch, DIGIT_SIDES, resizeArea, SCENE_SIZE, SCENE_SPLITS, sceneImageRange } from './captions/scenes';
+export type { DigitSize, Scene, SceneDigit, SceneOptions, SceneSplit } from './captions/scenes';
+export { CAPTION_WORDS, captionDigits, DIGIT_NAMES, readingOrder, relation, relations, sceneCaptions, SIZE_WORDS } from './captions/scene-captions';
