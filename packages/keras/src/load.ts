@@ -39,6 +39,12 @@ function building<T>(who: string, build: () => T): T {
   }
 }
 
+/** `options` with `fromLayersArtifacts`' warnings said about the file, as its errors are. */
+function warningAbout(who: string, options: LoadKerasOptions): LoadKerasOptions {
+  const warn = options.onWarning ?? console.warn;
+  return { ...options, onWarning: (message) => warn(`${who}: ${message.replace(/^fromLayersArtifacts: /, '')}`) };
+}
+
 function parseModelConfig(text: unknown, who: string): unknown {
   if (typeof text !== 'string') throw new KerasFileError(`${who}: the root attribute 'model_config' is not a JSON string`);
   try {
@@ -50,7 +56,7 @@ function parseModelConfig(text: unknown, who: string): unknown {
 
 function build(modelConfig: unknown, version: string, weights: readonly FoundWeight[], who: string, options: LoadKerasOptions): KerasFileModel {
   const { weightSpecs, weightData } = toLayersWeights(weights, who);
-  return building(who, () => fromLayersArtifacts({ modelTopology: { model_config: modelConfig, keras_version: version }, weightSpecs, weightData }, options));
+  return building(who, () => fromLayersArtifacts({ modelTopology: { model_config: modelConfig, keras_version: version }, weightSpecs, weightData }, warningAbout(who, options)));
 }
 
 const NAMES = (layers: readonly KerasLayerJson[]): string[] => layers.map((l) => String(l.config['name']));
@@ -128,7 +134,7 @@ export async function loadKerasWeights(model: Sequential, source: KerasSource, o
     return keras2WeightsByOrder(file, file.isGroup('model_weights') ? 'model_weights' : '', model, where);
   });
   const { weightSpecs, weightData } = toLayersWeights(weights, who);
-  const loaded = building(who, () => fromLayersArtifacts({ modelTopology: topology, weightSpecs, weightData }, options));
+  const loaded = building(who, () => fromLayersArtifacts({ modelTopology: topology, weightSpecs, weightData }, warningAbout(who, options)));
   // the topology is the Sequential's own, so the result is one
   if (loaded.kind !== 'sequential') throw new Error(`${who}: a Sequential's topology read back as a ${loaded.kind} model`);
   return loaded;
