@@ -23,6 +23,7 @@ export const DIGIT_SIDES = { large: 28, small: 16 } as const;
 export type DigitSize = keyof typeof DIGIT_SIDES;
 /** Which scenes: those for training or those held out (disjoint digit images). */
 export const SCENE_SPLITS = ['train', 'held-out'] as const;
+/** `'train'` or `'held-out'`. */
 export type SceneSplit = (typeof SCENE_SPLITS)[number];
 
 /** One digit of a scene: its class, the MNIST image drawn, its size and where it is. */
