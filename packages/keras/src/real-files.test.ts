@@ -21,7 +21,7 @@ import { loadLayersModelFiles } from '@rnnkit/models';
 import type { KerasFileModel } from '@rnnkit/models';
 import { dispose, initBackend, numTensors, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
-import { SHARED_DATA } from '@rnnkit/testkit';
+import { SHARED_DATA, corpusInput } from '@rnnkit/testkit';
 import { readHdf5 } from './hdf5';
 import { kerasModelBytes, loadKerasModel } from './index';
 
@@ -53,30 +53,11 @@ function find(relative: string, bases: readonly string[]): string | null {
   return bases.map((b) => join(b, relative)).find((p) => existsSync(p)) ?? null;
 }
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeInput(entry: Entry): Tensor {
   const shape = [2, ...entry.input.shape];
-  const n = shape.reduce((a, b) => a * b, 1);
-  const draw = mulberry32(fnv1a(entry.slug));
-  const [lo, hi] = entry.input.range;
-  if (entry.input.dtype === 'int32') return tensor(Int32Array.from({ length: n }, () => lo + Math.floor(draw() * (hi - lo + 1))), shape, 'int32');
-  const values = Float32Array.from({ length: n }, () => lo + draw() * (hi - lo));
+  const values = corpusInput(entry.slug, shape, entry.input.dtype, entry.input.range);
+  if (entry.input.dtype === 'int32') return tensor(values, shape, 'int32');
   if (entry.input.maskedTail !== undefined) {
     const [steps, value] = entry.input.maskedTail;
     const [, time, features] = shape as [number, number, number];

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { SHARED_DATA, expectClose } from '@rnnkit/testkit';
+import { SHARED_DATA, corpusInput, expectClose } from '@rnnkit/testkit';
 import { initBackend, numTensors, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { fromOnnx, toOnnx } from './index';
@@ -54,30 +54,10 @@ const TOLERANCE = { atol: 1e-5, rtol: 1e-5 };
 /** Max |rnnkit − ONNX Runtime| per slug, for the table the last test prints. */
 const maxErrors = new Map<string, number>();
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const c of Buffer.from(text, 'utf8')) h = Math.imul(h ^ c, 0x01000193) >>> 0;
-  return h;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seededInput(entry: Entry): { data: Float32Array | Int32Array; dims: number[] } {
-  const draw = mulberry32(fnv1a(entry.slug));
   const dims = [entry.input.batch ?? reference.batch, ...entry.input.shape];
-  const n = dims.reduce((a, d) => a * d, 1);
-  const [lo, hi] = entry.input.range;
-  const data = entry.input.dtype === 'int32' ? Int32Array.from({ length: n }, () => lo + Math.floor(draw() * (hi - lo + 1))) : Float32Array.from({ length: n }, () => Math.fround(lo + draw() * (hi - lo)));
-  return { data, dims };
+  return { data: corpusInput(entry.slug, dims, entry.input.dtype, entry.input.range), dims };
 }
 
 function modelFile(slug: string): string | null {

@@ -31,5 +31,6 @@ export type {
   SequenceShape,
 } from './reference';
 export { SHARED_DATA, describeWithSharedData } from './shared-data';
+export { corpusInput, fnv1a, mulberry32 } from './corpus-input';
 export { applyByteEdits, applyJsonEdits, byteEdits, expectCleanOutcome, expectCleanOutcomeAsync, fuzz, fuzzAsync, fuzzRuns, jsonEdits } from './fuzz';
 export type { ByteEdit, FuzzLimits, FuzzOutcome, FuzzTally, JsonEdit } from './fuzz';

@@ -29,7 +29,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfc from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describeEachBackend } from '@rnnkit/testkit';
+import { corpusInput, describeEachBackend } from '@rnnkit/testkit';
 import { dispose, numTensors, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { fromLayersArtifacts, loadLayersModelFiles, toLayersArtifacts } from '../index';
@@ -97,37 +97,11 @@ function modelPath(entry: CorpusEntry): string | null {
   return realModelFile(entry.modelJson);
 }
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The entry's deterministic input [B, ...shape] (the generator in this file's header). */
 function makeInput(entry: CorpusEntry): Tensor {
   const shape = [entry.input.batch ?? 2, ...entry.input.shape];
-  const n = shape.reduce((a, b) => a * b, 1);
-  const draw = mulberry32(fnv1a(entry.slug));
-  const [lo, hi] = entry.input.range;
-  if (entry.input.dtype === 'int32') {
-    const values = new Int32Array(n);
-    for (let i = 0; i < n; i++) values[i] = lo + Math.floor(draw() * (hi - lo + 1));
-    return tensor(values, shape, 'int32');
-  }
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = lo + draw() * (hi - lo);
-  return tensor(values, shape, 'float32');
+  return tensor(corpusInput(entry.slug, shape, entry.input.dtype, entry.input.range), shape, entry.input.dtype);
 }
 
 /** tfjs-layers' own loading of the files: model.json plus its shards concatenated in manifest order. */
