@@ -83,8 +83,11 @@ export interface ModelFitArgs<X = TensorLike> {
   readonly resumeFrom?: string | CheckpointStore | Checkpoint;
 }
 
+/** The options of in-memory `fit` that streamed `fit` takes as they are. */
+type SharedFitArgs<X> = Pick<ModelFitArgs<X>, 'callbacks' | 'initialEpoch' | 'verbose' | 'seed' | 'clipping' | 'mask' | 'checkpoint' | 'resumeFrom'>;
+
 /** Options of `fit` on a stream of batches (Keras' `fit` on a dataset; see also `fitDataset`). */
-export interface ModelFitStreamArgs<X = TensorLike> {
+export interface ModelFitStreamArgs<X = TensorLike> extends SharedFitArgs<X> {
   /** The epoch to train up to. Default 1. */
   readonly epochs?: number;
   /** Batches per epoch, taken one after the other from a single pass over the stream. Default: the whole stream each epoch (the source must start over). */
@@ -93,14 +96,6 @@ export interface ModelFitStreamArgs<X = TensorLike> {
   readonly validationData?: ModelBatchStream<X> | ValidationData<X>;
   /** Validation batches per epoch. Default: the whole validation stream. */
   readonly validationSteps?: number;
-  readonly callbacks?: Callback | readonly Callback[];
-  readonly initialEpoch?: number;
-  readonly verbose?: Verbosity;
-  readonly seed?: number;
-  readonly clipping?: GradientClipping;
-  readonly mask?: MaskFn;
-  readonly checkpoint?: { readonly dir: string; readonly every?: number } | { readonly store: CheckpointStore; readonly every?: number };
-  readonly resumeFrom?: string | CheckpointStore | Checkpoint;
 }
 
 /** tfjs-layers' `ModelFitDatasetArgs`: `batchesPerEpoch` and `validationBatches` are `stepsPerEpoch` and `validationSteps`. */
