@@ -110,6 +110,8 @@ beforeAll(async () => {
 
 describe.each(corpus.map((e) => [e.slug, e] as const))('%s', (_slug, entry) => {
   const path = find(entry.file, [FIXTURES, join(SHARED_DATA, 'real-models')]);
+  // skipped only where the published file is absent (it stays out of commits; a fresh clone has only its SOURCE.md):
+  // the log line below names the file and where it was looked for
   const run = path === null ? test.skip : test;
   if (path === null) console.log(`${entry.slug}: skipped, ${entry.file} is in neither ${FIXTURES} nor ${join(SHARED_DATA, 'real-models')} (see its SOURCE.md)`);
 
@@ -156,6 +158,7 @@ describe.each(corpus.map((e) => [e.slug, e] as const))('%s', (_slug, entry) => {
   if (entry.tfjsTwin !== undefined) {
     const twin = find(entry.tfjsTwin, [resolve(__dirname, '..', '..', 'models', 'fixtures', 'real-models'), join(SHARED_DATA, 'real-models')]);
     if (twin === null) console.log(`${entry.slug}: tfjs-layers twin ${entry.tfjsTwin} not found, route comparison skipped`);
+    // skipped only where this file or its tfjs-layers twin is absent (both stay out of commits), as logged above
     (twin === null || path === null ? test.skip : test)('gives the same predictions as its tfjs-layers files through loadLayersModelFiles', async () => {
       const viaKeras = await loadKerasModel(path!, { onWarning: () => {} });
       const viaTfjs = await loadLayersModelFiles(twin!, { onWarning: () => {} });
