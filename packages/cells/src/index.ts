@@ -13,7 +13,7 @@ export { scan } from './scan';
 export { recurrenceKernelInfo, recurrenceThreads, setRecurrenceThreads } from './kernel/kernel-threads';
 export { releaseRecurrenceKernel } from './kernel/kernel-release';
 export { kernelStackStepper } from './kernel/kernel-stack-stepper';
-export type { KernelStackStepper, StackHead, StackLayer } from './kernel/kernel-stack-stepper';
+export type { KernelStackStepper, StackHead, StackLayer, StackStep } from './kernel/kernel-stack-stepper';
 export type { RecurrenceKernelInfo } from './kernel/kernel-threads';
 export { scanReference } from './scan-reference';
 export type { ScanOptions, ScanResult } from './scan-options';

@@ -14,9 +14,8 @@ export function paddedUnits(units: number): number {
   return Math.ceil(units / 4) * 4;
 }
 
-/** [rows, G·H] → [outRows, G·Hp] (outRows ≥ rows; extra rows are zero). Returns `x` itself when nothing changes. */
-export function padBlocks(x: Float32Array, rows: number, gates: number, units: number, outRows = rows): Float32Array {
-  const padded = paddedUnits(units);
+/** [rows, G·H] → [outRows, G·Hp] (outRows ≥ rows; extra rows are zero; Hp = `padded`). Returns `x` itself when nothing changes. */
+export function padBlocks(x: Float32Array, rows: number, gates: number, units: number, outRows = rows, padded = paddedUnits(units)): Float32Array {
   if (padded === units && outRows === rows) return x;
   const out = new Float32Array(outRows * gates * padded);
   for (let r = 0; r < rows; r++) {

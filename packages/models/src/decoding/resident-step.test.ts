@@ -144,6 +144,8 @@ const CASES: ReadonlyArray<{ kind: Kind; units: number[]; sequenceHead: boolean;
   { kind: 'simpleRnn', units: [12, 5], sequenceHead: true },
   { kind: 'lstm', units: [6, 9], sequenceHead: true, extra: { useBias: false } },
   { kind: 'simpleRnn', units: [8], sequenceHead: false, extra: { useBias: false, activation: 'relu' } },
+  // 64 units: 4 gates × 64 floats are 1 KiB rows, which the stepper pads to 68 units
+  { kind: 'lstm', units: [64], sequenceHead: false },
 ];
 
 describeEachBackend(['cpu', 'wasm'], 'sequentialStepper, one row with the weights resident in the kernel', () => {
@@ -174,6 +176,41 @@ describeEachBackend(['cpu', 'wasm'], 'sequentialStepper, one row with the weight
       model.dispose();
     });
   }
+
+  it('a vocabulary too large for the input table (projected per token) matches tfjs-layers too', () => {
+    // 300 000 ids × 4 gates × 4 units = 4.8 M floats, over the 4 M-float table limit
+    const vocabulary = 300_000;
+    const model = sequential([embedding({ inputDim: vocabulary, outputDim: 2 }), lstm({ units: 4 }), dense({ units: V })], { seed: 5 });
+    randomize(model, 60);
+    const twin = tfl.sequential();
+    twin.add(tfl.layers.embedding({ inputDim: vocabulary, outputDim: 2, batchInputShape: [1, 1] }));
+    twin.add(tfl.layers.lstm({ units: 4, stateful: true, recurrentActivation: 'sigmoid' }));
+    twin.add(tfl.layers.dense({ units: V }));
+    copyInto(model, twin);
+    const { stepper, initialState } = sequentialStepper(model);
+    let state = initialState(1);
+    for (let t = 0; t < 30; t++) {
+      const token = (t * 104_729) % vocabulary;
+      const step = stepOnce(stepper, state, token);
+      state = step.state;
+      expectClose(step.logits, theirLogits(twin, token), { atol: 1e-5, rtol: 0 }, `token ${t}`);
+    }
+    disposeState(state);
+    twin.dispose();
+    model.dispose();
+  });
+
+  it('1,000 tokens of a char-model shape (embedding 32, LSTM 128, dense 65) leave the tensor count flat', () => {
+    const model = sequential([embedding({ inputDim: 65, outputDim: 32 }), lstm({ units: 128, returnSequences: true }), timeDistributed(dense({ units: 65 }))], { seed: 1 });
+    const { stepper, initialState } = sequentialStepper(model);
+    let state = initialState(1);
+    state = stepOnce(stepper, state, 0).state;
+    const before = numTensors();
+    for (let t = 1; t <= 1000; t++) state = stepOnce(stepper, state, (t * 11) % 65).state;
+    expect(numTensors()).toBe(before);
+    disposeState(state);
+    model.dispose();
+  });
 
   it('takes the resident path: a step runs no tfjs kernel at all', async () => {
     const model = ours('lstm', [13, 8], true);
@@ -249,6 +286,7 @@ describeEachBackend(['cpu', 'wasm'], 'sequentialStepper, one row with the weight
     const { stepper, initialState } = sequentialStepper(model);
     const zero = initialState(1);
     const a = stepOnce(stepper, initialState(1), 3);
+    const kept = Array.from(a.state['gru/h']!.dataSync());
     const ids = [3, 4, V].map((id) => tensor1d([id], 'int32'));
     const branch = stepper.step(a.state, ids[1]!);
     const again = stepper.step(a.state, ids[1]!);
@@ -257,6 +295,8 @@ describeEachBackend(['cpu', 'wasm'], 'sequentialStepper, one row with the weight
     const fresh = stepper.step(zero, ids[0]!);
     expect(Array.from(fresh.logits.dataSync())).toEqual(Array.from(a.logits));
     expect(() => stepper.step(zero, ids[2]!)).toThrow(`token id ${V} is outside the vocabulary: ids must lie in [0, ${V})`);
+    // the returned tensors hold copies: the steps since (which reuse the kernel's state buffers) left them alone
+    expect(Array.from(a.state['gru/h']!.dataSync())).toEqual(kept);
     const owned: Tensor[] = [branch.logits, again.logits, fresh.logits, ...ids];
     dispose(owned);
     for (const s of [zero, a.state, branch.state, again.state, fresh.state]) disposeState(s);

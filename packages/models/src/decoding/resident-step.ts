@@ -2,8 +2,10 @@
  * The fast path of {@link sequentialStepper} for one row (batch-1 generation): embedding →
  * recurrent layers (dropout between them is the identity here) → a dense head, stepped by
  * `kernelStackStepper` of @rnnkit/cells, which keeps the weights and the state in the recurrence
- * kernel's memory between tokens. Per token: one embedding row in, a few kernel calls, the logits
- * and the state out as new tensors.
+ * kernel's memory between tokens. Per token: the token's row of the first layer's input table
+ * (embedding·Wxh + bias, computed once; for vocabularies too large for it, the embedding row and
+ * the input projection per token), a few kernel calls, the logits and the state out as new tensors.
+ * The state the previous step returned is not read back: the kernel memory still holds it.
  *
  * The weights are copied into the kernel once and again whenever one of the weight tensors holds
  * new data (a training step or `setWeights` assigns new data to the variables), so a step never
@@ -14,7 +16,7 @@
  */
 import { kernelStackStepper } from '@rnnkit/cells';
 import type { KernelStackStepper, StackLayer } from '@rnnkit/cells';
-import { clone, tensor2d } from '@rnnkit/tensor';
+import { clone, getBackend, tensor2d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { LayerSpec } from '../layers/registry';
 import { cellConfig } from '../layers/recurrent';
@@ -80,8 +82,24 @@ function weightsOf(stack: Stack): Tensor[] {
   return [embeddings, ...recurrent.flatMap((l) => (l.bh === null ? [l.wxh, l.whh] : [l.wxh, l.whh, l.bh])), head.kernel, ...(head.bias === null ? [] : [head.bias])];
 }
 
+/** The largest first-layer input table (vocabulary × gates × units floats, 16 MiB) built instead of projecting each token's embedding. */
+const TABLE_LIMIT = 2 ** 22;
+
+function gateCount(spec: RecurrentSpec): number {
+  return spec.cell.kind === 'lstm' ? 4 : spec.cell.kind === 'gru' ? 3 : 1;
+}
+
 function host(t: Tensor): Float32Array {
   return t.dataSync() as Float32Array;
+}
+
+/**
+ * A [1, n] tensor of a step's result, a view of the kernel memory that later steps overwrite. The
+ * wasm backend copies the values into its own heap as it makes the tensor; the cpu backend keeps
+ * the array it is given, so it gets a copy.
+ */
+function rowTensor(values: Float32Array): Tensor {
+  return tensor2d(getBackend() === 'wasm' ? values : values.slice(), [1, values.length]);
 }
 
 /** The state names, in the kernel stepper's order (h, then c for an LSTM, per layer). */
@@ -98,11 +116,14 @@ export function residentStep(model: Sequential): ResidentStep | null {
   if (stack === null) return null;
   const weights = weightsOf(stack);
   const names = stateNames(stack);
-  let loaded: { stepper: KernelStackStepper; embeddings: Float32Array; data: readonly object[] } | null = null;
+  const first = stack.recurrent[0]!;
+  const useTable = stack.vocabulary * gateCount(first.spec) * first.spec.cell.units <= TABLE_LIMIT;
+  /** The stepper over the current weights; `embeddings` for per-token input rows (null: the stepper's input table). */
+  let loaded: { stepper: KernelStackStepper; embeddings: Float32Array | null; data: readonly object[] } | null = null;
   /** The state the previous step returned: the kernel memory holds it, so passing it back uploads nothing. */
   let last: StepState | null = null;
 
-  const load = (): { stepper: KernelStackStepper; embeddings: Float32Array } | null => {
+  const load = (): { stepper: KernelStackStepper; embeddings: Float32Array | null } | null => {
     if (weights.some((w) => w.isDisposed)) return null;
     if (loaded !== null && weights.every((w, i) => w.dataId === loaded!.data[i])) return loaded;
     const layers: StackLayer[] = stack.recurrent.map((l) => ({
@@ -112,9 +133,10 @@ export function residentStep(model: Sequential): ResidentStep | null {
       bh: l.bh === null ? null : host(l.bh),
     }));
     const { kernel, bias, units } = stack.head;
-    const stepper = kernelStackStepper(layers, { kernel: host(kernel), bias: bias === null ? null : host(bias), units });
+    const embeddings = host(stack.embeddings);
+    const stepper = kernelStackStepper(layers, { kernel: host(kernel), bias: bias === null ? null : host(bias), units }, useTable ? embeddings : undefined);
     last = null;
-    loaded = stepper === null ? null : { stepper, embeddings: host(stack.embeddings), data: weights.map((w) => w.dataId) };
+    loaded = stepper === null ? null : { stepper, embeddings: useTable ? null : embeddings, data: weights.map((w) => w.dataId) };
     return loaded;
   };
 
@@ -127,17 +149,18 @@ export function residentStep(model: Sequential): ResidentStep | null {
       throw new Error(`sequentialStepper: token id ${token} is outside the vocabulary: ids must lie in [0, ${stack.vocabulary})`);
     }
     const previous = last;
-    const continues = previous !== null && names.every((n) => state[n] === previous[n] && !state[n]!.isDisposed);
+    const continues = previous !== null && names.every((n) => state[n] === previous[n] && !state[n]!.isDisposed) && current.stepper.holdsState();
     const given = continues ? null : names.map((n) => host(state[n]!));
-    const input = current.embeddings.subarray(token * stack.width, (token + 1) * stack.width);
+    const { embeddings } = current;
+    const input = embeddings === null ? token : embeddings.subarray(token * stack.width, (token + 1) * stack.width);
     const out = current.stepper.step(input, given);
     if (out === null) return null;
     const next: Record<string, Tensor> = {};
     names.forEach((n, i) => {
-      next[n] = tensor2d(out.state[i]!, [1, out.state[i]!.length]);
+      next[n] = rowTensor(out.state[i]!);
     });
     for (const [name, t] of Object.entries(state)) if (!(name in next)) next[name] = clone(t);
     last = next;
-    return { logits: tensor2d(out.logits, [1, out.logits.length]), state: next };
+    return { logits: rowTensor(out.logits), state: next };
   };
 }

@@ -18,6 +18,8 @@ import { heapAddress, rowsKernel } from './wasm-rows';
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 
 let stock: KernelConfig | undefined;
+/** Ours as last installed: registering again while it is in place does nothing. */
+let installed: KernelConfig | undefined;
 
 function install(config: KernelConfig): void {
   unregisterKernel('GatherV2', 'wasm');
@@ -26,6 +28,7 @@ function install(config: KernelConfig): void {
 
 /** Installs the row-copy GatherV2 on wasm. */
 export function registerWasmGatherKernel(): void {
+  if (installed !== undefined && getKernel('GatherV2', 'wasm') === installed) return;
   stock ??= getKernel('GatherV2', 'wasm');
   if (stock === undefined) return;
   const stockGather = stock.kernelFunc;
@@ -57,7 +60,8 @@ export function registerWasmGatherKernel(): void {
     for (let o = 0; o < outer; o++) rows.gatherRows(table + o * blockBytes, inner, idsAt, ids.length, outAt + o * outBlockBytes);
     return out;
   };
-  install({ ...stock, kernelFunc: kernelFunc as KernelFunc });
+  installed = { ...stock, kernelFunc: kernelFunc as KernelFunc };
+  install(installed);
 }
 
 /** Puts tfjs-backend-wasm's own GatherV2 back (for benchmarks that measure stock tfjs). */

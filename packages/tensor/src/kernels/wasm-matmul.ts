@@ -16,6 +16,8 @@ type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedA
 
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 const stock = new Map<string, KernelConfig>();
+/** Ours as last installed: registering again while they are in place does nothing. */
+const installed = new Map<string, KernelConfig>();
 
 function swapLastTwo(rank: number): number[] {
   return Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
@@ -51,6 +53,7 @@ function install(config: KernelConfig): void {
 
 /** Installs the transpose-first matmuls on wasm. */
 export function registerWasmMatMulKernels(): void {
+  if (installed.size > 0 && [...installed].every(([name, config]) => getKernel(name, 'wasm') === config)) return;
   const transpose = getKernel('Transpose', 'wasm')?.kernelFunc;
   if (transpose === undefined) return;
   for (const name of KERNELS) {
@@ -58,7 +61,9 @@ export function registerWasmMatMulKernels(): void {
     if (own === undefined) continue;
     stock.set(name, own);
     // keep the stock setupFunc: it binds the wasm entry point the stock kernelFunc calls
-    install({ ...own, kernelFunc: withUntransposedOperands(own.kernelFunc, transpose) as KernelFunc });
+    const config: KernelConfig = { ...own, kernelFunc: withUntransposedOperands(own.kernelFunc, transpose) as KernelFunc };
+    install(config);
+    installed.set(name, config);
   }
 }
 

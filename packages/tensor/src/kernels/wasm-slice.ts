@@ -61,13 +61,16 @@ function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: readonly number
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 
-function replaceKernel(kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo | TensorInfo[]): void {
+function replaceKernel(kernelName: string, kernelFunc: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig {
   unregisterKernel(kernelName, 'wasm');
   const config: KernelConfig = { kernelName, backendName: 'wasm', kernelFunc };
   registerKernel(config);
+  return config;
 }
 
 let stock: { slice: KernelFunc; unpack: KernelFunc } | undefined;
+/** Ours as last installed: registering again while they are in place does nothing. */
+let installed: { slice: KernelConfig; unpack: KernelConfig } | undefined;
 
 /**
  * Puts tfjs-backend-wasm's own `Slice` and `Unpack` back (for benchmarks that measure stock tfjs).
@@ -81,6 +84,7 @@ export function unregisterWasmSliceKernels(): void {
 
 /** Replaces wasm's `Slice` and `Unpack` (unstack), which slices the same way, with heap-view versions. */
 export function registerWasmSliceKernels(): void {
+  if (installed !== undefined && getKernel('Slice', 'wasm') === installed.slice && getKernel('Unpack', 'wasm') === installed.unpack) return;
   if (stock === undefined) {
     const slice = getKernel('Slice', 'wasm')?.kernelFunc;
     const unpack = getKernel('Unpack', 'wasm')?.kernelFunc;
@@ -90,7 +94,7 @@ export function registerWasmSliceKernels(): void {
   const stockSlice = stock.slice;
   const stockUnpack = stock.unpack;
 
-  replaceKernel('Slice', (args) => {
+  const slice = replaceKernel('Slice', (args) => {
     const x = args.inputs['x'];
     if (x === undefined || x.dtype === 'string') return stockSlice(args as Parameters<KernelFunc>[0]) as TensorInfo;
     const attrs = args.attrs ?? {};
@@ -98,7 +102,7 @@ export function registerWasmSliceKernels(): void {
     return sliceOnHeap(args.backend as BackendWasm, x, begin!, size!);
   });
 
-  replaceKernel('Unpack', (args) => {
+  const unpack = replaceKernel('Unpack', (args) => {
     const value = args.inputs['value'];
     if (value === undefined || value.dtype === 'string') return stockUnpack(args as Parameters<KernelFunc>[0]);
     const rank = value.shape.length;
@@ -112,4 +116,5 @@ export function registerWasmSliceKernels(): void {
       return { dataId, dtype, shape: outShape };
     });
   });
+  installed = { slice, unpack };
 }
