@@ -13,14 +13,14 @@
  *   dh_{k−1} = dhIn ⊙ m_rec + direct + (1 − m)·dh + dHs_{k−1}
  */
 import { gemm } from './gemm';
-import { activate4, activationGrad4, flush } from './simd';
+import { ONE4, activate4, activationGrad4, flush } from './simd';
 import { addColumnSums, at, carryHiddenGrad, maskAt, recurrentInput } from './common';
 
 /** h̃ = z ⊙ h_{k−1} + (1 − z) ⊙ ĥ, masked and flushed, stored into h_k. */
 // @ts-ignore: decorator
 @inline function update(z: v128, hh: v128, hPrevAt: usize, hAt: usize, mask: usize, m: v128, keep: v128): void {
   const hOld = v128.load(hPrevAt);
-  let h = f32x4.add(f32x4.mul(z, hOld), f32x4.mul(f32x4.sub(f32x4.splat(1.0), z), hh));
+  let h = f32x4.add(f32x4.mul(z, hOld), f32x4.mul(f32x4.sub(ONE4, z), hh));
   if (mask != 0) h = f32x4.add(f32x4.mul(m, h), f32x4.mul(keep, hOld));
   v128.store(hAt, flush(h));
 }
@@ -86,7 +86,7 @@ export function gruResetAfterBackward(
         let dht = v128.load(at(dh, s));
         if (mask != 0) dht = f32x4.mul(m, dht);
         const z = v128.load(at(grow, j)), r = v128.load(at(grow, units + j)), hh = v128.load(at(grow, 2 * units + j));
-        const da = flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(f32x4.splat(1.0), z)), activationGrad4(act, hh)));
+        const da = flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(ONE4, z)), activationGrad4(act, hh)));
         const dz = flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(v128.load(at(hPrev, s)), hh)), activationGrad4(recAct, z)));
         const dr = flush(f32x4.mul(f32x4.mul(da, v128.load(at(qh, k * stepFloats + s))), activationGrad4(recAct, r)));
         v128.store(at(dprow, j), dz);
@@ -171,7 +171,7 @@ export function gruResetBeforeBackward(
         let dht = v128.load(at(dh, s));
         if (mask != 0) dht = f32x4.mul(m, dht);
         const z = v128.load(at(grow, j)), hh = v128.load(at(grow, 2 * units + j));
-        const da = flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(f32x4.splat(1.0), z)), activationGrad4(act, hh)));
+        const da = flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(ONE4, z)), activationGrad4(act, hh)));
         v128.store(at(dprow, j), flush(f32x4.mul(f32x4.mul(dht, f32x4.sub(v128.load(at(hPrev, s)), hh)), activationGrad4(recAct, z))));
         v128.store(at(dprow, 2 * units + j), da);
         v128.store(at(direct, s), f32x4.mul(dht, z));

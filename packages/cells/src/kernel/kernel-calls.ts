@@ -26,6 +26,9 @@ export const KERNEL_FUNCTIONS = [
   'gruResetAfterBackward',
   'gruResetBeforeForward',
   'gruResetBeforeBackward',
+  'simpleRnnInfer',
+  'lstmInfer',
+  'gruResetAfterInfer',
 ] as const satisfies ReadonlyArray<keyof KernelExports>;
 
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];

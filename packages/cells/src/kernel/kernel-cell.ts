@@ -83,6 +83,32 @@ export interface KernelBackward {
   readonly dbRec: number;
 }
 
+/** The time-major input of a forward-only pass and its projection's weights, in the kernel memory (byte addresses). */
+export interface KernelProjection {
+  /** X [T·B, Ip], processing order. */
+  readonly x: number;
+  /** Ip. */
+  readonly inputSize: number;
+  /** [Ip, N] Wxh. */
+  readonly wxh: number;
+  /** [N] the input bias, or 0. */
+  readonly bIn: number;
+}
+
+/** Where a forward-only pass writes every step's h: [B, T, width] batch-major, processing order (ptr 0: nowhere). */
+export interface SequenceOutput {
+  readonly ptr: number;
+  readonly width: number;
+}
+
+/** Where a forward-only pass leaves the final state (byte addresses of [B, Hp] blocks; c 0 without a cell state). */
+export interface FinalState {
+  readonly h: number;
+  readonly c: number;
+  /** The first free byte after the pass's buffers. */
+  readonly end: number;
+}
+
 /**
  * One cell type's kernel calls. Both passes lay out their buffers and make their calls, and return
  * where the results will be: the kernel may be a recording one (`kernel-calls.ts`) whose calls run
@@ -93,6 +119,13 @@ export interface KernelCell {
   readonly hasCellState: boolean;
   /** Runs the forward over P [T·B, N] (input bias included), placing its buffers after `p.end`. */
   forward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, p: InMemory): ForwardInMemory;
+  /**
+   * Runs a forward-only pass (inference: nothing kept for a backward, each step's projection made
+   * just before its recurrent product), placing its buffers from byte address `base` up; the same
+   * results as the projection plus {@link KernelCell.forward}, bit for bit. Absent where the cell
+   * has no such kernel (GRU reset-before): the driver then runs the training forward.
+   */
+  infer?(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, projection: KernelProjection, sequence: SequenceOutput, base: number): FinalState;
   /** Runs the BPTT, placing its buffers from byte address `base` up (0: the heap base). */
   backward(kernel: KernelExports, dims: KernelDims, inputs: KernelInputs, forward: KernelForward, upstream: KernelUpstream, base: number): KernelBackward;
 }

@@ -67,6 +67,21 @@ export interface KernelExports {
     batch: number, steps: number, units: number, act: number,
     hSeq: number, wT: number, mask: number, recMask: number, dHs: number, dP: number, dh: number, scratch: number,
   ): void;
+  simpleRnnInfer(
+    batch: number, steps: number, units: number, inputSize: number, act: number,
+    x: number, wxh: number, bIn: number, w: number, mask: number, recMask: number,
+    h: number, z: number, scratch: number, seqOut: number, outWidth: number,
+  ): void;
+  lstmInfer(
+    batch: number, steps: number, units: number, inputSize: number, act: number, recAct: number,
+    x: number, wxh: number, bIn: number, w: number, mask: number, recMask: number,
+    h: number, c: number, z: number, scratch: number, seqOut: number, outWidth: number,
+  ): void;
+  gruResetAfterInfer(
+    batch: number, steps: number, units: number, inputSize: number, act: number, recAct: number,
+    x: number, wxh: number, bIn: number, w: number, bRec: number, mask: number, recMask: number,
+    h: number, p: number, q: number, scratch: number, seqOut: number, outWidth: number,
+  ): void;
 }
 
 /** The compiled shared-memory module and its memory: what a helper thread instantiates. */

@@ -11,7 +11,8 @@
  *   output:  packed rows [hs (B·T rows, with `sequence`: h of every step, batch-major in processing
  *            order); h_T (B rows); c_T (B rows, LSTM)] × H
  *
- *   forward:  P = X·Wxh + bIn (kernel gemm); the recurrence over P (`KernelCell.forward`)
+ *   forward:  P = X·Wxh + bIn (kernel gemm); the recurrence over P (`KernelCell.forward`) — or,
+ *             when no gradient is being recorded, the cell's forward-only kernel (`kernel-inference.ts`)
  *   backward: BPTT (`KernelCell.backward`) → dP, dh0, dc0, dWhh, dbRec; then
  *             dX = dP·Wxhᵀ, dWxh = Xᵀ·dP (summed step by step), dbIn = Σ_rows dP
  *
@@ -28,9 +29,12 @@
  */
 import { customGrad, engine, tensor1d, tensor2d, tensor3d, tidy } from '@rnnkit/tensor';
 import type { GradSaveFunc, Tensor } from '@rnnkit/tensor';
+import { hostInputs, rowsOf, splitBatch } from './batch-parts';
+import type { Part } from './batch-parts';
 import { recordingKernel } from './kernel-calls';
 import type { KernelBackward, KernelCell, KernelDims, KernelForward, KernelInputs } from './kernel-cell';
 import type { KernelExports } from './kernel-module';
+import { inferPacked } from './kernel-inference';
 import { kernelParts, runParts } from './kernel-threads';
 import { hold, padBlocks, paddedUnits, place, read, release, toTimeMajor, unpadBlocks, zerosOrNull } from './layout';
 import type { Held } from './layout';
@@ -54,25 +58,6 @@ export interface KernelLayer {
   readonly sequence: boolean;
   readonly hasRecurrentBias: boolean;
   readonly hasInputBias: boolean;
-}
-
-/** A run of contiguous batch rows [row0, row0 + batch) computed as its own sub-problem. */
-interface Part {
-  readonly row0: number;
-  readonly batch: number;
-}
-
-/** `count` parts of near-equal size covering [0, batch). */
-function splitBatch(batch: number, count: number): Part[] {
-  return Array.from({ length: count }, (_, i) => {
-    const row0 = Math.floor((batch * i) / count);
-    return { row0, batch: Math.floor((batch * (i + 1)) / count) - row0 };
-  });
-}
-
-/** Rows [row0, row0 + batch) of a row-major array with `width` floats per batch row. */
-function rowsOf(x: Float32Array, { row0, batch }: Part, width: number): Float32Array {
-  return x.subarray(row0 * width, (row0 + batch) * width);
 }
 
 /** What a part's backward keeps from its forward: host arrays in the padded layout, or held results. */
@@ -115,48 +100,31 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
 
   const fused = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     args.pop(); // nothing is saved as tensors: the backward keeps host arrays and held results
-    const list = args as Tensor[];
-    let i = 0;
-    const xs = list[i++]!;
-    const wxh = list[i++]!;
-    const h0 = list[i++]!;
-    const c0 = cell.hasCellState ? list[i++]! : null;
-    const whh = list[i++]!;
-    const bRec = hasRecurrentBias ? list[i++]! : null;
-    const bIn = hasInputBias ? list[i++]! : null;
-    const h0Host = hostData(h0);
-    const c0Host = c0 === null ? null : hostData(c0);
-    const maskHost = layer.mask === null ? null : hostData(layer.mask);
-    const recMaskHost = layer.recurrentMask === null ? null : hostData(layer.recurrentMask);
-    const w = padBlocks(hostData(whh), units, gates, units, hp);
-    const bRecHost = bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units);
-    const xsHost = hostData(xs);
-    const wxhHost = padBlocks(hostData(wxh), inputSize, gates, units, ip);
-    const bInHost = bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units);
+    const host = hostInputs({ ...layer, gates, hasCellState: cell.hasCellState, steps }, args as Tensor[]);
+    const { xs: xsHost, wxh: wxhHost, bIn: bInHost } = host;
+    const infer = cell.infer;
+    if (engine().state.gradientDepth === 0 && infer !== undefined) {
+      // no gradient is being recorded: the forward-only kernel, which keeps nothing for a backward
+      const packed = inferPacked(kernel, { ...cell, infer }, { steps, inputSize, units, goBackwards, sequence }, host, parts);
+      return { value: tensor2d(packed, [packed.length / units, units]), gradFunc: () => [] };
+    }
 
     // lay out and record every part's calls, one part's buffers after the other's
     let base = 0;
     const planned = parts.map((part) => {
       const partRows = steps * part.batch;
-      const host: KernelInputs = {
-        h0: padBlocks(rowsOf(h0Host, part, units), part.batch, 1, units),
-        c0: c0Host === null ? null : padBlocks(rowsOf(c0Host, part, units), part.batch, 1, units),
-        w,
-        bRec: bRecHost,
-        mask: maskHost === null ? null : toTimeMajor(rowsOf(maskHost, part, steps), part.batch, steps, 1, goBackwards, 1),
-        recMask: recMaskHost === null ? null : padBlocks(rowsOf(recMaskHost, part, units), part.batch, 1, units),
-      };
+      const inputs = host.forPart(part);
       const recording = recordingKernel(kernel);
       const k = recording.kernel;
       const { pointers, end } = place(k, [partRows * ip, wxhHost, bInHost, partRows * n, rowsOf(xsHost, part, steps * inputSize)], base);
       const [pX, pWxh, pBIn, pP, pXs] = pointers;
       k.batchToTimeMajor(pXs!, part.batch, steps, inputSize, goBackwards ? 1 : 0, ip, pX!);
       k.gemm(partRows, n, ip, pX!, ip, pWxh!, n, pBIn!, 0, pP!, n); // P = X·Wxh + bIn (a broadcast row)
-      const results = cell.forward(k, dimsOf(part), host, { ptr: pP!, end });
+      const results = cell.forward(k, dimsOf(part), inputs, { ptr: pP!, end });
       const placedSeq = sequence ? place(k, [partRows * units], results.end) : null;
       if (placedSeq !== null) k.timeToBatchMajor(results.hSeq, part.batch, steps, hp, 0, units, placedSeq.pointers[0]!);
       base = placedSeq?.end ?? results.end;
-      return { part, host, pX: pX!, results, seqOut: placedSeq?.pointers[0] ?? 0, calls: recording.calls };
+      return { part, inputs, pX: pX!, results, seqOut: placedSeq?.pointers[0] ?? 0, calls: recording.calls };
     });
     runParts(kernel, planned.map((p) => p.calls));
 
@@ -185,14 +153,14 @@ export function runKernelRecurrence(layer: KernelLayer, inputs: Tensor[]): Tenso
     });
     const held = hold(kernel, planned[0]!.pX, base, buffers.flat());
     let next = 0;
-    const keptParts = planned.map(({ part, host }, p): KeptPart => {
+    const keptParts = planned.map(({ part, inputs }, p): KeptPart => {
       const [x, hSeq, ...rest] = held.slice(next, (next += buffers[p]!.length));
       const forward: KernelForward = {
         hSeq: hSeq!,
         cSeq: cell.hasCellState ? rest[0]! : null,
         saves: cell.hasCellState ? rest.slice(1) : rest,
       };
-      return { part, x: x!, inputs: host, forward };
+      return { part, x: x!, inputs, forward };
     });
     const kept: Kept = { parts: keptParts, wxh: wxhHost, bIn: bInHost, held };
     return { value, gradFunc: (dy: Tensor) => tidy(() => backward(dy, kept)) };

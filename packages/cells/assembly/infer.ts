@@ -1,0 +1,131 @@
+/**
+ * Forward-only passes (inference: nothing is saved for BPTT). Shapes: B batch, T time, I input size,
+ * H units (padded to a multiple of 4), G gate blocks, N = G·H.
+ *
+ * The same arithmetic as the training forward (`lstm.ts`, `gru.ts`, `simple-rnn.ts` after the
+ * driver's projection `P = X·Wxh + b`), in the same order, so the results are bit-identical; but
+ * each step projects its own rows of the time-major X [T·B, I] (processing order, as the
+ * driver lays it out for training too) just before its recurrent product, and only the carried state [B, H]
+ * (and c for the LSTM) is kept, overwritten step by step: no P [T·B, N], no gates, no sequences.
+ * With `seqOut` ≠ 0 every step's h is also written to seqOut [B, T, outWidth ≤ H] (batch-major,
+ * processing order), the layout of the training forward's sequence output.
+ */
+import { gemm } from './gemm';
+import { ONE4, activate4, flush } from './simd';
+import { at, maskAt, recurrentInput } from './common';
+
+/** z [B, N] = bIn + x_k·Wxh: the projection of step k's rows of the time-major X [T·B, I]. */
+// @ts-ignore: decorator
+@inline function project(batch: i32, inputSize: i32, n: i32, k: i32, x: usize, wxh: usize, bIn: usize, z: usize): void {
+  gemm(batch, n, inputSize, at(x, k * batch * inputSize), inputSize, wxh, n, bIn, 0, z, n);
+}
+
+/** Row b of h [B, H] → row (b·T + k) of seqOut [B, T, outWidth]. */
+// @ts-ignore: decorator
+@inline function emit(batch: i32, steps: i32, units: i32, k: i32, h: usize, seqOut: usize, outWidth: i32): void {
+  if (seqOut == 0) return;
+  const bytes = <usize>outWidth << 2;
+  for (let b = 0; b < batch; b++) memory.copy(at(seqOut, (b * steps + k) * outWidth), at(h, b * units), bytes);
+}
+
+/**
+ * x [T·B, I], wxh [I, H], bIn [H] (or 0), w [H, H], mask [T·B] (or 0), recMask [B, H] (or 0);
+ * h [B, H] holds h0 on entry and h_{T−1} on return. z: [B, H]; scratch: [B, H].
+ */
+export function simpleRnnInfer(
+  batch: i32, steps: i32, units: i32, inputSize: i32, act: i32,
+  x: usize, wxh: usize, bIn: usize, w: usize, mask: usize, recMask: usize,
+  h: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32,
+): void {
+  const stepFloats = batch * units;
+  for (let k = 0; k < steps; k++) {
+    project(batch, inputSize, units, k, x, wxh, bIn, z);
+    const hIn = recurrentInput(h, recMask, scratch, stepFloats);
+    gemm(batch, units, units, hIn, units, w, units, z, units, z, units);
+    for (let b = 0; b < batch; b++) {
+      const m = f32x4.splat(maskAt(mask, batch, k, b));
+      const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
+      for (let j = 0; j < units; j += 4) {
+        const i = b * units + j;
+        let hNew = activate4(act, v128.load(at(z, i)));
+        if (mask != 0) hNew = f32x4.add(f32x4.mul(m, hNew), f32x4.mul(keep, v128.load(at(h, i))));
+        v128.store(at(h, i), flush(hNew));
+      }
+    }
+    emit(batch, steps, units, k, h, seqOut, outWidth);
+  }
+}
+
+/**
+ * x [T·B, I], wxh [I, 4H], bIn [4H] (or 0), w [H, 4H], mask, recMask as above; h, c [B, H] hold
+ * h0, c0 on entry and h_{T−1}, c_{T−1} on return. z: [B, 4H]; scratch: [B, H].
+ */
+export function lstmInfer(
+  batch: i32, steps: i32, units: i32, inputSize: i32, act: i32, recAct: i32,
+  x: usize, wxh: usize, bIn: usize, w: usize, mask: usize, recMask: usize,
+  h: usize, c: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32,
+): void {
+  const n = 4 * units;
+  const stepFloats = batch * units;
+  for (let k = 0; k < steps; k++) {
+    project(batch, inputSize, n, k, x, wxh, bIn, z);
+    const hIn = recurrentInput(h, recMask, scratch, stepFloats);
+    gemm(batch, n, units, hIn, units, w, n, z, n, z, n);
+    for (let b = 0; b < batch; b++) {
+      const m = f32x4.splat(maskAt(mask, batch, k, b));
+      const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
+      const row = at(z, b * n);
+      for (let j = 0; j < units; j += 4) {
+        const i = activate4(recAct, v128.load(at(row, j)));
+        const f = activate4(recAct, v128.load(at(row, units + j)));
+        const g = activate4(act, v128.load(at(row, 2 * units + j)));
+        const o = activate4(recAct, v128.load(at(row, 3 * units + j)));
+        const s = b * units + j;
+        const cOld = v128.load(at(c, s));
+        let cNew = f32x4.add(f32x4.mul(f, cOld), f32x4.mul(i, g));
+        let hNew = f32x4.mul(o, activate4(act, cNew));
+        if (mask != 0) {
+          cNew = f32x4.add(f32x4.mul(m, cNew), f32x4.mul(keep, cOld));
+          hNew = f32x4.add(f32x4.mul(m, hNew), f32x4.mul(keep, v128.load(at(h, s))));
+        }
+        v128.store(at(c, s), flush(cNew));
+        v128.store(at(h, s), flush(hNew));
+      }
+    }
+    emit(batch, steps, units, k, h, seqOut, outWidth);
+  }
+}
+
+/**
+ * GRU reset-after. x [T·B, I], wxh [I, 3H], bIn [3H] (or 0), w [H, 3H], bRec [3H] (or 0), mask,
+ * recMask as above; h [B, H] holds h0 on entry and h_{T−1} on return. p, q: [B, 3H]; scratch: [B, H].
+ */
+export function gruResetAfterInfer(
+  batch: i32, steps: i32, units: i32, inputSize: i32, act: i32, recAct: i32,
+  x: usize, wxh: usize, bIn: usize, w: usize, bRec: usize, mask: usize, recMask: usize,
+  h: usize, p: usize, q: usize, scratch: usize, seqOut: usize, outWidth: i32,
+): void {
+  const n = 3 * units;
+  const stepFloats = batch * units;
+  for (let k = 0; k < steps; k++) {
+    project(batch, inputSize, n, k, x, wxh, bIn, p);
+    const hIn = recurrentInput(h, recMask, scratch, stepFloats);
+    gemm(batch, n, units, hIn, units, w, n, bRec, 0, q, n);
+    for (let b = 0; b < batch; b++) {
+      const m = f32x4.splat(maskAt(mask, batch, k, b));
+      const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
+      const prow = at(p, b * n), qrow = at(q, b * n);
+      for (let j = 0; j < units; j += 4) {
+        const zg = activate4(recAct, f32x4.add(v128.load(at(prow, j)), v128.load(at(qrow, j))));
+        const r = activate4(recAct, f32x4.add(v128.load(at(prow, units + j)), v128.load(at(qrow, units + j))));
+        const hh = activate4(act, f32x4.add(v128.load(at(prow, 2 * units + j)), f32x4.mul(r, v128.load(at(qrow, 2 * units + j)))));
+        const s = b * units + j;
+        const hOld = v128.load(at(h, s));
+        let hNew = f32x4.add(f32x4.mul(zg, hOld), f32x4.mul(f32x4.sub(ONE4, zg), hh));
+        if (mask != 0) hNew = f32x4.add(f32x4.mul(m, hNew), f32x4.mul(keep, hOld));
+        v128.store(at(h, s), flush(hNew));
+      }
+    }
+    emit(batch, steps, units, k, h, seqOut, outWidth);
+  }
+}
