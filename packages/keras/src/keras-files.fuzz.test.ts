@@ -9,6 +9,16 @@
  * CRC-32 (Keras' own loader, through Python's zipfile, refuses a damaged member), so a changed weight
  * that loads is a silent wrong answer. HDF5 keeps no checksum of dataset values, so edits inside an
  * `.h5` may load with other weights; there only the outcome is checked.
+ *
+ * Memory: each read is bounded by expectCleanOutcomeAsync; over each whole run (hundreds of reads,
+ * most refused), what stays behind is bounded by the largest single input L, not by how many were
+ * read: h5wasm's stack may lose at most L/2 bytes, its heap top and linear memory may grow by at most
+ * 128 L (HDF5's free lists keep freed blocks for reuse, up to their limits), and the process heap
+ * (after a full collection) by at most 64 L + 4 MiB. Before hdf5.ts stopped throwing through
+ * h5wasm's C frames, each refusal kept 0.9 KB of h5wasm's stack and 7.6 KB of its heap (about
+ * 160 KB and 1.1–2.0 MB over a run of 200); the few errors that still throw (see hdf5.ts: about 0.2 KB
+ * of stack each, for files whose object headers are damaged) are bounded for the whole process by
+ * STACK_LOSS_LIMIT.
  */
 import fc from 'fast-check';
 import { strToU8, unzipSync, zipSync } from 'fflate';
@@ -16,7 +26,55 @@ import { bidirectional, dense, embedding, gru, lstm, sequential, toLayersArtifac
 import type { KerasFileModel, LayersWeightSpec, Sequential } from '@rnnkit/models';
 import { initBackend, numTensors } from '@rnnkit/tensor';
 import { applyByteEdits, applyJsonEdits, byteEdits, expectCleanOutcomeAsync, fuzzAsync, fuzzRuns, jsonEdits } from '@rnnkit/testkit';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { kerasModelBytes, loadKerasModel, loadKerasWeights } from './index';
+import { h5wasmGrowth, h5wasmUse } from './test-h5wasm';
+import type { H5wasmUse } from './test-h5wasm';
+
+// a full collection before each reading of the process heap, so that garbage is not counted as kept
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** What the process and h5wasm hold. */
+interface MemoryUse {
+  readonly h5wasm: H5wasmUse;
+  /** V8 heap and array buffers, after a full collection. */
+  readonly process: number;
+}
+
+async function memoryUse(): Promise<MemoryUse> {
+  collectGarbage();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { h5wasm: await h5wasmUse(), process: heapUsed + arrayBuffers };
+}
+
+/** The largest input of the current run. */
+let largest = 0;
+
+/** `bytes`, counted as fed to a reader. */
+function fed(bytes: Uint8Array): Uint8Array {
+  largest = Math.max(largest, bytes.length);
+  return bytes;
+}
+
+/** The memory now, at the start of a run. */
+function startRun(): Promise<MemoryUse> {
+  largest = 0;
+  return memoryUse();
+}
+
+/** The memory property of a whole run (see the file's comment): what stayed behind since `before`. */
+async function expectMemoryBoundedByLargestInput(name: string, before: MemoryUse): Promise<void> {
+  const after = await memoryUse();
+  const h5wasm = h5wasmGrowth(before.h5wasm, after.h5wasm);
+  const kept = after.process - before.process;
+  console.info(`memory after fuzz ${name}: largest input ${largest} B; h5wasm stack lost ${h5wasm.stack} B, heap top +${h5wasm.heap} B, linear memory +${h5wasm.memory} B; process heap ${kept >= 0 ? '+' : ''}${kept} B`);
+  expect(h5wasm.stack).toBeLessThanOrEqual(largest / 2);
+  expect(h5wasm.heap).toBeLessThanOrEqual(128 * largest);
+  expect(h5wasm.memory).toBeLessThanOrEqual(128 * largest);
+  expect(kept).toBeLessThanOrEqual(64 * largest + 4 * 2 ** 20);
+}
 
 const quiet = { onWarning: (): void => undefined };
 const build = (): Sequential =>
@@ -112,22 +170,26 @@ const rezip = (members: Record<string, Uint8Array>): Uint8Array => zipSync(membe
 describe('fuzz: the Keras readers give a model or one clear Error', () => {
   it('.keras bytes (loadKerasModel)', async () => {
     const before = numTensors();
+    const memory = await startRun();
     await fuzzAsync('loadKerasModel (.keras, bytes)', { seed: 1501, runs: fuzzRuns(200) }, byteEdits, (edits) => {
-      const bytes = applyByteEdits(keras, edits);
+      const bytes = fed(applyByteEdits(keras, edits));
       return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, sameModelAsSaved);
     });
     expect(numTensors()).toBe(before);
+    await expectMemoryBoundedByLargestInput('.keras bytes', memory);
   }, 60_000);
 
   it('model.weights.h5 bytes inside a .keras (loadKerasModel)', async () => {
     const members = unzipSync(keras);
     const before = numTensors();
+    const memory = await startRun();
     await fuzzAsync('loadKerasModel (.keras, model.weights.h5 bytes)', { seed: 1502, runs: fuzzRuns(200) }, byteEdits, (edits) => {
-      const bytes = rezip({ ...members, 'model.weights.h5': applyByteEdits(members['model.weights.h5']!, edits) });
+      const bytes = fed(rezip({ ...members, 'model.weights.h5': applyByteEdits(members['model.weights.h5']!, edits) }));
       // re-zipped with a fresh CRC, and HDF5 keeps no checksum of a dataset's values: a changed weight may load
       return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
     });
     expect(numTensors()).toBe(before);
+    await expectMemoryBoundedByLargestInput('model.weights.h5 bytes', memory);
   }, 60_000);
 
   it('config.json and metadata.json fields (loadKerasModel)', async () => {
@@ -138,32 +200,38 @@ describe('fuzz: the Keras readers give a model or one clear Error', () => {
     };
     const plan = fc.record({ member: fc.constantFrom('config.json' as const, 'config.json' as const, 'metadata.json' as const), edits: jsonEdits });
     const before = numTensors();
+    const memory = await startRun();
     await fuzzAsync('loadKerasModel (.keras, JSON edits)', { seed: 1503, runs: fuzzRuns(250) }, plan, ({ member, edits }) => {
-      const bytes = rezip({ ...members, [member]: strToU8(JSON.stringify(applyJsonEdits(parsed[member], edits))) });
+      const bytes = fed(rezip({ ...members, [member]: strToU8(JSON.stringify(applyJsonEdits(parsed[member], edits))) }));
       // an edited config is another model: a valid result is freed, not compared
       return expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
     });
     expect(numTensors()).toBe(before);
+    await expectMemoryBoundedByLargestInput('JSON edits', memory);
   }, 60_000);
 
   it('a Keras 3 .weights.h5 (loadKerasWeights)', async () => {
     const weights = unzipSync(keras)['model.weights.h5']!;
     const before = numTensors();
+    const memory = await startRun();
     await fuzzAsync('loadKerasWeights (.weights.h5, bytes)', { seed: 1504, runs: fuzzRuns(200) }, byteEdits, (edits) => {
-      const bytes = applyByteEdits(weights, edits);
+      const bytes = fed(applyByteEdits(weights, edits));
       return expectCleanOutcomeAsync(() => loadKerasWeights(model, bytes, quiet), bytes.length, { names: 'loadKerasWeights' }, (m) => m.dispose());
     });
     expect(numTensors()).toBe(before);
+    await expectMemoryBoundedByLargestInput('.weights.h5', memory);
   }, 60_000);
 
   it('a Keras 2 .h5 (loadKerasModel and loadKerasWeights)', async () => {
     const before = numTensors();
+    const memory = await startRun();
     await fuzzAsync('loadKerasModel (Keras 2 .h5, bytes)', { seed: 1505, runs: fuzzRuns(200) }, fc.tuple(byteEdits, fc.boolean()), ([edits, weightsOnly]) => {
-      const bytes = applyByteEdits(h5, edits);
+      const bytes = fed(applyByteEdits(h5, edits));
       return weightsOnly
         ? expectCleanOutcomeAsync(() => loadKerasWeights(model, bytes, quiet), bytes.length, { names: 'loadKerasWeights' }, (m) => m.dispose())
         : expectCleanOutcomeAsync(() => loadKerasModel(bytes, quiet), bytes.length, { names: 'loadKerasModel' }, (m) => m.dispose());
     });
     expect(numTensors()).toBe(before);
+    await expectMemoryBoundedByLargestInput('Keras 2 .h5', memory);
   }, 60_000);
 });

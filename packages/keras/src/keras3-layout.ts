@@ -48,6 +48,15 @@ export interface StoreGroup {
   readonly holdsWeights: boolean;
 }
 
+/** The layer a wrapper (Bidirectional, TimeDistributed) holds under `key`; throws naming the wrapper when it is not `{ class_name, config }`. */
+function wrappedLayer(wrapper: KerasLayerJson, key: string): KerasLayerJson {
+  const inner = wrapper.config[key] as Partial<KerasLayerJson> | null | undefined;
+  if (typeof inner !== 'object' || inner === null || typeof inner.class_name !== 'string' || typeof inner.config !== 'object' || inner.config === null) {
+    throw new Error(`the ${wrapper.class_name} layer '${innerName(wrapper)}' has no wrapped '${key}' of the form { class_name, config }`);
+  }
+  return inner as KerasLayerJson;
+}
+
 function innerName(layer: KerasLayerJson): string {
   return String(layer.config['name']);
 }
@@ -70,8 +79,8 @@ export function storeGroups(layer: KerasLayerJson): StoreGroup[] {
     ];
   }
   if (layer.class_name === 'Bidirectional') {
-    const inner = layer.config['layer'] as KerasLayerJson;
-    const backward = (layer.config['backward_layer'] as KerasLayerJson | undefined) ?? inner;
+    const inner = wrappedLayer(layer, 'layer');
+    const backward = layer.config['backward_layer'] === undefined ? inner : wrappedLayer(layer, 'backward_layer');
     const sub = (direction: 'forward' | 'backward', wrapped: KerasLayerJson, fallback: string): StoreGroup[] =>
       storeGroups({ ...wrapped, config: { ...wrapped.config, name: fallback } }).map((g) => ({ ...g, path: `${direction}_layer/${g.path}` }));
     const forwardName = `forward_${innerName(inner)}`;
@@ -79,7 +88,7 @@ export function storeGroups(layer: KerasLayerJson): StoreGroup[] {
     return [{ path: 'vars', name, holdsWeights: false }, ...sub('forward', inner, forwardName), ...sub('backward', backward, backwardName)];
   }
   if (layer.class_name === 'TimeDistributed') {
-    const inner = layer.config['layer'] as KerasLayerJson;
+    const inner = wrappedLayer(layer, 'layer');
     return [{ path: 'vars', name, holdsWeights: false }, ...storeGroups(inner).map((g) => ({ ...g, path: `layer/${g.path}` }))];
   }
   return [{ path: 'vars', name, holdsWeights: true }];
