@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--quick] [--backend wasm|cpu] [--threads auto|N] [--runs N] [--seconds S] [--cases a,b] [--json FILE]
- *  [--torch [--torch-configs 1,2,1+ftz,2+ftz] [--python /usr/bin/python3]]`
+ *  [--torch [--torch-configs 1,2,1+ftz,2+ftz] [--python /usr/bin/python3]]`; `pnpm bench --sweep …` and
+ *  `pnpm bench --roofline` (see `USAGE` in args.ts, `sweep.ts` and `roofline.ts`).
  * rnnkit against tfjs-layers on the same backend, side by side in one process. `--threads` is
  * rnnkit's recurrence-kernel thread count (tfjs-layers runs on one thread either way). `--torch` adds
  * PyTorch (`torch/bench_torch.py` in one Python child process) to the same rounds, one contender per
@@ -8,31 +9,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { recurrenceThreads, setRecurrenceThreads } from '@rnnkit/cells';
-import { createRng, initBackend } from '@rnnkit/tensor';
+import { initBackend } from '@rnnkit/tensor';
 import { parseBenchArgs, USAGE } from './args';
 import type { BenchOptions } from './args';
+import { makeData } from './bench-data';
 import { ALL_CASES, QUICK_CASES } from './cases';
-import type { BenchCase } from './cases';
 import { runCase } from './harness';
 import type { CaseResult } from './harness';
 import { tfjsLayers } from './peer-tfjs-layers';
 import { rnnkit } from './contender-rnnkit';
+import { runRoofline } from './roofline';
+import { runSweep } from './sweep';
 import { startTorchPeer, TORCH_PREFIX, TORCH_SCRIPT } from './peer-torch';
 import type { TorchPeer } from './peer-torch';
-import type { BenchData, Contender } from './runner';
+import type { Contender } from './runner';
 import { formatHeader, formatRow, formatTorchConfigs } from './table';
-
-function makeData(c: BenchCase, batches: number, seed: number): BenchData {
-  const rng = createRng(seed);
-  const ids: Int32Array[] = [];
-  const labels: Float32Array[] = [];
-  for (let b = 0; b < batches; b++) {
-    const length = c.mode === 'generate' ? 256 : c.batch * c.steps; // generation cycles through a 256-token prompt
-    ids.push(Int32Array.from({ length }, () => rng.int(c.vocabulary)));
-    labels.push(Float32Array.from({ length: c.batch }, () => rng.int(2)));
-  }
-  return { ids, labels };
-}
 
 async function startTorch(options: BenchOptions): Promise<TorchPeer | undefined> {
   if (options.torch.length === 0) return undefined;
@@ -62,7 +53,9 @@ function readOptions(): BenchOptions {
 async function main(): Promise<void> {
   const options = readOptions();
   setRecurrenceThreads(options.threads);
+  if (options.sweep !== undefined) return runSweep(options, options.sweep);
   const info = await initBackend({ backend: options.backend });
+  if (options.roofline) return runRoofline(options.secondsPerRun);
   const wanted = options.cases ?? (options.quick ? QUICK_CASES : ALL_CASES.map((c) => c.name));
   const cases = ALL_CASES.filter((c) => wanted.includes(c.name));
   if (cases.length === 0) throw new Error(`--cases matched none of: ${ALL_CASES.map((c) => c.name).join(', ')}`);

@@ -7,9 +7,13 @@ one answer per line on stdout, in order. Requests:
       -> {"ok": true, "torch": "1.13.1", "python": "3.11.2", "blas": "<the BLAS library loaded>", "openblas": true}
   {"cmd": "prepare", "id": "p1", "case": {...BenchCase...}, "threads": 1, "flushDenormal": true,
    "ids": [[...], ...], "labels": [[...], ...]}
-      -> {"ok": true}   builds the case's model and optimiser on the given batches (ids [B*T] each, labels [B])
+      -> {"ok": true, "rssMiB": 310.2}   builds the case's model and optimiser on the given batches (ids [B*T] each,
+         labels [B]); rssMiB is the process's resident set before building
+  {"cmd": "prepare", ..., "generate": {"seed": 113, "batches": 2}}   (instead of ids and labels; `pnpm bench --sweep`)
+      -> {"ok": true, "rssMiB": 310.2}   the same on random batches made here with torch's seeded generator
   {"cmd": "run", "id": "p1", "steps": 20}
-      -> {"ok": true, "seconds": 0.81}   sets the entry's threads and flush-denormal mode, then times `steps` steps
+      -> {"ok": true, "seconds": 0.81, "peakRssMiB": 620.5}   sets the entry's threads and flush-denormal mode, then
+         times `steps` steps; peakRssMiB is the process's peak resident set so far (getrusage)
   {"cmd": "dispose", "id": "p1"}  -> {"ok": true}
   {"cmd": "exit"}                 -> {"ok": true}, then the process ends (so does end of input)
 
@@ -47,13 +51,16 @@ class Server:
 
     def prepare(self, request):
         case = request['case']
+        rss = torch_cases.rss_mib()
         torch.manual_seed(1)
-        if case['mode'] == 'generate':
+        if 'generate' in request:
+            step = torch_cases.prepare_sweep(case, int(request['generate']['seed']), int(request['generate']['batches']))
+        elif case['mode'] == 'generate':
             step = torch_cases.prepare_generator(case, request['ids'])
         else:
             step = torch_cases.prepare_seed(case, request['ids'], request['labels'])
         self.entries[request['id']] = {'step': step, 'threads': int(request['threads']), 'flush': bool(request['flushDenormal'])}
-        return {}
+        return {'rssMiB': rss}
 
     def run(self, request):
         entry = self.entries.get(request['id'])
@@ -67,7 +74,7 @@ class Server:
         started = time.perf_counter()
         for _ in range(steps):
             step()
-        return {'seconds': time.perf_counter() - started}
+        return {'seconds': time.perf_counter() - started, 'peakRssMiB': torch_cases.peak_rss_mib()}
 
     def dispose(self, request):
         self.entries.pop(request['id'], None)

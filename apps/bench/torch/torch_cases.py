@@ -7,6 +7,8 @@ Generation: token [1, 1] -> Embedding [1, 1, E] -> LSTM(H) with state (h, c) [1,
 
 import ctypes
 import itertools
+import os
+import resource
 
 import torch
 from torch import nn
@@ -72,10 +74,36 @@ class CharModel(nn.Module):
         return self.dense(out[:, -1]), state
 
 
+def rss_mib():
+    """This process's resident set now, MiB (/proc/self/statm: pages)."""
+    with open('/proc/self/statm', encoding='utf-8') as statm:
+        return int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
+
+
+def peak_rss_mib():
+    """This process's peak resident set so far, MiB (getrusage's ru_maxrss, KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def prepare_seed(case, ids, labels):
-    model = SeedModel(case)
     xs = [torch.tensor(batch, dtype=torch.int64).reshape(case['batch'], case['steps']) for batch in ids]
     ys = [torch.tensor(batch, dtype=torch.float32).reshape(case['batch'], 1) for batch in labels]
+    return seed_step(case, xs, ys)
+
+
+def prepare_sweep(case, seed, batches):
+    """A sweep shape (`pnpm bench --sweep`): the seed model on `batches` random batches made here, seeded,
+    so that long sequences (B*T up to 512,000 ids) do not travel through the pipe."""
+    generator = torch.Generator().manual_seed(seed)
+    shape = (case['batch'], case['steps'])
+    xs = [torch.randint(case['vocabulary'], shape, generator=generator) for _ in range(batches)]
+    ys = [torch.randint(2, (case['batch'], 1), generator=generator).float() for _ in range(batches)]
+    return seed_step(case, xs, ys)
+
+
+def seed_step(case, xs, ys):
+    """One step of the seed model on the batches xs [B, T] (int64) and ys [B, 1] in turn."""
+    model = SeedModel(case)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.BCELoss()
     batches = itertools.cycle(range(len(xs)))  # the 4 batches in turn, as the JS contenders cycle them
