@@ -6,6 +6,10 @@
  *   digit accuracy  = Σ |named ∩ shown| / Σ |named|     (multisets: each digit shown can be named once)
  *   digit recall    = Σ |named ∩ shown| / Σ |shown|
  *   count accuracy  = #{scenes where |named| = |shown|} / #scenes
+ *
+ * and of the layout head, which says what each of the 4 cells holds (0 empty, 1 + digit large, 11 + digit small):
+ *   cell accuracy   = #{cells whose class is right} / #cells
+ *   digit accuracy  = #{digits shown whose cell's class names that digit, at either size} / #digits shown
  */
 import { captionDigits } from '@rnnkit/datasets';
 
@@ -51,4 +55,21 @@ export function captionScores(generated: readonly (readonly string[])[], scenes:
   });
   const n = Math.max(1, generated.length);
   return { exactMatch: exact / n, digitAccuracy: named === 0 ? 0 : right / named, digitRecall: shown === 0 ? 0 : right / shown, countAccuracy: counted / n };
+}
+
+/** What the layout head reads right, from its predicted class of each cell (`predicted` [N·4]) and the true ones (`layoutTargets`). */
+export function layoutScores(predicted: ArrayLike<number>, truth: ArrayLike<number>): { readonly cellAccuracy: number; readonly digitAccuracy: number } {
+  if (predicted.length !== truth.length) throw new Error(`layoutScores: ${predicted.length} predicted cells for ${truth.length} true ones`);
+  let cells = 0;
+  let digits = 0;
+  let read = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i]!;
+    const p = predicted[i]!;
+    if (p === t) cells++;
+    if (t === 0) continue;
+    digits++;
+    if (p !== 0 && (p - 1) % 10 === (t - 1) % 10) read++;
+  }
+  return { cellAccuracy: truth.length === 0 ? 0 : cells / truth.length, digitAccuracy: digits === 0 ? 0 : read / digits };
 }

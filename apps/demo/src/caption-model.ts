@@ -10,7 +10,9 @@
  *   decoder (conditionalGenerator): h_0 = tanh(z·Wz + bz), c_0 = 0;
  *     h_t = LSTM(h_{t−1}, emb(y_{t−1})),  logits_t = h_t·Wo + bo   → [B, T, V]
  *   layout head (training only): z ─ Dense(4·21) → [B, 4, 21]: what each cell holds (empty, or one of
- *     10 digits × 2 sizes), an auxiliary loss that reaches the encoder without going through the decoder
+ *     10 digits × 2 sizes). caption-run.ts first trains encoder + layout head alone, a digit and layout
+ *     recogniser (the captioner's pretrained CNN, as in Show and Tell), then the decoder on the frozen
+ *     encoder; trained together (`--fine-tune`), the layout loss reaches the encoder without the decoder.
  * The last pooling takes the maximum over each 32×32 cell of the scene, so one set of filters reads
  * the digit of every cell (4× the examples per weight) and the flattened 2×2 map still says which cell
  * holds what, which the relations of the caption need. Batch normalisation makes every feature of z
@@ -52,8 +54,12 @@ export interface Captioner {
   readonly decoder: Generator;
   /** The layout head on z (training only; not saved). */
   readonly layoutHead: Sequential;
-  /** Every weight, named `encoder/…` and `decoder/…` (the moving statistics of batch normalisation are not trainable). */
+  /** Every weight, named `encoder/…`, `decoder/…` and `layout/…` (the moving statistics of batch normalisation are not trainable). */
   readonly params: Readonly<Record<string, Variable>>;
+  /** The weights of the encoder and the layout head: what the pretraining phase trains. */
+  readonly encoderParams: Readonly<Record<string, Variable>>;
+  /** The decoder's weights: what the caption phase trains on a frozen encoder. */
+  readonly decoderParams: Readonly<Record<string, Variable>>;
   /** Teacher forcing: images [B, 64, 64, 1] and input words [B, T] → word logits [B, T, V] and layout logits [B, 4, 21]. */
   forward(images: Tensor, words: Tensor, training: boolean): { readonly words: Tensor; readonly layout: Tensor };
   dispose(): void;
@@ -87,16 +93,16 @@ export function captioner(o: CaptionerOptions): Captioner {
   const encoder = captionEncoder(o);
   const decoder = conditionalGenerator({ conditionSize: o.features, vocabSize: o.vocabulary, embeddingDim: o.embed, units: o.units, cell: o.cell, seed: o.seed + 1, name: 'caption_decoder' });
   const layoutHead = sequential([dense({ units: LAYOUT_CELLS * LAYOUT_CLASSES }), reshape({ targetShape: [LAYOUT_CELLS, LAYOUT_CLASSES] })], { inputShape: [o.features], seed: o.seed + 2, name: 'caption_layout' });
-  const params = {
-    ...Object.fromEntries(Object.entries(encoder.params).map(([name, v]) => [`encoder/${name}`, v])),
-    ...Object.fromEntries(Object.entries(decoder.params).map(([name, v]) => [`decoder/${name}`, v])),
-    ...Object.fromEntries(Object.entries(layoutHead.params).map(([name, v]) => [`layout/${name}`, v])),
-  };
+  const named = (prefix: string, weights: Readonly<Record<string, Variable>>) => Object.fromEntries(Object.entries(weights).map(([name, v]) => [`${prefix}/${name}`, v]));
+  const encoderParams = { ...named('encoder', encoder.params), ...named('layout', layoutHead.params) };
+  const decoderParams = named('decoder', decoder.params);
   return {
     encoder,
     decoder,
     layoutHead,
-    params,
+    params: { ...encoderParams, ...decoderParams },
+    encoderParams,
+    decoderParams,
     forward: (images, words, training) => {
       const z = encoder.apply(images, { training });
       return { words: decoder.forward(z, words, { training }), layout: layoutHead.apply(z, { training }) };

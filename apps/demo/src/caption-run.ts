@@ -3,7 +3,9 @@
  *
  *   MNIST test images → training scenes (images 0–7,999, fresh every step) and held-out scenes
  *   (images 8,000–9,999) → captions as word ids: <start> + words (decoder input), words + <end> (target)
- *   → the captioner of caption-model.ts, trained with teacher forcing and a loss masked to real words
+ *   → the captioner of caption-model.ts, in two phases: (1) the encoder and layout head alone on the
+ *     layout loss, scored by the layout head's held-out reading; (2) the decoder on the frozen encoder
+ *     (or both, `--fine-tune`), teacher forcing, a loss masked to real words
  *   → greedy captions of the held-out scenes after every epoch, greedy and beam at the end
  *   → corpus BLEU-4 against every phrasing of each scene, exact match, digit accuracy; sheet.svg,
  *     results.json and the model (encoder/, decoder/, vocabulary.json).
@@ -15,12 +17,13 @@ import { join, resolve } from 'node:path';
 import { buildVocabulary, CAPTION_WORDS, captionedSceneBatch, decode, encode, loadMnistTest, SCENE_SIZE } from '@rnnkit/datasets';
 import type { MnistDigits, Scene, Vocabulary } from '@rnnkit/datasets';
 import { beamSearch, disposeState, greedyDecode, saveModel } from '@rnnkit/models';
-import { add, cast, dispose, initBackend, mul, scalar, tensor, tidy } from '@rnnkit/tensor';
+import { add, argMax, cast, dispose, initBackend, mul, scalar, tensor, tidy } from '@rnnkit/tensor';
 import type { BackendInfo, Tensor } from '@rnnkit/tensor';
-import { adam, applyUpdate, lossAndGradients, sparseCategoricalCrossentropy } from '@rnnkit/training';
+import { adam, applyUpdate, exponentialDecay, lossAndGradients, sparseCategoricalCrossentropy } from '@rnnkit/training';
+import type { Loss, Optimizer } from '@rnnkit/training';
 import { corpusBleu } from './caption-bleu';
 import type { Bleu } from './caption-bleu';
-import { captionScores } from './caption-metrics';
+import { captionScores, layoutScores } from './caption-metrics';
 import type { CaptionScores } from './caption-metrics';
 import { captioner, LAYOUT_CELLS } from './caption-model';
 import type { Captioner } from './caption-model';
@@ -38,11 +41,29 @@ const HELD_OUT_FROM = 8000;
 /** The longest caption has 21 words; decoding stops a little after. */
 const MAX_CAPTION = 24;
 const EVAL_BATCH = 100;
+/** Phase 1's learning rate decays to this share of `--encoder-lr` by its last step, phase 2's to this share of `--lr`. */
+const ENCODER_LR_DECAY = 0.05;
+const CAPTION_LR_DECAY = 0.2;
+
+/** A learning rate for printing: 3 significant digits (0.004 · 0.2 is 0.0008000000000000001). */
+const rate = (x: number): string => String(Number(x.toPrecision(3)));
 
 /** BLEU and the other scores of one way of decoding. */
 export interface CaptionFigures {
   readonly bleu: Bleu;
   readonly scores: CaptionScores;
+}
+
+/** Phase 1: the encoder and layout head trained alone, and what the layout head reads of the held-out scenes. */
+export interface CaptionEncoderPhase {
+  readonly steps: number;
+  /** The layout loss, averaged over the phase's last tenth of steps. */
+  readonly loss: number;
+  /** Held-out cells whose content (empty, or digit and size) the layout head names right. */
+  readonly cellAccuracy: number;
+  /** Held-out digits whose class the layout head names right. */
+  readonly digitAccuracy: number;
+  readonly seconds: number;
 }
 
 export interface CaptionEpoch {
@@ -63,6 +84,8 @@ export interface CaptionSample {
 
 export interface CaptionResult {
   readonly backend: BackendInfo;
+  /** Phase 1, or null with `--encoder-steps 0`. */
+  readonly encoder: CaptionEncoderPhase | null;
   readonly epochs: readonly CaptionEpoch[];
   readonly testScenes: number;
   readonly greedy: CaptionFigures;
@@ -178,6 +201,67 @@ export function captionImages(model: Captioner, vocabulary: Vocabulary, images: 
   return { greedy, beam };
 }
 
+/** One step of phase 1: the encoder and layout head on the layout loss. Returns the loss. */
+function layoutStep(model: Captioner, batch: { readonly images: Float32Array; readonly scenes: readonly Scene[] }, loss: Loss, optimizer: Optimizer, where: string): number {
+  const B = batch.scenes.length;
+  return tidy(() => {
+    const x = tensor(batch.images, [B, SCENE_SIZE, SCENE_SIZE, 1]);
+    const layout = tensor(layoutTargets(batch.scenes), [B, LAYOUT_CELLS], 'int32');
+    const update = lossAndGradients(model.encoderParams, () => loss(layout, model.layoutHead.apply(model.encoder.apply(x, { training: true }), { training: true })));
+    applyUpdate(model.encoderParams, update.grads, optimizer, { globalNorm: 5 }, where);
+    dispose(Object.values(update.grads) as Tensor[]);
+    return update.loss;
+  });
+}
+
+/**
+ * One step of phase 2, teacher forcing. With `tuneEncoder` every weight learns from the captions' loss plus
+ * `layoutLoss` × the layout loss; otherwise the encoder is frozen (inference mode: its batch normalisation
+ * uses the moving statistics, as in decoding) and only the decoder learns. Returns the loss.
+ */
+function captionStep(
+  model: Captioner,
+  batch: { readonly images: Float32Array; readonly scenes: readonly Scene[] },
+  words: { readonly input: Int32Array; readonly target: Int32Array; readonly T: number },
+  o: { readonly loss: Loss; readonly optimizer: Optimizer; readonly tuneEncoder: boolean; readonly layoutLoss: number },
+  where: string,
+): number {
+  const B = batch.scenes.length;
+  return tidy(() => {
+    const x = tensor(batch.images, [B, SCENE_SIZE, SCENE_SIZE, 1]);
+    const input = tensor(words.input, [B, words.T], 'int32');
+    const target = tensor(words.target, [B, words.T], 'int32');
+    // real words and <end> count; the padding after <end> does not
+    const mask = cast(tensor(Int32Array.from(words.target, (id) => (id !== 0 ? 1 : 0)), [B, words.T], 'int32'), 'float32');
+    const params = o.tuneEncoder ? model.params : model.decoderParams;
+    const frozen = o.tuneEncoder ? null : model.encoder.apply(x, { training: false });
+    const update = lossAndGradients(params, () => {
+      if (frozen !== null) return o.loss(target, model.decoder.forward(frozen, input, { training: true }), { mask });
+      const out = model.forward(x, input, true);
+      const captions = o.loss(target, out.words, { mask });
+      return o.layoutLoss === 0 ? captions : add(captions, mul(scalar(o.layoutLoss), o.loss(tensor(layoutTargets(batch.scenes), [B, LAYOUT_CELLS], 'int32'), out.layout)));
+    });
+    applyUpdate(params, update.grads, o.optimizer, { globalNorm: 5 }, where);
+    dispose(Object.values(update.grads) as Tensor[]);
+    return update.loss;
+  });
+}
+
+/** The layout head's class of each cell of `images` [N, S, S] (inference mode): [N·4]. */
+export function readLayouts(model: Captioner, images: Float32Array, count: number): Int32Array {
+  const out = new Int32Array(count * LAYOUT_CELLS);
+  const pixels = SCENE_SIZE * SCENE_SIZE;
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const n = Math.min(EVAL_BATCH, count - start);
+    const classes = tidy(() => {
+      const x = tensor(images.subarray(start * pixels, (start + n) * pixels), [n, SCENE_SIZE, SCENE_SIZE, 1]);
+      return argMax(model.layoutHead.apply(model.encoder.apply(x, { training: false }), { training: false }), 2).dataSync();
+    });
+    out.set(classes, start * LAYOUT_CELLS);
+  }
+  return out;
+}
+
 function figures(generated: readonly string[][], scenes: readonly Scene[]): CaptionFigures {
   const references = scenes.map((s) => s.captions.map((c) => c.split(' ')));
   return { bleu: corpusBleu(generated, references), scores: captionScores(generated, scenes) };
@@ -203,37 +287,56 @@ export async function runCaption(options: CaptionOptions, print: (line: string) 
   print(model.decoder.summary());
   print('');
   const loss = sparseCategoricalCrossentropy({ fromLogits: true });
-  const optimizer = adam({ learningRate: options.learningRate });
+  const encoderOptimizer = adam({ learningRate: exponentialDecay({ initialLearningRate: options.encoderLearningRate, decaySteps: Math.max(1, options.encoderSteps), decayRate: ENCODER_LR_DECAY }) });
+  const optimizer = adam({ learningRate: exponentialDecay({ initialLearningRate: options.learningRate, decaySteps: options.epochs * options.stepsPerEpoch, decayRate: CAPTION_LR_DECAY }) });
   const writer = showProgress ? createProgressWriter() : { update: () => undefined, end: () => undefined };
+  const B = options.batchSize;
+  // training scenes 0, 1, 2, … of the stream: phase 1 takes the first encoderSteps·B, phase 2 the next ones
+  let drawn = 0;
+  const nextBatch = () => {
+    const batch = captionedSceneBatch(digits, Array.from({ length: B }, (_, i) => drawn + i), { ...sceneOptions, split: 'train' });
+    drawn += B;
+    return batch;
+  };
+  const progress = (epoch: number, epochs: number, step: number, steps: number, metrics: Record<string, number>, since: number) => {
+    const rate = ((step + 1) * B) / Math.max((performance.now() - since) / 1000, 1e-9);
+    writer.update({ epoch, epochs, batch: step + 1, batches: steps, metrics, samplesPerSecond: rate, etaSeconds: ((steps - step - 1) * B) / rate, unit: 'scenes' });
+  };
+  const tuneEncoder = options.fineTune || options.encoderSteps === 0;
+  const phases = options.encoderSteps > 0 ? 2 : 1;
   const epochs: CaptionEpoch[] = [];
+  let encoder: CaptionEncoderPhase | null = null;
   try {
+    if (options.encoderSteps > 0) {
+      print(`Phase 1/2 — the encoder alone: the layout loss (what each cell holds), ${options.encoderSteps} steps, Adam ${options.encoderLearningRate} decaying to ${rate(options.encoderLearningRate * ENCODER_LR_DECAY)}`);
+      const phaseStart = performance.now();
+      const losses: number[] = [];
+      for (let step = 0; step < options.encoderSteps; step++) {
+        const batch = nextBatch();
+        losses.push(layoutStep(model, batch, loss, encoderOptimizer, `caption: at encoder step ${step + 1}`));
+        const recent = losses.slice(-Math.max(1, Math.ceil(losses.length / 10)));
+        progress(1, 1, step, options.encoderSteps, { 'layout loss': recent.reduce((a, b) => a + b, 0) / recent.length }, phaseStart);
+        await Promise.resolve();
+      }
+      writer.end();
+      const read = layoutScores(readLayouts(model, heldOut.images, options.testScenes), layoutTargets(heldOut.scenes));
+      const tail = losses.slice(-Math.max(1, Math.ceil(losses.length / 10)));
+      encoder = { steps: options.encoderSteps, loss: tail.reduce((a, b) => a + b, 0) / tail.length, ...read, seconds: (performance.now() - phaseStart) / 1000 };
+      print(`  encoder ${formatSeconds(encoder.seconds)} — layout loss ${encoder.loss.toFixed(4)}  held-out layout head: cells ${encoder.cellAccuracy.toFixed(4)}  digits read ${encoder.digitAccuracy.toFixed(4)}`);
+      print('');
+    }
+    print(
+      `Phase ${phases}/${phases} — captions: ${tuneEncoder ? `decoder and encoder together${options.layoutLoss > 0 ? ` (layout loss × ${options.layoutLoss} beside the captions')` : ''}` : 'the decoder on the frozen encoder'}, ` +
+        `${options.epochs} × ${options.stepsPerEpoch} steps, Adam ${options.learningRate} decaying to ${rate(options.learningRate * CAPTION_LR_DECAY)}`,
+    );
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const epochStart = performance.now();
       let sum = 0;
       for (let step = 0; step < options.stepsPerEpoch; step++) {
-        const first = (epoch * options.stepsPerEpoch + step) * options.batchSize;
-        const batch = captionedSceneBatch(digits, Array.from({ length: options.batchSize }, (_, i) => first + i), { ...sceneOptions, split: 'train' });
+        const batch = nextBatch();
         const words = captionBatch(vocabulary, batch.scenes.map((s) => s.caption));
-        tidy(() => {
-          const B = options.batchSize;
-          const x = tensor(batch.images, [B, SCENE_SIZE, SCENE_SIZE, 1]);
-          const input = tensor(words.input, [B, words.T], 'int32');
-          const target = tensor(words.target, [B, words.T], 'int32');
-          // real words and <end> count; the padding after <end> does not
-          const mask = cast(tensor(Int32Array.from(words.target, (id) => (id !== 0 ? 1 : 0)), [B, words.T], 'int32'), 'float32');
-          const layout = tensor(layoutTargets(batch.scenes), [B, LAYOUT_CELLS], 'int32');
-          const update = lossAndGradients(model.params, () => {
-            const out = model.forward(x, input, true);
-            const words = loss(target, out.words, { mask });
-            return options.layoutLoss === 0 ? words : add(words, mul(scalar(options.layoutLoss), loss(layout, out.layout)));
-          });
-          applyUpdate(model.params, update.grads, optimizer, { globalNorm: 5 }, `caption: at epoch ${epoch + 1}, step ${step + 1}`);
-          dispose(Object.values(update.grads) as Tensor[]);
-          sum += update.loss;
-        });
-        const seconds = (performance.now() - epochStart) / 1000;
-        const rate = ((step + 1) * options.batchSize) / Math.max(seconds, 1e-9);
-        writer.update({ epoch: epoch + 1, epochs: options.epochs, batch: step + 1, batches: options.stepsPerEpoch, metrics: { loss: sum / (step + 1) }, samplesPerSecond: rate, etaSeconds: ((options.stepsPerEpoch - step - 1) * options.batchSize) / rate, unit: 'scenes' });
+        sum += captionStep(model, batch, words, { loss, optimizer, tuneEncoder, layoutLoss: options.layoutLoss }, `caption: at epoch ${epoch + 1}, step ${step + 1}`);
+        progress(epoch + 1, options.epochs, step, options.stepsPerEpoch, { loss: sum / (step + 1) }, epochStart);
         await Promise.resolve();
       }
       writer.end();
@@ -275,10 +378,11 @@ export async function runCaption(options: CaptionOptions, print: (line: string) 
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(
       join(outDir, 'results.json'),
-      JSON.stringify({ options, epochs, testScenes: options.testScenes, greedy, beam, seconds, samples: samples.slice(0, 20) }, null, 2) + '\n',
+      JSON.stringify({ options, encoder, epochs, testScenes: options.testScenes, greedy, beam, seconds, samples: samples.slice(0, 20) }, null, 2) + '\n',
     );
-    return { backend, epochs, testScenes: options.testScenes, greedy, beam, samples, seconds, outDir, sheetFile, modelDir };
+    return { backend, encoder, epochs, testScenes: options.testScenes, greedy, beam, samples, seconds, outDir, sheetFile, modelDir };
   } finally {
+    encoderOptimizer.dispose();
     optimizer.dispose();
     model.dispose();
   }

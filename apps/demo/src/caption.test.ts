@@ -6,7 +6,7 @@ import { beamSearch, greedyDecode, loadModel } from '@rnnkit/models';
 import type { Generator } from '@rnnkit/models';
 import { initBackend, memory, tensor, tidy } from '@rnnkit/tensor';
 import { describeWithSharedData } from '@rnnkit/testkit';
-import { captionScores, multisetOverlap } from './caption-metrics';
+import { captionScores, layoutScores, multisetOverlap } from './caption-metrics';
 import { captioner } from './caption-model';
 import { parseCaptionOptions } from './caption-options';
 import { captionImages, captionMemory, layoutTargets, runCaptionCommand } from './caption-run';
@@ -15,7 +15,8 @@ import { checkMemory, memoryLimit } from './memory-estimate';
 
 describe('caption options', () => {
   it('defaults, and --help', () => {
-    expect(parseCaptionOptions([])).toMatchObject({ epochs: 3, stepsPerEpoch: 250, batchSize: 48, filters: 16, units: 128, cell: 'lstm', layoutLoss: 1, beamWidth: 4, testScenes: 500, sheet: 12, outDir: 'out/caption' });
+    expect(parseCaptionOptions([])).toMatchObject({ encoderSteps: 800, encoderLearningRate: 0.004, fineTune: false, epochs: 3, stepsPerEpoch: 800, batchSize: 48, filters: 16, units: 128, cell: 'lstm', learningRate: 0.004, layoutLoss: 1, beamWidth: 4, testScenes: 500, sheet: 12, outDir: 'out/caption' });
+    expect(parseCaptionOptions(['--encoder-steps', '0', '--fine-tune', '--encoder-lr', '0.01'])).toMatchObject({ encoderSteps: 0, fineTune: true, encoderLearningRate: 0.01 });
     expect(parseCaptionOptions(['--cell', 'gru', '--units', '64', '--sheet', '0'])).toMatchObject({ cell: 'gru', units: 64, sheet: 0 });
     expect(parseCaptionOptions(['--layout-loss', '0'])).toMatchObject({ layoutLoss: 0 });
     expect(parseCaptionOptions(['--help'])).toBeNull();
@@ -27,6 +28,8 @@ describe('caption options', () => {
     expect(() => parseCaptionOptions(['--lr=-1'])).toThrow('--lr must be a positive number, got "-1"');
     expect(() => parseCaptionOptions(['--beam'])).toThrow(/Unknown option '--beam'/);
     expect(() => parseCaptionOptions(['--layout-loss=-0.5'])).toThrow('--layout-loss must be a non-negative number, got "-0.5"');
+    expect(() => parseCaptionOptions(['--encoder-steps=-1'])).toThrow(/--encoder-steps must be a non-negative integer, got "-1"/);
+    expect(() => parseCaptionOptions(['--encoder-lr', '0'])).toThrow('--encoder-lr must be a positive number, got "0"');
     expect(() => parseCaptionOptions(['a picture'])).toThrow('caption: unexpected argument "a picture"');
   });
 
@@ -47,6 +50,16 @@ describe('caption scores', () => {
     const s = captionScores([['a', 'small', 'two', 'to', 'the', 'right', 'of', 'a', 'large', 'seven'], ['a', 'small', 'three', 'above', 'a', 'small', 'three']], scenes);
     // named: 2, 7 | 3, 3 → right 2 + 1 of 4 named, of 3 shown; counts right in the first scene only
     expect(s).toEqual({ exactMatch: 0.5, digitAccuracy: 3 / 4, digitRecall: 1, countAccuracy: 0.5 });
+  });
+});
+
+describe('layout scores', () => {
+  it('count cells right, and digits read right at either size', () => {
+    // truth: cell 0 a large 7 (8), cell 1 empty, cell 2 a small 2 (13), cell 3 a large 0 (1)
+    // predicted: 7 but small (18: cell wrong, digit right), empty (right), 3 (wrong), 0 large (right)
+    expect(layoutScores([18, 0, 14, 1], [8, 0, 13, 1])).toEqual({ cellAccuracy: 2 / 4, digitAccuracy: 2 / 3 });
+    expect(layoutScores([5, 0], [0, 0])).toEqual({ cellAccuracy: 1 / 2, digitAccuracy: 0 });
+    expect(() => layoutScores([1], [1, 2])).toThrow('layoutScores: 1 predicted cells for 2 true ones');
   });
 });
 
@@ -99,10 +112,14 @@ describeWithSharedData('mnist', 'caption on the shared MNIST', (mnist) => {
     try {
       const lines: string[] = [];
       const result = await runCaptionCommand(
-        ['--epochs', '1', '--steps-per-epoch', '2', '--batch-size', '4', '--filters', '2', '--features', '8', '--units', '8', '--test-scenes', '5', '--sheet', '2', '--beam-width', '2', '--backend', 'cpu', '--data-dir', mnist, '--out', out],
+        ['--encoder-steps', '2', '--epochs', '1', '--steps-per-epoch', '2', '--batch-size', '4', '--filters', '2', '--features', '8', '--units', '8', '--test-scenes', '5', '--sheet', '2', '--beam-width', '2', '--backend', 'cpu', '--data-dir', mnist, '--out', out],
         (line) => lines.push(line),
       );
       expect(result?.epochs).toHaveLength(1);
+      expect(result!.encoder).toMatchObject({ steps: 2 });
+      expect(result!.encoder!.digitAccuracy).toBeGreaterThanOrEqual(0);
+      expect(lines.join('\n')).toMatch(/Phase 1\/2 — the encoder alone: the layout loss[^\n]*\n {2}encoder \d+s — layout loss [\d.]+ {2}held-out layout head: cells [\d.]+ {2}digits read [\d.]+/);
+      expect(lines.join('\n')).toContain('Phase 2/2 — captions: the decoder on the frozen encoder, 1 × 2 steps, Adam 0.004 decaying to');
       expect(result!.greedy.bleu.bleu).toBeGreaterThanOrEqual(0);
       expect(result!.samples).toHaveLength(5);
       expect(lines.join('\n')).toMatch(/Held-out scenes \(5, handwriting never seen in training\)/);
@@ -117,6 +134,20 @@ describeWithSharedData('mnist', 'caption on the shared MNIST', (mnist) => {
       const encoder = await loadModel(join(out, 'model', 'encoder'));
       expect(encoder.topology().kind).toBe('sequential');
       encoder.dispose();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('with --encoder-steps 0, one phase trains encoder and decoder together', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnnkit-caption-joint-'));
+    try {
+      const lines: string[] = [];
+      const argv = ['--encoder-steps', '0', '--epochs', '1', '--steps-per-epoch', '1', '--batch-size', '2', '--filters', '2', '--features', '8', '--units', '8', '--embed', '4'];
+      const result = await runCaptionCommand([...argv, '--test-scenes', '2', '--sheet', '0', '--beam-width', '1', '--backend', 'cpu', '--data-dir', mnist, '--out', out], (line) => lines.push(line));
+      expect(result!.encoder).toBeNull();
+      expect(lines.join('\n')).toContain("Phase 1/1 — captions: decoder and encoder together (layout loss × 1 beside the captions'), 1 × 1 steps");
+      expect(result!.sheetFile).toBeNull();
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

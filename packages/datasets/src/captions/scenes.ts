@@ -95,7 +95,9 @@ export function resizeArea(source: ArrayLike<number>, n: number, m: number): Flo
 
 function digitPixels(digits: MnistDigits, image: number, side: number): Float32Array {
   const n = digits.rows;
-  const raw = Float32Array.from(digits.images.subarray(image * n * n, (image + 1) * n * n), (b) => b / 255);
+  const raw = new Float32Array(n * n);
+  // a plain loop: Float32Array.from with a map function was half of a training batch's scene time (profiled)
+  for (let i = 0, at = image * n * n; i < n * n; i++) raw[i] = digits.images[at + i]! / 255;
   return side === n ? raw : resizeArea(raw, n, side);
 }
 
