@@ -21,6 +21,7 @@
  * measured ({@link stackLost}) and bounded ({@link STACK_LOSS_LIMIT}).
  */
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm';
+import { globalHeapProblem } from './hdf5-global-heap';
 
 type H5wasm = (typeof import('h5wasm'))['default'];
 type H5Module = Awaited<H5wasm['ready']>;
@@ -228,6 +229,9 @@ function fullPath(path: string): string {
  * Throws a KerasFileError naming `who` when the bytes are not a readable HDF5 file or a path is missing.
  */
 export async function readHdf5<T>(bytes: Uint8Array, who: string, read: (file: Hdf5Reader) => T): Promise<T> {
+  // HDF5 would loop forever on some damaged global heaps (see hdf5-global-heap.ts)
+  const heapProblem = globalHeapProblem(bytes);
+  if (heapProblem !== null) throw new KerasFileError(`${who}: ${heapProblem}`);
   const { h5, module } = await h5wasmWithStack(who);
   const name = `/rnnkit-read-${++counter}.h5`;
   module.FS.writeFile(name, bytes);

@@ -23,6 +23,7 @@ import { dispose, initBackend, numTensors, tensor } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { SHARED_DATA, corpusInput } from '@rnnkit/testkit';
 import { readHdf5 } from './hdf5';
+import { globalHeapProblem } from './hdf5-global-heap';
 import { kerasModelBytes, loadKerasModel } from './index';
 
 interface Entry {
@@ -123,6 +124,12 @@ describe.each(corpus.map((e) => [e.slug, e] as const))('%s', (_slug, entry) => {
     expect(maxViolation(predict(model, entry), expected)).toBeLessThanOrEqual(0);
     model.dispose();
     expect(numTensors()).toBe(before);
+  });
+
+  run('passes the global heap check that guards HDF5 against looping (hdf5-global-heap.ts)', () => {
+    const bytes = new Uint8Array(readFileSync(path!));
+    const store = entry.file.endsWith('.keras') ? unzipSync(bytes)['model.weights.h5']! : bytes;
+    expect(globalHeapProblem(store)).toBeNull();
   });
 
   if (entry.kind.includes('.keras')) {
