@@ -247,13 +247,20 @@ export function fuzzRuns(base: number): number {
   return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
+/** `seed` plus `RNNKIT_FUZZ_SEED_OFFSET` when set (a longer run by hand on inputs CI never tried). */
+function fuzzSeed(seed: number): number {
+  const offset = Number(process.env['RNNKIT_FUZZ_SEED_OFFSET'] ?? '0');
+  return seed + (Number.isInteger(offset) ? offset : 0);
+}
+
 /**
- * Runs the fuzz property `runs` times with `seed`: `plan` draws a corruption, `check` applies it
+ * Runs the fuzz property `runs` times with `seed` (see {@link fuzzSeed}): `plan` draws a corruption, `check` applies it
  * and returns the outcome of {@link expectCleanOutcome}. Prints one line with the figures and
  * returns them; a violation fails the test with fast-check's (shrunk) counterexample.
  */
 export function fuzz<P>(name: string, options: { readonly seed: number; readonly runs: number }, plan: fc.Arbitrary<P>, check: (p: P) => FuzzOutcome): FuzzTally {
   const tally: FuzzTally = { tried: 0, ok: 0, errors: 0 };
+  const seed = fuzzSeed(options.seed);
   fc.assert(
     fc.property(plan, (p) => {
       // counted after the check, so that a plan the check skips (fc.pre) is not counted as tried
@@ -262,15 +269,16 @@ export function fuzz<P>(name: string, options: { readonly seed: number; readonly
       if (outcome === 'ok') tally.ok++;
       else tally.errors++;
     }),
-    { seed: options.seed, numRuns: options.runs },
+    { seed, numRuns: options.runs },
   );
-  console.info(`fuzz ${name}: ${tally.tried} corrupted inputs (seed ${options.seed}): ${tally.ok} read as valid, ${tally.errors} refused with a clear Error, 0 violations`);
+  console.info(`fuzz ${name}: ${tally.tried} corrupted inputs (seed ${seed}): ${tally.ok} read as valid, ${tally.errors} refused with a clear Error, 0 violations`);
   return tally;
 }
 
 /** {@link fuzz} for a check that returns a promise (an async reader, through {@link expectCleanOutcomeAsync}). */
 export async function fuzzAsync<P>(name: string, options: { readonly seed: number; readonly runs: number }, plan: fc.Arbitrary<P>, check: (p: P) => Promise<FuzzOutcome>): Promise<FuzzTally> {
   const tally: FuzzTally = { tried: 0, ok: 0, errors: 0 };
+  const seed = fuzzSeed(options.seed);
   await fc.assert(
     fc.asyncProperty(plan, async (p) => {
       const outcome = await check(p);
@@ -278,8 +286,8 @@ export async function fuzzAsync<P>(name: string, options: { readonly seed: numbe
       if (outcome === 'ok') tally.ok++;
       else tally.errors++;
     }),
-    { seed: options.seed, numRuns: options.runs },
+    { seed, numRuns: options.runs },
   );
-  console.info(`fuzz ${name}: ${tally.tried} corrupted inputs (seed ${options.seed}): ${tally.ok} read as valid, ${tally.errors} refused with a clear Error, 0 violations`);
+  console.info(`fuzz ${name}: ${tally.tried} corrupted inputs (seed ${seed}): ${tally.ok} read as valid, ${tally.errors} refused with a clear Error, 0 violations`);
   return tally;
 }
