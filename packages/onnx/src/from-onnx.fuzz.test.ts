@@ -142,7 +142,7 @@ describe('fuzz: fromOnnx gives a model or one clear Error', () => {
     expect(numTensors()).toBe(before);
   });
 
-  it('what the fuzzing found: negative dims, a graph input of no features, layers that do not fit, each said by fromOnnx', () => {
+  it('what the fuzzing found: negative dims, a graph input of no features, layers that do not fit, op names objects inherit, each said by fromOnnx', () => {
     const edit = (name: string, change: (g: PlainGraph) => void): (() => Sequential) => {
       const model = plain(fixture(name));
       change(model['graph'] as PlainGraph);
@@ -160,5 +160,9 @@ describe('fuzz: fromOnnx gives a model or one clear Error', () => {
     expect(edit('gru_tagger', (g) => (g.input[0]!.type!.tensorType!.shape!.dim![2] = { dimValue: 7 }))).toThrow(
       "fromOnnx: the layers read from the graph do not fit together: sequential: weight 'gru_0/wxh' has shape [4, 15], expected [7, 15]",
     );
+    // before: "Cannot read properties of undefined (reading 'length')": `'constructor' in OP_CELL` is true (a name every object inherits)
+    for (const op of ['constructor', 'toString', '__proto__']) {
+      expect(edit('gru_classifier_hn', (g) => (g.node.find((n) => n.opType === 'GRU')!.opType = op))).toThrow(`fromOnnx: unsupported op '${op}'`);
+    }
   });
 });

@@ -238,10 +238,10 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
         continue;
       }
     }
-    if (op in OP_CELL && first?.kind === 'seq' && first.major === 'batch') {
+    if (Object.hasOwn(OP_CELL, op) && first?.kind === 'seq' && first.major === 'batch') {
       throw new Error(`fromOnnx: ${who} reads '${node.input[0]!}' as time-first [T, B, F], but it is batch-first [B, T, F] here: the graph takes its input time-first (PyTorch's batch_first = False), and rnnkit models take [B, T, F]`);
     }
-    if (op in OP_CELL && first?.kind === 'seq' && first.major === 'time') {
+    if (Object.hasOwn(OP_CELL, op) && first?.kind === 'seq' && first.major === 'time') {
       onMainPath(node.input[0]!, node);
       const layer = drafts.length;
       drafts.push(recurrentDraft(node, OP_CELL[op]!, ins, initializer, who));
@@ -331,7 +331,7 @@ export function fromOnnx(bytes: Uint8Array): Sequential {
         }
       }
     }
-    if (op in ACTIVATION_OPS && first !== undefined && (first.kind === 'vec' || first.kind === 'seq')) {
+    if (Object.hasOwn(ACTIVATION_OPS, op) && first !== undefined && (first.kind === 'vec' || first.kind === 'seq')) {
       onMainPath(node.input[0]!, node);
       const axis = attr(node, 'axis')?.i ?? -1;
       if ((op === 'Softmax' || op === 'LogSoftmax') && axis !== -1 && axis !== (first.kind === 'vec' ? 1 : 2)) throw new Error(`fromOnnx: ${who}: softmax over axis ${axis} is not over the features`);
