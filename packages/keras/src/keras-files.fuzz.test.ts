@@ -14,7 +14,9 @@
  * most refused), what stays behind is bounded by the largest single input L, not by how many were
  * read: h5wasm's stack may lose at most L/2 bytes, its heap top and linear memory may grow by at most
  * 128 L (HDF5's free lists keep freed blocks for reuse, up to their limits), and the process heap
- * (after a full collection) by at most 64 L + 4 MiB. Before hdf5.ts stopped throwing through
+ * (after full collections) by at most 64 L + 16 MiB: V8's heap moves by up to 12 MB between runs of
+ * the same inputs (code and feedback compiled concurrently, caches that age over collections; seen in
+ * runs on a loaded machine), so this part catches only what keeps more than about 4 L per read. Before hdf5.ts stopped throwing through
  * h5wasm's C frames, each refusal kept 0.9 KB of h5wasm's stack and 7.6 KB of its heap (about
  * 160 KB and 1.1–2.0 MB over a run of 200); the few errors that still throw (see hdf5.ts: about 0.2 KB
  * of stack each, for files whose object headers are damaged) are bounded for the whole process by
@@ -45,7 +47,11 @@ interface MemoryUse {
 }
 
 async function memoryUse(): Promise<MemoryUse> {
-  collectGarbage();
+  // a few collections, with the event loop turned between them, so that finalizers and concurrent work settle
+  for (let i = 0; i < 3; i++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return { h5wasm: await h5wasmUse(), process: heapUsed + arrayBuffers };
 }
@@ -86,7 +92,7 @@ async function expectMemoryBoundedByLargestInput(name: string, before: MemoryUse
   expect(h5wasm.stack).toBeLessThanOrEqual(largest / 2);
   expect(h5wasm.heap).toBeLessThanOrEqual(128 * largest);
   expect(h5wasm.memory).toBeLessThanOrEqual(128 * largest);
-  expect(kept).toBeLessThanOrEqual(64 * largest + 4 * 2 ** 20);
+  expect(kept).toBeLessThanOrEqual(64 * largest + 16 * 2 ** 20);
 }
 
 const quiet = { onWarning: (): void => undefined };
