@@ -2,7 +2,7 @@
  * `pnpm bench --roofline`: the rate rnnkit reaches on the seed cases against a measured peak of a
  * WebAssembly SIMD matrix product on this machine.
  *
- * Peak: the recurrence kernel's own `gemm` (f32x4 mul + add, 4×8 register tiles; no FMA in Node 20's
+ * Peak: the recurrence kernel's own `gemm` (f32x4 mul + add, 2×16 register tiles; no FMA in Node 20's
  * WebAssembly) on one thread, over square and seed-shaped products whose operands fit in L2, the best
  * of them; beside it tfjs-backend-wasm's `MatMul` (XNNPACK, one thread under Node) at 512³ for scale.
  * Achieved: each seed case's whole timed step (as `pnpm bench` times it: embedding, recurrent layer,

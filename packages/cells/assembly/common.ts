@@ -11,6 +11,20 @@ import { flush } from './simd';
   return base + (<usize>index << 2);
 }
 
+/**
+ * Copies `bytes` bytes from `src` to `dst` (not overlapping): f32x4 by f32x4 when `bytes` is a
+ * multiple of 16 (a kernel row), which is several times faster than `memory.copy`'s call for the
+ * short rows of a gather; else `memory.copy`.
+ */
+// @ts-ignore: decorator
+@inline export function copyRow(dst: usize, src: usize, bytes: usize): void {
+  if ((bytes & 15) != 0) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+}
+
 /** The mask value of row b at step k (1 when there is no mask). */
 // @ts-ignore: decorator
 @inline export function maskAt(mask: usize, batch: i32, k: i32, b: i32): f32 {
@@ -113,6 +127,50 @@ export function timeToBatchMajor(src: usize, batch: i32, steps: i32, width: i32,
     const t = reversed != 0 ? steps - 1 - k : k;
     for (let b = 0; b < batch; b++) {
       memory.copy(at(dst, (b * steps + t) * outWidth), at(src, (k * batch + b) * width), bytes);
+    }
+  }
+}
+
+/**
+ * {@link batchToTimeMajor} of an embedding lookup, from the table: row ids[b, t] of table [V, width]
+ * → time-major rows [T·B, outWidth] in processing order; ids [B, T] int32 (in range); columns
+ * width … outWidth − 1 are zeroed. The same rows as gathering first, without the [B, T, width] copy.
+ */
+export function gatherToTimeMajor(table: usize, width: i32, ids: usize, batch: i32, steps: i32, reversed: i32, outWidth: i32, dst: usize): void {
+  const bytes = <usize>width << 2;
+  const pad = <usize>(outWidth - width) << 2;
+  for (let k = 0; k < steps; k++) {
+    const t = reversed != 0 ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const id = load<i32>(ids + (<usize>(b * steps + t) << 2));
+      const to = at(dst, (k * batch + b) * outWidth);
+      copyRow(to, at(table, id * width), bytes);
+      if (pad != 0) memory.fill(to + bytes, 0, pad);
+    }
+  }
+}
+
+/**
+ * The adjoint of {@link gatherToTimeMajor}, for the table rows [from, to): each row of src [T·B, stride]
+ * (processing order) whose id lies in [from, to) is added into row id of dst [V, width], in processing
+ * order; with `clear` ≠ 0 those rows of dst are zeroed first. Several calls (batch parts) add into
+ * one dst; disjoint row ranges can run at once.
+ */
+export function scatterFromTimeMajor(
+  src: usize, stride: i32, ids: usize, batch: i32, steps: i32, reversed: i32, width: i32, from: i32, to: i32, clear: i32, dst: usize,
+): void {
+  if (clear != 0) memory.fill(at(dst, from * width), 0, <usize>((to - from) * width) << 2);
+  const vectors = width & ~3;
+  for (let k = 0; k < steps; k++) {
+    const t = reversed != 0 ? steps - 1 - k : k;
+    for (let b = 0; b < batch; b++) {
+      const id = load<i32>(ids + (<usize>(b * steps + t) << 2));
+      if (id < from || id >= to) continue;
+      const row = at(src, (k * batch + b) * stride);
+      const out = at(dst, id * width);
+      let j = 0;
+      for (; j < vectors; j += 4) v128.store(at(out, j), f32x4.add(v128.load(at(out, j)), v128.load(at(row, j))));
+      for (; j < width; j++) store<f32>(at(out, j), load<f32>(at(out, j)) + load<f32>(at(row, j)));
     }
   }
 }

@@ -4,9 +4,9 @@
  * Built by `scripts/build-kernel.mjs` into `src/kernel/recurrence-wasm.generated.ts`; driven from
  * `src/kernel/kernel-recurrence.ts`, which owns the memory layout.
  */
-export { gemm, transpose, weightGrad } from './gemm';
+export { gemm, productT, transpose, weightGrad } from './gemm';
 export { activateInPlace, activationGradInPlace } from './simd';
-export { addColumnSums, batchToTimeMajor, recurrentInputsTransposed, timeToBatchMajor } from './common';
+export { addColumnSums, batchToTimeMajor, gatherToTimeMajor, recurrentInputsTransposed, scatterFromTimeMajor, timeToBatchMajor } from './common';
 export { simpleRnnForward, simpleRnnBackward } from './simple-rnn';
 
 /** First free byte after the module's static data: the TypeScript side allocates from here. */

@@ -8,16 +8,28 @@
  * driver lays it out for training too) just before its recurrent product, and only the carried state [B, H]
  * (and c for the LSTM) is kept, overwritten step by step: no P [T·B, N], no gates, no sequences.
  * With `seqOut` ≠ 0 every step's h is also written to seqOut [B, T, outWidth ≤ H] (batch-major,
- * processing order), the layout of the training forward's sequence output.
+ * processing order), the layout of the training forward's sequence output. With `ids` ≠ 0 the
+ * input is an embedding's ids and x its projected table ({@link project}).
  */
 import { gemm } from './gemm';
+import { activateGates } from './lstm';
 import { ONE4, activate4, flush } from './simd';
-import { at, maskAt, recurrentInput } from './common';
+import { at, copyRow, maskAt, recurrentInput } from './common';
 
-/** z [B, N] = bIn + x_k·Wxh: the projection of step k's rows of the time-major X [T·B, I]. */
+/**
+ * z [B, N] = bIn + x_k·Wxh: the projection of step k's rows of the time-major X [T·B, I]; or, with
+ * `ids` ≠ 0, rows ids[b, t] of x = the projected table [V, N] = bIn + table·Wxh (the same sums), t the
+ * time of step k (T − 1 − k when `reversed`), ids [B, T] int32.
+ */
 // @ts-ignore: decorator
-@inline function project(batch: i32, inputSize: i32, n: i32, k: i32, x: usize, wxh: usize, bIn: usize, z: usize): void {
-  gemm(batch, n, inputSize, at(x, k * batch * inputSize), inputSize, wxh, n, bIn, 0, z, n);
+@inline function project(batch: i32, steps: i32, inputSize: i32, n: i32, k: i32, x: usize, wxh: usize, bIn: usize, ids: usize, reversed: i32, z: usize): void {
+  if (ids == 0) {
+    gemm(batch, n, inputSize, at(x, k * batch * inputSize), inputSize, wxh, n, bIn, 0, z, n);
+    return;
+  }
+  const t = reversed != 0 ? steps - 1 - k : k;
+  const bytes = <usize>n << 2;
+  for (let b = 0; b < batch; b++) copyRow(at(z, b * n), at(x, load<i32>(ids + (<usize>(b * steps + t) << 2)) * n), bytes);
 }
 
 /** Row b of h [B, H] → row (b·T + k) of seqOut [B, T, outWidth]. */
@@ -29,17 +41,17 @@ import { at, maskAt, recurrentInput } from './common';
 }
 
 /**
- * x [T·B, I], wxh [I, H], bIn [H] (or 0), w [H, H], mask [T·B] (or 0), recMask [B, H] (or 0);
+ * x [T·B, I] (or the projected table, with ids), wxh [I, H], bIn [H] (or 0), w [H, H], mask [T·B] (or 0), recMask [B, H] (or 0);
  * h [B, H] holds h0 on entry and h_{T−1} on return. z: [B, H]; scratch: [B, H].
  */
 export function simpleRnnInfer(
   batch: i32, steps: i32, units: i32, inputSize: i32, act: i32,
   x: usize, wxh: usize, bIn: usize, w: usize, mask: usize, recMask: usize,
-  h: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32,
+  h: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32, ids: usize, reversed: i32,
 ): void {
   const stepFloats = batch * units;
   for (let k = 0; k < steps; k++) {
-    project(batch, inputSize, units, k, x, wxh, bIn, z);
+    project(batch, steps, inputSize, units, k, x, wxh, bIn, ids, reversed, z);
     const hIn = recurrentInput(h, recMask, scratch, stepFloats);
     gemm(batch, units, units, hIn, units, w, units, z, units, z, units);
     for (let b = 0; b < batch; b++) {
@@ -63,23 +75,22 @@ export function simpleRnnInfer(
 export function lstmInfer(
   batch: i32, steps: i32, units: i32, inputSize: i32, act: i32, recAct: i32,
   x: usize, wxh: usize, bIn: usize, w: usize, mask: usize, recMask: usize,
-  h: usize, c: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32,
+  h: usize, c: usize, z: usize, scratch: usize, seqOut: usize, outWidth: i32, ids: usize, reversed: i32,
 ): void {
   const n = 4 * units;
   const stepFloats = batch * units;
   for (let k = 0; k < steps; k++) {
-    project(batch, inputSize, n, k, x, wxh, bIn, z);
+    project(batch, steps, inputSize, n, k, x, wxh, bIn, ids, reversed, z);
     const hIn = recurrentInput(h, recMask, scratch, stepFloats);
     gemm(batch, n, units, hIn, units, w, n, z, n, z, n);
     for (let b = 0; b < batch; b++) {
       const m = f32x4.splat(maskAt(mask, batch, k, b));
       const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
       const row = at(z, b * n);
+      activateGates(act, recAct, units, row);
       for (let j = 0; j < units; j += 4) {
-        const i = activate4(recAct, v128.load(at(row, j)));
-        const f = activate4(recAct, v128.load(at(row, units + j)));
-        const g = activate4(act, v128.load(at(row, 2 * units + j)));
-        const o = activate4(recAct, v128.load(at(row, 3 * units + j)));
+        const i = v128.load(at(row, j)), f = v128.load(at(row, units + j));
+        const g = v128.load(at(row, 2 * units + j)), o = v128.load(at(row, 3 * units + j));
         const s = b * units + j;
         const cOld = v128.load(at(c, s));
         let cNew = f32x4.add(f32x4.mul(f, cOld), f32x4.mul(i, g));
@@ -103,12 +114,12 @@ export function lstmInfer(
 export function gruResetAfterInfer(
   batch: i32, steps: i32, units: i32, inputSize: i32, act: i32, recAct: i32,
   x: usize, wxh: usize, bIn: usize, w: usize, bRec: usize, mask: usize, recMask: usize,
-  h: usize, p: usize, q: usize, scratch: usize, seqOut: usize, outWidth: i32,
+  h: usize, p: usize, q: usize, scratch: usize, seqOut: usize, outWidth: i32, ids: usize, reversed: i32,
 ): void {
   const n = 3 * units;
   const stepFloats = batch * units;
   for (let k = 0; k < steps; k++) {
-    project(batch, inputSize, n, k, x, wxh, bIn, p);
+    project(batch, steps, inputSize, n, k, x, wxh, bIn, ids, reversed, p);
     const hIn = recurrentInput(h, recMask, scratch, stepFloats);
     gemm(batch, n, units, hIn, units, w, n, bRec, 0, q, n);
     for (let b = 0; b < batch; b++) {

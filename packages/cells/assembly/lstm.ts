@@ -11,8 +11,20 @@
  *             dh_{k−1} = dhIn ⊙ m_rec + (1 − m)·dh + dHs_{k−1}
  */
 import { gemm } from './gemm';
-import { activate4, activationGrad4, flush } from './simd';
+import { activate4, activateInPlace, activationGrad4, flush } from './simd';
 import { at, carryHiddenGrad, maskAt, recurrentInput } from './common';
+
+/**
+ * One row of z [4H] in place: i, f, o = recAct(z_i, z_f, z_o), g = act(z_c). Each block is one
+ * pass over contiguous vectors, whose independent evaluations overlap, where four activations
+ * per vector, one after the other, stalled on their own latency (the LSTM forward and inference
+ * ran 3–4% faster; the same operations per element, so the same results).
+ */
+export function activateGates(act: i32, recAct: i32, units: i32, row: usize): void {
+  activateInPlace(recAct, row, 2 * units);
+  activateInPlace(act, at(row, 2 * units), units);
+  activateInPlace(recAct, at(row, 3 * units), units);
+}
 
 /**
  * p [T·B, 4H], h0, c0 [B, H], w [H, 4H], mask [T·B] (or 0), recMask [B, H] (or 0) →
@@ -36,16 +48,10 @@ export function lstmForward(
       const m = f32x4.splat(maskAt(mask, batch, k, b));
       const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
       const row = at(z, b * n);
+      activateGates(act, recAct, units, row);
       for (let j = 0; j < units; j += 4) {
-        const zi = at(row, j), zf = at(row, units + j), zg = at(row, 2 * units + j), zo = at(row, 3 * units + j);
-        const i = activate4(recAct, v128.load(zi));
-        const f = activate4(recAct, v128.load(zf));
-        const g = activate4(act, v128.load(zg));
-        const o = activate4(recAct, v128.load(zo));
-        v128.store(zi, i);
-        v128.store(zf, f);
-        v128.store(zg, g);
-        v128.store(zo, o);
+        const i = v128.load(at(row, j)), f = v128.load(at(row, units + j));
+        const g = v128.load(at(row, 2 * units + j)), o = v128.load(at(row, 3 * units + j));
         const s = b * units + j;
         const cOld = v128.load(at(cPrev, s));
         let c = f32x4.add(f32x4.mul(f, cOld), f32x4.mul(i, g));

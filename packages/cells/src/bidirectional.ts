@@ -7,8 +7,8 @@ import { add, concat, div, mul, reverse, scalar } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { CellConfig } from './config';
 import type { CellParams } from './params';
-import { scan } from './scan';
-import type { ScanOptions } from './scan-options';
+import { scanMany } from './scan';
+import type { ScanOptions, ScanResult } from './scan-options';
 import type { CellState } from './state';
 import { scoped } from './scoped';
 
@@ -84,8 +84,11 @@ export function bidirectional<M extends MergeMode = 'concat'>(
     };
     const seeded = (offset: number): ScanOptions => (options.seed === undefined ? {} : { seed: options.seed + offset });
     const initial = (state: CellState | undefined): ScanOptions => (state === undefined ? {} : { initialState: state });
-    const f = scan(forward.config, forward.params, xs, { ...shared, ...seeded(0), ...initial(options.initialState?.forward) });
-    const b = scan(backward.config, backward.params, xs, { ...shared, ...seeded(2), ...initial(options.initialState?.backward), goBackwards: true });
+    // both directions in one kernel call: they run at once, one per thread
+    const [f, b] = scanMany([
+      { config: forward.config, params: forward.params, xs, options: { ...shared, ...seeded(0), ...initial(options.initialState?.forward) } },
+      { config: backward.config, params: backward.params, xs, options: { ...shared, ...seeded(2), ...initial(options.initialState?.backward), goBackwards: true } },
+    ]) as [ScanResult, ScanResult];
     const yf = f.outputs;
     const yb = returnSequences ? reverse(b.outputs, 1) : b.outputs;
     let outputs: Tensor | [Tensor, Tensor];

@@ -12,7 +12,7 @@
  *   xs [B, T, I] → time-major X [T·B, I];  P = X·Wxh + b_in [T·B, G·H] (rows of step k: [k·B, (k+1)·B))
  *   recurrence on P, h0, (c0), Whh [H, G·H], (bRec) → carried h per step [T·B, H]
  */
-import { concat, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, transpose } from '@rnnkit/tensor';
+import { concat, embeddingSource, matMul, mul, onesTensor, reshape, reverse, scalar, slice, sub, transpose } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import { gateCount } from './config';
 import type { CellConfig } from './config';
@@ -23,13 +23,15 @@ import { fusedSimpleRnn } from './fused/simple-rnn';
 import type { FusedCell } from './fused/fused-cell';
 import type { CellParams } from './params';
 import { prepareScan } from './scan-options';
-import type { ScanOptions, ScanResult } from './scan-options';
+import type { PreparedScan, ScanOptions, ScanResult } from './scan-options';
 import type { CellState, StateOf } from './state';
 import { biasRow } from './cells/gates';
 import { scoped } from './scoped';
 import { kernelCell } from './kernel/kernel-cells';
 import { KERNEL_MEMORY_LIMIT, kernelMemoryBytes, recurrenceKernel } from './kernel/kernel-module';
-import { runKernelRecurrence } from './kernel/kernel-recurrence';
+import { runKernelRecurrences } from './kernel/kernel-recurrence';
+import type { KernelLayerCall } from './kernel/kernel-recurrence';
+import type { KernelExports } from './kernel/kernel-module';
 
 /**
  * Which loop runs the recurrence: `'kernel'` — the WebAssembly SIMD kernel (`src/kernel`), the whole
@@ -100,6 +102,11 @@ export function scanWith<C extends CellConfig>(
   }
   return scoped(() => {
     const run = prepareScan('scan', config, params, xs, options);
+    if (kernel !== null) {
+      const prepared = prepareKernelScan(kernel, config, params, run);
+      return prepared.finish(runKernelRecurrences([prepared.call])[0]!) as ScanResult<StateOf<C>>;
+    }
+
     const { batch, steps } = run;
     const units = config.units;
     const gates = gateCount(config);
@@ -111,37 +118,6 @@ export function scanWith<C extends CellConfig>(
     const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
     const recurrentInputs = [params.whh, ...(bRec === null ? [] : [bRec])];
     const hasCellState = config.kind === 'lstm';
-
-    if (kernel !== null) {
-      // the kernel takes xs and the mask batch-major and returns [hs (returnSequences); h_T; c_T (LSTM)]
-      const layer = {
-        kernel,
-        cell: kernelCell(config),
-        inputSize: config.inputSize,
-        units,
-        mask: run.mask,
-        recurrentMask: run.recurrentMask,
-        goBackwards: run.goBackwards,
-        sequence: run.returnSequences,
-        hasRecurrentBias: bRec !== null,
-        hasInputBias: bIn !== null,
-      };
-      const packed = runKernelRecurrence(layer, [run.xs, params.wxh, ...stateInputs, ...recurrentInputs, ...(bIn === null ? [] : [bIn])]);
-      const seqRows = run.returnSequences ? rowCount : 0;
-      const lastH = (): Tensor => slice(packed, [seqRows, 0], [batch, units]);
-      const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [seqRows + batch, 0], [batch, units]) } : { h: lastH() };
-      // the mask in processing order, as the outputs come
-      const processingMask = run.mask === null ? null : run.goBackwards ? reverse(run.mask, 1) : run.mask;
-      let outputs: Tensor;
-      if (run.returnSequences) {
-        outputs = reshape(slice(packed, [0, 0], [rowCount, units]), [batch, steps, units]);
-        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, reshape(processingMask, [batch, steps, 1]));
-      } else {
-        outputs = lastH();
-        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, slice(processingMask, [0, steps - 1], [batch, 1]));
-      }
-      return { outputs, state: state as StateOf<C> };
-    }
 
     // the tfjs-op recurrence: time-major rows in processing order (step k is rows [k·B, (k+1)·B))
     const x = reshape(transpose(run.xs, [1, 0, 2]), [rowCount, config.inputSize]);
@@ -167,5 +143,99 @@ export function scanWith<C extends CellConfig>(
     const ys = run.zeroOutputForMask && outputMask !== null ? mul(y, outputMask) : y;
     const outputs = run.returnSequences ? transpose(reshape(ys, [steps, batch, units]), [1, 0, 2]) : ys;
     return { outputs, state: state as StateOf<C> };
+  });
+}
+
+/** A layer prepared for the kernel: its call, and how its packed output becomes the scan's result. */
+interface KernelScan {
+  readonly call: KernelLayerCall;
+  finish(packed: Tensor): ScanResult;
+}
+
+/** The kernel call of a prepared scan (call inside the caller's `scoped`). */
+function prepareKernelScan(kernel: KernelExports, config: CellConfig, params: CellParams, run: PreparedScan): KernelScan {
+  const { batch, steps } = run;
+  const units = config.units;
+  const resetAfter = config.kind === 'gru' && config.resetAfter;
+  const rowCount = steps * batch;
+  const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
+  const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
+  const state0: CellState = run.initialState;
+  const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
+  const hasCellState = config.kind === 'lstm';
+  // xs straight from an embedding lookup (no input dropout in between): the kernel takes the table
+  // and projects its V rows instead of B·T rows of xs, where V is at most half of B·T
+  const source = embeddingSource(run.xs);
+  const vocabulary = source?.table.shape[0] ?? 0;
+  const embedded =
+    source !== undefined && source.table.rank === 2 && source.table.shape[1] === config.inputSize && 2 * vocabulary <= rowCount && source.ids.dtype === 'int32'
+      ? { ids: source.ids }
+      : null;
+  // the kernel takes xs and the mask batch-major and returns [hs (returnSequences); h_T; c_T (LSTM)]
+  const layer = {
+    embedded,
+    kernel,
+    cell: kernelCell(config),
+    inputSize: config.inputSize,
+    units,
+    mask: run.mask,
+    recurrentMask: run.recurrentMask,
+    goBackwards: run.goBackwards,
+    sequence: run.returnSequences,
+    hasRecurrentBias: bRec !== null,
+    hasInputBias: bIn !== null,
+  };
+  const inputs = [embedded === null ? run.xs : source!.table, params.wxh, ...stateInputs, params.whh, ...(bRec === null ? [] : [bRec]), ...(bIn === null ? [] : [bIn])];
+  return {
+    call: { layer, inputs },
+    finish(packed) {
+      const seqRows = run.returnSequences ? rowCount : 0;
+      const lastH = (): Tensor => slice(packed, [seqRows, 0], [batch, units]);
+      const state: CellState = hasCellState ? { h: lastH(), c: slice(packed, [seqRows + batch, 0], [batch, units]) } : { h: lastH() };
+      // the mask in processing order, as the outputs come
+      const processingMask = run.mask === null ? null : run.goBackwards ? reverse(run.mask, 1) : run.mask;
+      let outputs: Tensor;
+      if (run.returnSequences) {
+        outputs = reshape(slice(packed, [0, 0], [rowCount, units]), [batch, steps, units]);
+        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, reshape(processingMask, [batch, steps, 1]));
+      } else {
+        outputs = lastH();
+        if (run.zeroOutputForMask && processingMask !== null) outputs = mul(outputs, slice(processingMask, [0, steps - 1], [batch, 1]));
+      }
+      return { outputs, state };
+    },
+  };
+}
+
+/** One scan of {@link scanMany}: the arguments of {@link scan}. */
+export interface ScanCall<C extends CellConfig = CellConfig> {
+  readonly config: C;
+  readonly params: CellParams;
+  /** [B, T, I]. */
+  readonly xs: Tensor;
+  readonly options?: ScanOptions<StateOf<C>>;
+}
+
+/**
+ * Runs independent scans — each exactly as {@link scan} would, same options and semantics — in one
+ * kernel call where they all run on the kernel: their recurrences and BPTTs run at once, one
+ * layer per thread where there are enough threads (a bidirectional layer's two directions run
+ * concurrently rather than one after the other, each split over the threads). Elsewhere each
+ * runs as its own `scan`. Results can differ from separate scans in the last bits of the weight
+ * gradients (partial sums over batch rows in another order), as with thread counts. The caller
+ * owns the returned tensors.
+ *
+ * @example
+ * const [f, b] = scanMany([{ config, params: pf, xs }, { config, params: pb, xs, options: { goBackwards: true } }]);
+ */
+export function scanMany(calls: readonly ScanCall[]): ScanResult[] {
+  const kernel = recurrenceKernel();
+  const bytes = calls.reduce((sum, { config, xs }) => sum + kernelMemoryBytes(gateCount(config), xs.shape[0] ?? 0, xs.shape[1] ?? 0, config.inputSize, config.units), 0);
+  const joint = calls.length > 1 && kernel !== null && bytes <= KERNEL_MEMORY_LIMIT && calls.every((c) => defaultRecurrence(c.config, c.xs) === 'kernel');
+  if (!joint) return calls.map((c) => scan(c.config, c.params, c.xs, c.options));
+  return scoped(() => {
+    const prepared = calls.map((c) => prepareKernelScan(kernel, c.config, c.params, prepareScan('scan', c.config, c.params, c.xs, c.options ?? {})));
+    const packed = runKernelRecurrences(prepared.map((p) => p.call));
+    return prepared.map((p, i) => p.finish(packed[i]!));
   });
 }

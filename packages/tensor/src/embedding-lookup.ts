@@ -4,6 +4,10 @@
  * Shapes: table [V, E], ids [...S] int32 → out [...S, E]. Backward: dTable = scatterAdd(dOut [N, E], ids [N], V)
  * with N = ∏ S. tfjs' generic gather gradient gets there too, but through transposes and a
  * broadcast multiply over the whole upstream gradient, which cost seconds per step on the cpu backend.
+ *
+ * Each output remembers where it came from ({@link embeddingSource}), so that a consumer that can
+ * read the table rows itself (rnnkit's recurrence kernel) may take table and ids instead of the
+ * gathered copy, and return the table's gradient directly.
  */
 import { customGrad, gather, reshape, unsortedSegmentSum } from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
@@ -23,5 +27,34 @@ export function embeddingLookup(table: Tensor, ids: Tensor): Tensor {
       gradFunc: (dy: Tensor, saved: Tensor[]) => unsortedSegmentSum(reshape(dy, [-1, width]), saved[0] as Tensor1D, vocabulary),
     };
   });
-  return lookup(table);
+  const out = lookup(table);
+  sources.set(out, { table, ids, tableData: table.dataId, idsData: ids.dataId });
+  return out;
+}
+
+/** The table and ids an {@link embeddingLookup} output was gathered from. */
+export interface EmbeddingSource {
+  /** [V, E]. */
+  readonly table: Tensor;
+  /** [...S] int32. */
+  readonly ids: Tensor;
+}
+
+/** A lookup's source, with the data its table and ids held then (a variable's `assign` replaces its data). */
+interface Recorded extends EmbeddingSource {
+  readonly tableData: object;
+  readonly idsData: object;
+}
+
+const sources = new WeakMap<Tensor, Recorded>();
+
+/**
+ * Where `t` came from when it is an {@link embeddingLookup} output whose table and ids are alive and
+ * unchanged since (a variable assigned since no longer counts): then `t` equals `gather(table, ids)`
+ * row for row. Undefined otherwise.
+ */
+export function embeddingSource(t: Tensor): EmbeddingSource | undefined {
+  const s = sources.get(t);
+  if (s === undefined || t.isDisposed || s.table.isDisposed || s.ids.isDisposed || s.table.dataId !== s.tableData || s.ids.dataId !== s.idsData) return undefined;
+  return { table: s.table, ids: s.ids };
 }

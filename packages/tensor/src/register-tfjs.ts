@@ -16,6 +16,7 @@
  *   maximum is ≤ 0; ours routes each window's gradient to its first maximum, as TensorFlow.
  * - wasm's `ClipByValue` and `Relu6` turn NaN into the lower bound (so a clipped cross-entropy of
  *   NaN predictions was finite); ours let NaN through, as cpu and TensorFlow.
+ * - `RnnkitAdam` (ours, cpu and wasm): Adam's per-element update in one pass, for `adamUpdate`.
  */
 // tfjs-core's main bundle first: it must create the global engine and Tensor class (with its op
 // handler, which `clone()` and friends call). The ES-module registrations below bring a second copy
@@ -26,6 +27,7 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerScatterAddKernels } from './kernels/unsorted-segment-sum';
+import { registerAdamKernels } from './kernels/adam-kernel';
 import { registerCpuGatherSliceKernels } from './kernels/cpu-gather-slice';
 import { registerWasmGatherKernel } from './kernels/wasm-gather';
 import { registerWasmMatMulKernels } from './kernels/wasm-matmul';
@@ -34,6 +36,7 @@ import { registerWasmSliceKernels } from './kernels/wasm-slice';
 import { registerWasmNaNClipKernels } from './kernels/wasm-nan-clip';
 
 registerScatterAddKernels();
+registerAdamKernels();
 registerWasmSliceKernels();
 registerWasmMatMulKernels();
 registerWasmGatherKernel();

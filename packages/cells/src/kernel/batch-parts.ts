@@ -21,9 +21,9 @@ export function splitBatch(batch: number, count: number): Part[] {
   });
 }
 
-/** Rows [row0, row0 + batch) of a row-major array with `width` floats per batch row. */
-export function rowsOf(x: Float32Array, { row0, batch }: Part, width: number): Float32Array {
-  return x.subarray(row0 * width, (row0 + batch) * width);
+/** Rows [row0, row0 + batch) of a row-major array with `width` values per batch row. */
+export function rowsOf<A extends Float32Array | Int32Array>(x: A, { row0, batch }: Part, width: number): A {
+  return x.subarray(row0 * width, (row0 + batch) * width) as A;
 }
 
 function hostData(t: Tensor): Float32Array {
@@ -44,12 +44,16 @@ export interface LayerShape {
   readonly goBackwards: boolean;
   readonly hasRecurrentBias: boolean;
   readonly hasInputBias: boolean;
+  /** The embedding lookup xs came from, when the layer takes its table instead of xs (`kernel-passes.ts`), else null. */
+  readonly embedded: { readonly ids: Tensor } | null;
 }
 
-/** The layer's inputs on the host, padded (`[xs, Wxh, h0, c0?, Whh, bRec?, bIn?]` as tensors). */
+/** The layer's inputs on the host, padded (`[xs or the table, Wxh, h0, c0?, Whh, bRec?, bIn?]` as tensors). */
 export interface HostInputs {
-  /** [B, T, I] batch-major, unpadded. */
+  /** [B, T, I] batch-major, unpadded; for an embedded layer the table [V, I]. */
   readonly xs: Float32Array;
+  /** An embedded layer's ids [B, T] (else null). */
+  readonly ids: Int32Array | null;
   /** [Ip, G·Hp]. */
   readonly wxh: Float32Array;
   /** [G·Hp], or null. */
@@ -78,6 +82,7 @@ export function hostInputs(layer: LayerShape, list: readonly Tensor[]): HostInpu
   const bRecHost = bRec === null ? null : padBlocks(hostData(bRec), 1, gates, units);
   return {
     xs: hostData(xs),
+    ids: layer.embedded === null ? null : (layer.embedded.ids.dataSync() as Int32Array),
     wxh: padBlocks(hostData(wxh), inputSize, gates, units, paddedUnits(inputSize)),
     bIn: bIn === null ? null : padBlocks(hostData(bIn), 1, gates, units),
     forPart: (part) => ({

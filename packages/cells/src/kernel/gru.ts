@@ -23,11 +23,11 @@ export function kernelGru(config: GruConfig): KernelCell {
         kernel.gruResetAfterForward(batch, steps, units, act, recAct, p.ptr, pH0!, pW!, pB!, pMask!, pRec!, pHSeq!, pGates!, pQh!, pScratch!, pQ!);
         return { hSeq: pHSeq!, cSeq: 0, saves: [{ ptr: pGates!, floats: rows * n }, { ptr: pQh!, floats: rows * units }], end };
       },
-      infer(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { x, inputSize, wxh, bIn }, sequence, base) {
+      infer(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { x, inputSize, wxh, bIn, ids, reversed }, sequence, base) {
         const n = 3 * units;
         const { pointers, end } = place(kernel, [h0, w, bRec, mask, recMask, batch * n, batch * n, batch * units], base);
         const [pH, pW, pB, pMask, pRec, pP, pQ, pScratch] = pointers;
-        kernel.gruResetAfterInfer(batch, steps, units, inputSize, act, recAct, x, wxh, bIn, pW!, pB!, pMask!, pRec!, pH!, pP!, pQ!, pScratch!, sequence.ptr, sequence.width);
+        kernel.gruResetAfterInfer(batch, steps, units, inputSize, act, recAct, x, wxh, bIn, pW!, pB!, pMask!, pRec!, pH!, pP!, pQ!, pScratch!, sequence.ptr, sequence.width, ids, reversed);
         return { h: pH!, c: 0, end };
       },
       backward(kernel, { batch, steps, units }, { h0, w, bRec, mask, recMask }, { hSeq, saves: [gates, qh] }, { dHs, dhT }, base) {

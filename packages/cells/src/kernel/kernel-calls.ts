@@ -29,6 +29,9 @@ export const KERNEL_FUNCTIONS = [
   'simpleRnnInfer',
   'lstmInfer',
   'gruResetAfterInfer',
+  'gatherToTimeMajor',
+  'scatterFromTimeMajor',
+  'productT',
 ] as const satisfies ReadonlyArray<keyof KernelExports>;
 
 export type KernelFunction = (typeof KERNEL_FUNCTIONS)[number];

@@ -83,9 +83,12 @@ export interface KernelBackward {
   readonly dbRec: number;
 }
 
-/** The time-major input of a forward-only pass and its projection's weights, in the kernel memory (byte addresses). */
+/**
+ * The time-major input of a forward-only pass and its projection's weights, in the kernel memory
+ * (byte addresses); or, with `ids`, an embedding's ids and its projected table.
+ */
 export interface KernelProjection {
-  /** X [T·B, Ip], processing order. */
+  /** X [T·B, Ip], processing order; with `ids` the projected table [V, N] = bIn + table·Wxh. */
   readonly x: number;
   /** Ip. */
   readonly inputSize: number;
@@ -93,6 +96,10 @@ export interface KernelProjection {
   readonly wxh: number;
   /** [N] the input bias, or 0. */
   readonly bIn: number;
+  /** An embedding's ids [B, T] int32, or 0 (then x is X). */
+  readonly ids: number;
+  /** 1 when the ids are read from the last time step back (goBackwards), else 0. */
+  readonly reversed: number;
 }
 
 /** Where a forward-only pass writes every step's h: [B, T, width] batch-major, processing order (ptr 0: nowhere). */

@@ -23,11 +23,16 @@ export interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c0: number, ldc0: number, c: number, ldc: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   weightGrad(steps: number, batch: number, m: number, n: number, aT: number, d: number, ldd: number, out: number, ldo: number): void;
+  productT(m: number, n: number, rows: number, aT: number, lda: number, d: number, ldd: number, out: number, ldo: number): void;
   activateInPlace(code: number, ptr: number, count: number): void;
   activationGradInPlace(code: number, ptr: number, count: number): void;
   batchToTimeMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
   timeToBatchMajor(src: number, batch: number, steps: number, width: number, reversed: number, outWidth: number, dst: number): void;
   addColumnSums(x: number, rows: number, n: number, sum: number): void;
+  gatherToTimeMajor(table: number, width: number, ids: number, batch: number, steps: number, reversed: number, outWidth: number, dst: number): void;
+  scatterFromTimeMajor(
+    src: number, stride: number, ids: number, batch: number, steps: number, reversed: number, width: number, from: number, to: number, clear: number, dst: number,
+  ): void;
   recurrentInputsTransposed(batch: number, steps: number, units: number, h0: number, hSeq: number, recMask: number, out: number): void;
   simpleRnnForward(
     batch: number, steps: number, units: number, act: number,
@@ -70,17 +75,17 @@ export interface KernelExports {
   simpleRnnInfer(
     batch: number, steps: number, units: number, inputSize: number, act: number,
     x: number, wxh: number, bIn: number, w: number, mask: number, recMask: number,
-    h: number, z: number, scratch: number, seqOut: number, outWidth: number,
+    h: number, z: number, scratch: number, seqOut: number, outWidth: number, ids: number, reversed: number,
   ): void;
   lstmInfer(
     batch: number, steps: number, units: number, inputSize: number, act: number, recAct: number,
     x: number, wxh: number, bIn: number, w: number, mask: number, recMask: number,
-    h: number, c: number, z: number, scratch: number, seqOut: number, outWidth: number,
+    h: number, c: number, z: number, scratch: number, seqOut: number, outWidth: number, ids: number, reversed: number,
   ): void;
   gruResetAfterInfer(
     batch: number, steps: number, units: number, inputSize: number, act: number, recAct: number,
     x: number, wxh: number, bIn: number, w: number, bRec: number, mask: number, recMask: number,
-    h: number, p: number, q: number, scratch: number, seqOut: number, outWidth: number,
+    h: number, p: number, q: number, scratch: number, seqOut: number, outWidth: number, ids: number, reversed: number,
   ): void;
 }
 

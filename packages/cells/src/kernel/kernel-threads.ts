@@ -223,12 +223,19 @@ export function setMinimumSplitWork(work: number): number {
 }
 
 /**
- * How many parts a layer of `batch` rows and `work` = B·T·G·Hp splits into: 1 without a shared
- * kernel memory, for small layers, or with one thread; else up to the thread count.
+ * How many threads a call with `work` = B·T·G·Hp (summed over its layers) runs on: 1 without a
+ * shared kernel memory, for small calls, or with one thread; else the thread count.
  */
-export function kernelParts(batch: number, work: number): number {
-  if (work < minimumSplitWork || sharedKernelModule() === null) return 1;
-  return Math.max(1, Math.min(recurrenceThreads(), Math.floor(batch / MINIMUM_PART_ROWS)));
+export function kernelThreads(work: number): number {
+  return work < minimumSplitWork || sharedKernelModule() === null ? 1 : recurrenceThreads();
+}
+
+/**
+ * How many parts a layer of `batch` rows and `work` = B·T·G·Hp splits into, given the threads it
+ * may use (by default those of {@link kernelThreads}): at most one per thread, each of ≥ 4 rows.
+ */
+export function kernelParts(batch: number, work: number, threads = kernelThreads(work)): number {
+  return Math.max(1, Math.min(threads, Math.floor(batch / MINIMUM_PART_ROWS)));
 }
 
 /** The helper for slot `i`, started (or restarted after an idle exit) as needed; null when none can run. */
@@ -300,6 +307,17 @@ export function runParts(kernel: KernelExports, parts: ReadonlyArray<readonly Ke
     failed ??= problem;
   }
   if (failed !== null) throw failed;
+}
+
+/**
+ * Runs the call lists on at most `threads` threads at once ({@link runParts}): with more lists than
+ * threads, list i joins group i mod `threads` (each group runs its lists in order).
+ */
+export function runOnThreads(kernel: KernelExports, lists: ReadonlyArray<readonly KernelCall[]>, threads: number): void {
+  if (lists.length <= threads) return runParts(kernel, lists);
+  const groups: KernelCall[][] = Array.from({ length: threads }, () => []);
+  lists.forEach((calls, i) => groups[i % threads]!.push(...calls));
+  runParts(kernel, groups);
 }
 
 /** Waits until the helper has run command `seq`; what went wrong there, or null. */

@@ -21,10 +21,10 @@ export function kernelLstm(config: LstmConfig): KernelCell {
       kernel.lstmForward(batch, steps, units, act, recAct, p.ptr, pH0!, pC0!, pW!, pMask!, pRec!, pHSeq!, pCSeq!, pGates!, pK!, pScratch!);
       return { hSeq: pHSeq!, cSeq: pCSeq!, saves: [{ ptr: pGates!, floats: rows * 4 * units }, { ptr: pK!, floats: rows * units }], end };
     },
-    infer(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { x, inputSize, wxh, bIn }, sequence, base) {
+    infer(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { x, inputSize, wxh, bIn, ids, reversed }, sequence, base) {
       const { pointers, end } = place(kernel, [h0, c0, w, mask, recMask, batch * 4 * units, batch * units], base);
       const [pH, pC, pW, pMask, pRec, pZ, pScratch] = pointers;
-      kernel.lstmInfer(batch, steps, units, inputSize, act, recAct, x, wxh, bIn, pW!, pMask!, pRec!, pH!, pC!, pZ!, pScratch!, sequence.ptr, sequence.width);
+      kernel.lstmInfer(batch, steps, units, inputSize, act, recAct, x, wxh, bIn, pW!, pMask!, pRec!, pH!, pC!, pZ!, pScratch!, sequence.ptr, sequence.width, ids, reversed);
       return { h: pH!, c: pC!, end };
     },
     backward(kernel, { batch, steps, units }, { h0, c0, w, mask, recMask }, { hSeq, cSeq, saves: [gates, kSeq] }, { dHs, dhT, dcT }, base) {

@@ -16,10 +16,10 @@ export function kernelSimpleRnn(config: SimpleRnnConfig): KernelCell {
       kernel.simpleRnnForward(batch, steps, units, act, p.ptr, pH0!, pW!, pMask!, pRec!, pHSeq!, pScratch!);
       return { hSeq: pHSeq!, cSeq: 0, saves: [], end };
     },
-    infer(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { x, inputSize, wxh, bIn }, sequence, base) {
+    infer(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { x, inputSize, wxh, bIn, ids, reversed }, sequence, base) {
       const { pointers, end } = place(kernel, [h0, w, mask, recMask, batch * units, batch * units], base);
       const [pH, pW, pMask, pRec, pZ, pScratch] = pointers;
-      kernel.simpleRnnInfer(batch, steps, units, inputSize, act, x, wxh, bIn, pW!, pMask!, pRec!, pH!, pZ!, pScratch!, sequence.ptr, sequence.width);
+      kernel.simpleRnnInfer(batch, steps, units, inputSize, act, x, wxh, bIn, pW!, pMask!, pRec!, pH!, pZ!, pScratch!, sequence.ptr, sequence.width, ids, reversed);
       return { h: pH!, c: 0, end };
     },
     backward(kernel, { batch, steps, units }, { h0, w, mask, recMask }, { hSeq }, { dHs, dhT }, base) {

@@ -10,12 +10,13 @@
  */
 import { add, concat, mul, reverse, scalar } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
-import type { CellState } from '@rnnkit/cells';
+import { scanMany } from '@rnnkit/cells';
+import type { CellState, ScanResult } from '@rnnkit/cells';
 import { tidyOutput } from '../layer';
 import type { LayerImpl } from '../layer';
 import { deriveSeed } from '../seeds';
 import { lastDim } from '../shape';
-import { recurrentLayer, recurrentOutputShape, runRecurrent } from './recurrent';
+import { recurrentLayer, recurrentOutputShape, recurrentScanCall } from './recurrent';
 import type { RecurrentSpec, RunRecurrentOptions } from './recurrent';
 import { finishLayer, isConfig } from './layer-options';
 import type { CommonLayerOptions, Layer } from './layer-options';
@@ -98,16 +99,19 @@ export function runBidirectional(
   const { forward, backward } = directions(spec);
   const seed = options.seed ?? 0;
   const common = { training: options.training, mask: options.mask ?? null };
-  const f = runRecurrent(forward, subParams(params, 'forward/'), x, {
-    ...common,
-    seed: deriveSeed(seed, 0),
-    ...(options.initialStates === undefined ? {} : { initialState: options.initialStates.forward }),
-  });
-  const b = runRecurrent(backward, subParams(params, 'backward/'), x, {
-    ...common,
-    seed: deriveSeed(seed, 1),
-    ...(options.initialStates === undefined ? {} : { initialState: options.initialStates.backward }),
-  });
+  // both directions in one kernel call: they run at once, one per thread
+  const [f, b] = scanMany([
+    recurrentScanCall(forward, subParams(params, 'forward/'), x, {
+      ...common,
+      seed: deriveSeed(seed, 0),
+      ...(options.initialStates === undefined ? {} : { initialState: options.initialStates.forward }),
+    }),
+    recurrentScanCall(backward, subParams(params, 'backward/'), x, {
+      ...common,
+      seed: deriveSeed(seed, 1),
+      ...(options.initialStates === undefined ? {} : { initialState: options.initialStates.backward }),
+    }),
+  ]) as [ScanResult, ScanResult];
   const backwardOut = spec.layer.returnSequences ? reverse(b.outputs, 1) : b.outputs;
   return { outputs: mergeOutputs(spec.mergeMode, f.outputs, backwardOut), forwardState: f.state, backwardState: b.state };
 }

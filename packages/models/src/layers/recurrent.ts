@@ -8,7 +8,7 @@
  * with `returnSequences` the mask is passed on to the next layer.
  */
 import { gruCell, initCellParams, lstmCell, scan, simpleRnnCell } from '@rnnkit/cells';
-import type { ActivationName, CellConfig, CellParams, CellState, GruConfig, LstmConfig, SimpleRnnConfig } from '@rnnkit/cells';
+import type { ActivationName, CellConfig, CellParams, CellState, GruConfig, LstmConfig, ScanCall, SimpleRnnConfig } from '@rnnkit/cells';
 import type { Tensor } from '@rnnkit/tensor';
 import { tidyOutput, weight } from '../layer';
 import type { LayerImpl, WeightShape } from '../layer';
@@ -181,6 +181,30 @@ export interface RunRecurrentOptions extends CommonLayerOptions {
 }
 
 /**
+ * The `scan` call of a recurrent layer over x (its config, params and options), for
+ * {@link runRecurrent} and for layers that run several recurrences in one kernel call (`scanMany`).
+ */
+export function recurrentScanCall(spec: RecurrentSpec, params: Readonly<Record<string, Tensor>>, x: Tensor, options: RunRecurrentOptions): ScanCall {
+  const config = cellConfig(spec, x.shape.at(-1) ?? 0);
+  return {
+    config,
+    params: cellParams(params, '', config.useBias, classNameOf(spec)),
+    xs: x,
+    options: {
+      ...(options.mask === null || options.mask === undefined ? {} : { mask: options.mask }),
+      ...(options.initialState === undefined ? {} : { initialState: options.initialState }),
+      goBackwards: spec.goBackwards,
+      returnSequences: spec.returnSequences,
+      zeroOutputForMask: spec.zeroOutputForMask,
+      training: options.training,
+      dropout: spec.dropout,
+      recurrentDropout: spec.recurrentDropout,
+      seed: options.seed ?? 0,
+    },
+  };
+}
+
+/**
  * Runs a recurrent layer and returns its output and final state (`{ h }` or `{ h, c }`): what an
  * encoder hands to a decoder, and what streaming generation feeds back in. The caller owns the tensors.
  */
@@ -190,18 +214,8 @@ export function runRecurrent(
   x: Tensor,
   options: RunRecurrentOptions,
 ): { outputs: Tensor; state: CellState } {
-  const config = cellConfig(spec, x.shape.at(-1) ?? 0);
-  const result = scan(config, cellParams(params, '', config.useBias, classNameOf(spec)), x, {
-    ...(options.mask === null || options.mask === undefined ? {} : { mask: options.mask }),
-    ...(options.initialState === undefined ? {} : { initialState: options.initialState }),
-    goBackwards: spec.goBackwards,
-    returnSequences: spec.returnSequences,
-    zeroOutputForMask: spec.zeroOutputForMask,
-    training: options.training,
-    dropout: spec.dropout,
-    recurrentDropout: spec.recurrentDropout,
-    seed: options.seed ?? 0,
-  });
+  const call = recurrentScanCall(spec, params, x, options);
+  const result = scan(call.config, call.params, call.xs, call.options);
   return { outputs: result.outputs, state: result.state };
 }
 

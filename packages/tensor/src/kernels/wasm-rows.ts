@@ -1,7 +1,8 @@
 /**
- * The row kernel (`assembly/rows.ts`) on tfjs-backend-wasm's own heap: a 362-byte WebAssembly module
- * that imports the backend's memory, so the embedding lookup and its gradient copy and add rows
- * where the tensors already are — no `readSync` copy out, no `write` copy back in.
+ * The row kernel (`assembly/rows.ts`) on tfjs-backend-wasm's own heap: a 845-byte WebAssembly module
+ * that imports the backend's memory, so the embedding lookup and its gradient copy and add rows,
+ * and Adam updates its variables, where the tensors already are — no `readSync` copy out, no
+ * `write` copy back in.
  *
  * Shapes: table [axisDim, inner] (one outer block), ids [count] int32 → out [count, inner];
  * values [count, inner], ids [count] → out [segments, inner]. Pointers come from the tensors' heap
@@ -17,6 +18,10 @@ import { ROWS_WASM_BASE64 } from './rows-wasm.generated';
 interface RowsExports {
   gatherRows(table: number, inner: number, ids: number, count: number, out: number): void;
   scatterAddRows(values: number, ids: number, count: number, inner: number, segments: number, out: number): void;
+  adamUpdate(
+    w: number, g: number, m: number, v: number, count: number, c1: number, c2: number, a: number, eps: number, s: number, paper: number,
+    outW: number, outM: number, outV: number,
+  ): void;
 }
 
 /** What this module reads of tfjs-backend-wasm's internals: its Emscripten module's memory. */

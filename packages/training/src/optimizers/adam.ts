@@ -13,7 +13,7 @@
  * AdamW is Adam with decoupled weight decay, w ← w − w·λ·η before the step (Keras 3 `AdamW`,
  * default λ = 0.004; PyTorch's `AdamW` uses λ = 0.01 and w·(1 − η·λ), equal up to rounding).
  */
-import { add, div, mul, sqrt, square, sub } from '@rnnkit/tensor';
+import { adamUpdate } from '@rnnkit/tensor';
 import { createOptimizer } from './optimizer';
 import type { Optimizer, OptimizerOptions, UpdateRule } from './optimizer';
 
@@ -41,20 +41,15 @@ function adamRule(options: AdamOptions, name: string): UpdateRule {
   return {
     slots: { m: 0, v: 0 },
     update(w, g, slots, { learningRate, t }) {
-      const m = add(slots['m']!, mul(sub(g, slots['m']!), 1 - beta1));
-      const v = add(slots['v']!, mul(sub(square(g), slots['v']!), 1 - beta2));
       // bias corrections in float64, from the step count (so a restored step count resumes exactly)
       const correction1 = 1 - beta1 ** t;
       const correction2 = 1 - beta2 ** t;
-      let step;
-      if (variant === 'keras') {
-        const alpha = (learningRate * Math.sqrt(correction2)) / correction1;
-        step = div(mul(m, alpha), add(sqrt(v), epsilon));
-      } else {
-        const denominator = add(div(sqrt(v), Math.sqrt(correction2)), epsilon);
-        step = mul(div(m, denominator), learningRate / correction1);
-      }
-      return { w: sub(w, step), slots: { m, v } };
+      // one fused pass (m, v, then the step; `adamUpdate` in @rnnkit/tensor), the same bits as the ops:
+      //   m ← m + (g − m)·(1 − β1);  v ← v + (g² − v)·(1 − β2)
+      //   keras: w ← w − (m·α) / (√v + ε), α = η·√(1 − β2ᵗ)/(1 − β1ᵗ);   paper: w ← w − (m / (√v / √(1 − β2ᵗ) + ε))·η/(1 − β1ᵗ)
+      const a = variant === 'keras' ? (learningRate * Math.sqrt(correction2)) / correction1 : learningRate / correction1;
+      const next = adamUpdate(w, g, slots['m']!, slots['v']!, { beta1, beta2, epsilon, a, s: Math.sqrt(correction2), variant });
+      return { w: next.w, slots: { m: next.m, v: next.v } };
     },
   };
 }
