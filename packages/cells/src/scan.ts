@@ -73,7 +73,10 @@ function fusedCell(config: CellConfig): FusedCell {
  * adds b after the matmul, and the kernel's exp/tanh/sigmoid are SIMD polynomials (relative error
  * < 1e-6): results can differ from Keras and from `scanReference` in the last bits (float32
  * rounding). The kernel flushes values below 1e-30 in magnitude to 0 (WebAssembly has no
- * flush-to-zero mode, and subnormal arithmetic slowed its BPTT 1.7×).
+ * flush-to-zero mode, and subnormal arithmetic slowed its BPTT 1.7×). When xs is straight from
+ * `embeddingLookup` (`embeddingSource` knows its table and ids) and the vocabulary is at most half of
+ * B·T, the kernel projects the table's rows instead of xs's and returns the table's gradient itself:
+ * the same outputs, gradients summed in another order.
  *
  * @example
  * const config = lstmCell({ inputSize: 32, units: 32 });
@@ -164,11 +167,16 @@ function prepareKernelScan(kernel: KernelExports, config: CellConfig, params: Ce
   const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
   const hasCellState = config.kind === 'lstm';
   // xs straight from an embedding lookup (no input dropout in between): the kernel takes the table
-  // and projects its V rows instead of B·T rows of xs, where V is at most half of B·T
+  // and projects its V rows instead of B·T rows of xs, where V is at most half of B·T (the ids are
+  // in the table: the lookup's gather refused any other, on cpu and wasm alike)
   const source = embeddingSource(run.xs);
   const vocabulary = source?.table.shape[0] ?? 0;
   const embedded =
-    source !== undefined && source.table.rank === 2 && source.table.shape[1] === config.inputSize && 2 * vocabulary <= rowCount && source.ids.dtype === 'int32'
+    source !== undefined &&
+    source.table.rank === 2 &&
+    source.table.shape[1] === config.inputSize &&
+    2 * vocabulary <= rowCount &&
+    source.ids.dtype === 'int32'
       ? { ids: source.ids }
       : null;
   // the kernel takes xs and the mask batch-major and returns [hs (returnSequences); h_T; c_T (LSTM)]

@@ -9,7 +9,7 @@
  * read the table rows itself (rnnkit's recurrence kernel) may take table and ids instead of the
  * gathered copy, and return the table's gradient directly.
  */
-import { customGrad, gather, reshape, unsortedSegmentSum } from '@tensorflow/tfjs-core';
+import { customGrad, engine, gather, reshape, unsortedSegmentSum } from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import { assertDtype, assertRank } from './assert';
 
@@ -28,7 +28,8 @@ export function embeddingLookup(table: Tensor, ids: Tensor): Tensor {
     };
   });
   const out = lookup(table);
-  sources.set(out, { table, ids, tableData: table.dataId, idsData: ids.dataId });
+  const { gradientDepth, activeTape } = engine().state;
+  sources.set(out, { table, ids, tableData: table.dataId, idsData: ids.dataId, tape: gradientDepth > 0 ? activeTape : null });
   return out;
 }
 
@@ -44,6 +45,8 @@ export interface EmbeddingSource {
 interface Recorded extends EmbeddingSource {
   readonly tableData: object;
   readonly idsData: object;
+  /** The gradient tape the lookup was recorded on, or null outside any gradient computation. */
+  readonly tape: object | null;
 }
 
 const sources = new WeakMap<Tensor, Recorded>();
@@ -51,10 +54,14 @@ const sources = new WeakMap<Tensor, Recorded>();
 /**
  * Where `t` came from when it is an {@link embeddingLookup} output whose table and ids are alive and
  * unchanged since (a variable assigned since no longer counts): then `t` equals `gather(table, ids)`
- * row for row. Undefined otherwise.
+ * row for row. Undefined otherwise, and also while a gradient is being computed that `t` is not
+ * recorded in: `t` was made outside it, so the gradient may be asked for `t` itself
+ * (`grad(f)(lookupOutput)`), which a consumer reading the table instead would cut off.
  */
 export function embeddingSource(t: Tensor): EmbeddingSource | undefined {
   const s = sources.get(t);
   if (s === undefined || t.isDisposed || s.table.isDisposed || s.ids.isDisposed || s.table.dataId !== s.tableData || s.ids.dataId !== s.idsData) return undefined;
+  const { gradientDepth, activeTape } = engine().state;
+  if (gradientDepth > 0 && s.tape !== activeTape) return undefined;
   return { table: s.table, ids: s.ids };
 }
