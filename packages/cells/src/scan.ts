@@ -113,12 +113,8 @@ export function scanWith<C extends CellConfig>(
     const { batch, steps } = run;
     const units = config.units;
     const gates = gateCount(config);
-    const resetAfter = config.kind === 'gru' && config.resetAfter;
     const rowCount = steps * batch;
-    const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
-    const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
-    const state0: CellState = run.initialState;
-    const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
+    const { bIn, bRec, stateInputs } = scanOperands(config, params, run);
     const recurrentInputs = [params.whh, ...(bRec === null ? [] : [bRec])];
     const hasCellState = config.kind === 'lstm';
 
@@ -149,6 +145,19 @@ export function scanWith<C extends CellConfig>(
   });
 }
 
+/**
+ * The biases as both recurrences take them — the input bias bIn [G·H] added to the projection, and
+ * for a reset-after GRU the recurrent bias bRec [G·H] kept apart (its row 1) — and the initial
+ * state's tensors [h0 (, c0)].
+ */
+function scanOperands(config: CellConfig, params: CellParams, run: PreparedScan): { bIn: Tensor | null; bRec: Tensor | null; stateInputs: Tensor[] } {
+  const resetAfter = config.kind === 'gru' && config.resetAfter;
+  const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
+  const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
+  const state0: CellState = run.initialState;
+  return { bIn, bRec, stateInputs: [state0.h, ...('c' in state0 ? [state0.c] : [])] };
+}
+
 /** A layer prepared for the kernel: its call, and how its packed output becomes the scan's result. */
 interface KernelScan {
   readonly call: KernelLayerCall;
@@ -159,12 +168,8 @@ interface KernelScan {
 function prepareKernelScan(kernel: KernelExports, config: CellConfig, params: CellParams, run: PreparedScan): KernelScan {
   const { batch, steps } = run;
   const units = config.units;
-  const resetAfter = config.kind === 'gru' && config.resetAfter;
   const rowCount = steps * batch;
-  const bIn = params.bh === undefined ? null : resetAfter ? biasRow(params.bh, 0) : params.bh;
-  const bRec = resetAfter && params.bh !== undefined ? biasRow(params.bh, 1) : null;
-  const state0: CellState = run.initialState;
-  const stateInputs = [state0.h, ...('c' in state0 ? [state0.c] : [])];
+  const { bIn, bRec, stateInputs } = scanOperands(config, params, run);
   const hasCellState = config.kind === 'lstm';
   // xs straight from an embedding lookup (no input dropout in between): the kernel takes the table
   // and projects its V rows instead of B·T rows of xs, where V is at most half of B·T (the ids are
