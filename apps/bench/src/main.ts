@@ -67,7 +67,12 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   try {
     for (const c of cases) {
-      const result = await runCase(c, makeData(c, 4, 113), contenders, { runs: options.runs, secondsPerRun: options.secondsPerRun, warmupSteps: 2 });
+      const result = await runCase(c, makeData(c, 4, 113), contenders, {
+        runs: options.runs,
+        secondsPerRun: options.secondsPerRun,
+        warmupSteps: 2,
+        warmupSeconds: options.secondsPerRun / 4,
+      });
       results.push(result);
       console.log(formatRow(result, torch !== undefined));
     }

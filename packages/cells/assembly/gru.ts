@@ -13,7 +13,7 @@
  *   dh_{k−1} = dhIn ⊙ m_rec + direct + (1 − m)·dh + dHs_{k−1}
  */
 import { gemm } from './gemm';
-import { ONE4, activate4, activationGrad4, flush } from './simd';
+import { ONE4, activate4, activateInPlace, activationGrad4, flush } from './simd';
 import { addColumnSums, at, carryHiddenGrad, maskAt, recurrentInput } from './common';
 
 /** h̃ = z ⊙ h_{k−1} + (1 − z) ⊙ ĥ, masked and flushed, stored into h_k. */
@@ -23,6 +23,21 @@ import { addColumnSums, at, carryHiddenGrad, maskAt, recurrentInput } from './co
   let h = f32x4.add(f32x4.mul(z, hOld), f32x4.mul(f32x4.sub(ONE4, z), hh));
   if (mask != 0) h = f32x4.add(f32x4.mul(m, h), f32x4.mul(keep, hOld));
   v128.store(hAt, flush(h));
+}
+
+/**
+ * One row's reset-after gates into g [3H] (which may be p): z, r = recAct(p[z,r] + q[z,r]), then
+ * ĥ = act(p[h] + r ⊙ q[h]), each activation one pass over a contiguous block (as the LSTM's
+ * `activateGates`: their evaluations overlap; the same operations per element, so the same results).
+ */
+export function resetAfterGates(act: i32, recAct: i32, units: i32, p: usize, q: usize, g: usize): void {
+  for (let j = 0; j < 2 * units; j += 4) v128.store(at(g, j), f32x4.add(v128.load(at(p, j)), v128.load(at(q, j))));
+  activateInPlace(recAct, g, 2 * units);
+  for (let j = 0; j < units; j += 4) {
+    const r = v128.load(at(g, units + j));
+    v128.store(at(g, 2 * units + j), f32x4.add(v128.load(at(p, 2 * units + j)), f32x4.mul(r, v128.load(at(q, 2 * units + j)))));
+  }
+  activateInPlace(act, at(g, 2 * units), units);
 }
 
 /**
@@ -46,17 +61,11 @@ export function gruResetAfterForward(
       const m = f32x4.splat(maskAt(mask, batch, k, b));
       const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
       const prow = at(pk, b * n), qrow = at(q, b * n), grow = at(gk, b * n);
+      resetAfterGates(act, recAct, units, prow, qrow, grow);
       for (let j = 0; j < units; j += 4) {
-        const z = activate4(recAct, f32x4.add(v128.load(at(prow, j)), v128.load(at(qrow, j))));
-        const r = activate4(recAct, f32x4.add(v128.load(at(prow, units + j)), v128.load(at(qrow, units + j))));
-        const qhj = v128.load(at(qrow, 2 * units + j));
-        const hh = activate4(act, f32x4.add(v128.load(at(prow, 2 * units + j)), f32x4.mul(r, qhj)));
-        v128.store(at(grow, j), z);
-        v128.store(at(grow, units + j), r);
-        v128.store(at(grow, 2 * units + j), hh);
         const s = b * units + j;
-        v128.store(at(qh, k * stepFloats + s), qhj);
-        update(z, hh, at(hPrev, s), at(hSeq, k * stepFloats + s), mask, m, keep);
+        v128.store(at(qh, k * stepFloats + s), v128.load(at(qrow, 2 * units + j)));
+        update(v128.load(at(grow, j)), v128.load(at(grow, 2 * units + j)), at(hPrev, s), at(hSeq, k * stepFloats + s), mask, m, keep);
       }
     }
   }

@@ -16,3 +16,4 @@ export function heapBase(): usize {
 export { lstmForward, lstmBackward } from './lstm';
 export { gruResetAfterForward, gruResetAfterBackward, gruResetBeforeForward, gruResetBeforeBackward } from './gru';
 export { simpleRnnInfer, lstmInfer, gruResetAfterInfer } from './infer';
+export { lstmStep, rowProduct } from './step';

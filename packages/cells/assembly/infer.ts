@@ -12,6 +12,7 @@
  * input is an embedding's ids and x its projected table ({@link project}).
  */
 import { gemm } from './gemm';
+import { resetAfterGates } from './gru';
 import { activateGates } from './lstm';
 import { ONE4, activate4, flush } from './simd';
 import { at, copyRow, maskAt, recurrentInput } from './common';
@@ -126,10 +127,9 @@ export function gruResetAfterInfer(
       const m = f32x4.splat(maskAt(mask, batch, k, b));
       const keep = f32x4.splat(<f32>1.0 - maskAt(mask, batch, k, b));
       const prow = at(p, b * n), qrow = at(q, b * n);
+      resetAfterGates(act, recAct, units, prow, qrow, prow);
       for (let j = 0; j < units; j += 4) {
-        const zg = activate4(recAct, f32x4.add(v128.load(at(prow, j)), v128.load(at(qrow, j))));
-        const r = activate4(recAct, f32x4.add(v128.load(at(prow, units + j)), v128.load(at(qrow, units + j))));
-        const hh = activate4(act, f32x4.add(v128.load(at(prow, 2 * units + j)), f32x4.mul(r, v128.load(at(qrow, 2 * units + j)))));
+        const zg = v128.load(at(prow, j)), hh = v128.load(at(prow, 2 * units + j));
         const s = b * units + j;
         const hOld = v128.load(at(h, s));
         let hNew = f32x4.add(f32x4.mul(zg, hOld), f32x4.mul(f32x4.sub(ONE4, zg), hh));

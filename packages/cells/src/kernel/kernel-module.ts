@@ -22,6 +22,10 @@ export interface KernelExports {
   heapBase(): number;
   gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c0: number, ldc0: number, c: number, ldc: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  /** One row's product, c = c0 + x·Bm (`gemm` with m = 1, in 32-column tiles). */
+  rowProduct(n: number, k: number, x: number, b: number, ldb: number, c0: number, c: number): void;
+  /** One LSTM step of one row (`lstmForward` with batch 1, steps 1, no mask). */
+  lstmStep(units: number, act: number, recAct: number, p: number, h0: number, c0: number, w: number, h1: number, c1: number, z: number): void;
   weightGrad(steps: number, batch: number, m: number, n: number, aT: number, d: number, ldd: number, out: number, ldo: number): void;
   productT(m: number, n: number, rows: number, aT: number, lda: number, d: number, ldd: number, out: number, ldo: number): void;
   activateInPlace(code: number, ptr: number, count: number): void;

@@ -3,7 +3,8 @@
  * kernel memory: what batch-1 generation runs per token. A step is two kernel calls per layer
  * (the input projection, the cell's one-step recurrence) and one for the dense head, with no
  * copies of the weights, which are placed once, and none of the state, which stays where the
- * previous step wrote it.
+ * previous step wrote it. The products of a step are one row's (`rowProduct`, and `lstmStep` for an
+ * LSTM, of assembly/step.ts: the same sums in the same order as `gemm`'s, in a loop made for one row).
  *
  * Made with `inputRows` (an embedding matrix), the stepper computes the first layer's input
  * projection of every row once, table[r] = rows[r]·Wxh + bIn, with the kernel's own product in
@@ -85,22 +86,24 @@ interface LayerPlan {
 const SLOT = { wxh: 0, bIn: 1, whh: 2, bRec: 3, p: 4, h: 5, c: 7, scratch: 9 } as const;
 
 /**
- * Hp: H padded to a multiple of 4, and by 4 more while a row of the weights (N floats) spans a
- * multiple of 1 KiB. A product walks each column tile down the rows; rows that far apart share a
- * few of the L1 cache's 64 sets (which repeat every 4 KiB) and evict one another: LSTM-128
- * (N = 512, 2 KiB rows) steps ~10% faster with Hp = 132. The extra units are zero-padded like
- * the rest, so they only add exact zeros to every sum.
+ * Hp: H padded to a multiple of 4; for the GRU and SimpleRNN, whose step runs `gemm`, by 4 more
+ * while a row of the weights (N floats) spans a multiple of 1 KiB. `gemm` walks each column tile
+ * down the rows; rows that far apart share a few of the L1 cache's 64 sets (which repeat every
+ * 4 KiB) and evict one another (LSTM-128 through `gemm`, N = 512 with 2 KiB rows, stepped ~10%
+ * faster with Hp = 132). The LSTM step and the head run `rowProduct`, which walks the rows
+ * themselves, so they need no more than 4: LSTM-128's step with Hp = 128 ran 6% faster than with
+ * 132. The extra units are zero-padded like the rest, so they only add exact zeros to every sum.
  */
-function stepUnits(units: number, gates: number): number {
+function stepUnits(units: number, gates: number, rowWise: boolean): number {
   let hp = paddedUnits(units);
-  while ((4 * gates * hp) % 1024 === 0) hp += 4;
+  while (!rowWise && (4 * gates * hp) % 1024 === 0) hp += 4;
   return hp;
 }
 
 function plan({ config, wxh, whh, bh }: StackLayer): LayerPlan {
   const units = config.units;
   const gates = config.kind === 'lstm' ? 4 : config.kind === 'gru' ? 3 : 1;
-  const hp = stepUnits(units, gates);
+  const hp = stepUnits(units, gates, config.kind === 'lstm');
   const ip = paddedUnits(config.inputSize);
   const n = gates * hp;
   const resetAfter = config.kind === 'gru' && config.resetAfter;
@@ -112,7 +115,7 @@ function plan({ config, wxh, whh, bh }: StackLayer): LayerPlan {
   const recAct = config.kind === 'simpleRnn' ? 0 : ACTIVATION_CODES[config.recurrentActivation];
   const scratch =
     config.kind === 'simpleRnn' ? [hp]
-    : config.kind === 'lstm' ? [4 * hp, hp, hp]
+    : config.kind === 'lstm' ? [4 * hp]
     : resetAfter ? [n, hp, hp, n]
     : [n, hp, hp, 2 * hp, hp];
   const slots: Slot[] = [
@@ -131,7 +134,7 @@ function plan({ config, wxh, whh, bh }: StackLayer): LayerPlan {
     const [w, b, h0, h1, c0, c1] = [at[SLOT.whh]!, at[SLOT.bRec]!, at[SLOT.h + from]!, at[SLOT.h + to]!, at[SLOT.c + from]!, at[SLOT.c + to]!];
     const s = (i: number): number => at[SLOT.scratch + i]!;
     if (config.kind === 'simpleRnn') k.simpleRnnForward(1, 1, hp, act, p, h0, w, 0, 0, h1, s(0));
-    else if (config.kind === 'lstm') k.lstmForward(1, 1, hp, act, recAct, p, h0, c0, w, 0, 0, h1, c1, s(0), s(1), s(2));
+    else if (config.kind === 'lstm') k.lstmStep(hp, act, recAct, p, h0, c0, w, h1, c1, s(0));
     else if (resetAfter) k.gruResetAfterForward(1, 1, hp, act, recAct, p, h0, w, b, 0, 0, h1, s(0), s(1), s(2), s(3));
     else k.gruResetBeforeForward(1, 1, hp, act, recAct, p, h0, w, 0, 0, h1, s(0), s(1), s(2), s(3), s(4));
   };
@@ -183,7 +186,7 @@ export function kernelStackStepper(layers: readonly StackLayer[], head: StackHea
   }
   const rowCount = inputRows === undefined ? 0 : inputRows.length / inputSize;
   const table = inputRows === undefined ? null : inputTable(kernel, inputRows, rowCount, inputSize, first);
-  const vp = stepUnits(head.units, 1);
+  const vp = stepUnits(head.units, 1, true);
   const headSlots: Slot[] = [padBlocks(head.kernel, top.units, 1, head.units, top.hp, vp), head.bias === null ? null : padBlocks(head.bias, 1, 1, head.units, 1, vp), vp];
   const stateCount = plans.reduce((sum, l) => sum + (l.hasCellState ? 2 : 1), 0);
   let placement: Placement | null = null;
@@ -255,12 +258,12 @@ export function kernelStackStepper(layers: readonly StackLayer[], head: StackHea
         const at = where.layers[j]!;
         let p = at[SLOT.p]!;
         if (j === 0 && typeof input === 'number') p = where.table + 4 * input * l.n; // the table row: x·Wxh + bIn already
-        else k.gemm(1, l.n, l.ip, x, l.ip, at[SLOT.wxh]!, l.n, at[SLOT.bIn]!, 0, p, l.n); // p = x·Wxh + bIn
+        else k.rowProduct(l.n, l.ip, x, at[SLOT.wxh]!, l.n, at[SLOT.bIn]!, p); // p = x·Wxh + bIn
         l.run(k, at, p, from, to);
         x = at[SLOT.h + to]!;
       }
       const [wd, bd, logits] = where.head as [number, number, number];
-      k.gemm(1, vp, top.hp, x, top.hp, wd, vp, bd, 0, logits, vp);
+      k.rowProduct(vp, top.hp, x, wd, vp, bd, logits);
       from = to;
       stepped = true;
       return where.results[to]!;
