@@ -33,10 +33,19 @@ function prepareGenerator(c: BenchCase, data: BenchData): PreparedStep {
   const { stepper, initialState } = sequentialStepper(model);
   let state = initialState(1);
   let i = 0;
+  /** Whether the next one-row step continues the last (the state stays in the kernel memory). */
+  let continues = false;
   return {
     async run() {
       useRnnkitKernels();
-      const token = tensor1d([data.ids[0]![i++ % data.ids[0]!.length]!], 'int32');
+      const id = data.ids[0]![i++ % data.ids[0]!.length]!;
+      // the public one-row path (`Stepper.stepRow`, what greedyDecode and sampleDecode use for one row): logits as an array
+      const logits = stepper.stepRow?.(continues ? null : state, id) ?? null;
+      if (logits !== null) {
+        continues = true;
+        return;
+      }
+      const token = tensor1d([id], 'int32');
       const out = stepper.step(state, token);
       await out.logits.data();
       disposeState(state);

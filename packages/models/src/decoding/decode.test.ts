@@ -1,5 +1,5 @@
 import { describeEachBackend, expectClose, expectNoLeaks } from '@rnnkit/testkit';
-import { clone, dispose, gather, log, slice, tensor2d, tidy, zerosTensor } from '@rnnkit/tensor';
+import { clone, dispose, gather, log, slice, tensor1d, tensor2d, tidy, zerosTensor } from '@rnnkit/tensor';
 import { beamSearch, dense, embedding, greedyDecode, lstm, sampleDecode, sequential, sequentialStepper, timeDistributed } from '../index';
 import type { Stepper } from '../index';
 
@@ -93,6 +93,34 @@ describeEachBackend(['cpu', 'wasm'], 'decoding', () => {
     expect(() => beamSearch(stepper, state, { ...options, beamWidth: 0 })).toThrow(/beamWidth must be a positive integer, got 0/);
     expect(() => greedyDecode(stepper, state, { ...options, startToken: [1, 2, 3] })).toThrow(/one per row \(2\), got 3/);
     dispose(Object.values(state));
+    model.dispose();
+  });
+
+  it('one row decodes on the plain-array path (stepRow) with the tokens of the tensor path', async () => {
+    const model = languageModel();
+    const { stepper, initialState } = sequentialStepper(model);
+    expect(stepper.stepRow).toBeDefined(); // embedding → lstm → dense: the kernel path
+    const tensorsOnly: Stepper = { step: (state, tokens) => stepper.step(state, tokens) };
+    const state = initialState(1);
+    // no end token, so every draw runs the full length
+    const options = { startToken: 1, maxLength: 40 };
+    for (const seed of [1, 2, 3]) {
+      const sample = { ...options, seed, temperature: 1.3 };
+      expect(sampleDecode(stepper, state, sample)).toEqual(sampleDecode(tensorsOnly, state, sample));
+    }
+    expect(greedyDecode(stepper, state, { ...options, endToken: 0 })).toEqual(greedyDecode(tensorsOnly, state, { ...options, endToken: 0 }));
+    // a state other than zeros is uploaded first
+    const three = tensor1d([3], 'int32');
+    const two = tensor1d([2], 'int32');
+    const warm = stepper.step(state, three);
+    expect(sampleDecode(stepper, warm.state, { ...options, seed: 9 })).toEqual(sampleDecode(tensorsOnly, warm.state, { ...options, seed: 9 }));
+    // the logits of a step are the tensor step's
+    const row = Float32Array.from(stepper.stepRow!(state, 2)!);
+    const viaTensors = stepper.step(state, two);
+    expect(Array.from(row)).toEqual(Array.from(viaTensors.logits.dataSync()));
+    expect(() => stepper.stepRow!(state, 7)).toThrow('sequentialStepper: token id 7 is outside the vocabulary: ids must lie in [0, 7)');
+    await expectNoLeaks(() => sampleDecode(stepper, state, { ...options, seed: 1 }), 2, 'one-row sample');
+    dispose([three, two, warm.logits, ...Object.values(warm.state), viaTensors.logits, ...Object.values(viaTensors.state), ...Object.values(state)]);
     model.dispose();
   });
 

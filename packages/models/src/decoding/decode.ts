@@ -5,8 +5,7 @@
  *
  * Shapes: B batch, K beam width, N = B·K rows, V vocabulary, S source length.
  */
-import { argMax, createRng, dispose, logSoftmax, tensor1d, tidy } from '@rnnkit/tensor';
-import type { Tensor } from '@rnnkit/tensor';
+import { createRng, dispose, logSoftmax, tensor1d, tidy } from '@rnnkit/tensor';
 import { disposeState, gatherState, stateRows } from './stepper';
 import type { StepState, Stepper } from './stepper';
 
@@ -67,19 +66,40 @@ function checkOptions(options: DecodeOptions, rows: number, who: string): number
   return start;
 }
 
+/** Picks each row's next token from the logits [rows, V], row-major. */
+type Choose = (logits: Float32Array, rows: number) => number[];
+
+/**
+ * {@link decodeLoop} for one row on the stepper's plain-array path ({@link Stepper.stepRow}): no
+ * tensor per token. Null when that path cannot run (nothing has been generated then).
+ */
+function rowDecodeLoop(stepper: Stepper, initialState: StepState, options: DecodeOptions, start: number, who: string, choose: Choose): DecodeResult | null {
+  let logits = stepper.stepRow?.(initialState, start) ?? null;
+  if (logits === null) return null;
+  const out: number[] = [];
+  for (let t = 0; t < options.maxLength; t++) {
+    const token = choose(logits, 1)[0]!;
+    if (token === options.endToken) return { tokens: [out], finished: [true] };
+    out.push(token);
+    if (t + 1 === options.maxLength) break;
+    logits = stepper.stepRow!(null, token);
+    // a synchronous loop: nothing can release the kernel between two steps
+    if (logits === null) throw new Error(`${who}: the recurrence kernel became unavailable while decoding`);
+  }
+  return { tokens: [out], finished: [false] };
+}
+
 /**
  * Runs `choose` (which picks each row's next token from the logits) until every row has produced
  * `endToken` or `maxLength` tokens. `initialState` stays the caller's.
  */
-function decodeLoop(
-  stepper: Stepper,
-  initialState: StepState,
-  options: DecodeOptions,
-  who: string,
-  choose: (logits: Tensor) => number[],
-): DecodeResult {
+function decodeLoop(stepper: Stepper, initialState: StepState, options: DecodeOptions, who: string, choose: Choose): DecodeResult {
   const rows = stateRows(initialState, who);
   let tokens = checkOptions(options, rows, who);
+  if (rows === 1 && stepper.stepRow !== undefined) {
+    const fast = rowDecodeLoop(stepper, initialState, options, tokens[0]!, who, choose);
+    if (fast !== null) return fast;
+  }
   const out: number[][] = Array.from({ length: rows }, () => []);
   const finished = new Array<boolean>(rows).fill(false);
   const attention: number[][][] = Array.from({ length: rows }, () => []);
@@ -91,7 +111,7 @@ function decodeLoop(
     input.dispose();
     if (state !== initialState) disposeState(state);
     state = step.state;
-    tokens = choose(step.logits);
+    tokens = choose(step.logits.dataSync() as Float32Array, rows);
     const weights = step.attention === undefined ? null : (step.attention.arraySync() as number[][]);
     dispose(step.attention === undefined ? [step.logits] : [step.logits, step.attention]);
     for (let r = 0; r < rows; r++) {
@@ -114,11 +134,14 @@ function decodeLoop(
  * @example const { tokens } = greedyDecode(model.stepper(), model.initialState(source), { startToken: 1, endToken: 2, maxLength: 20 });
  */
 export function greedyDecode(stepper: Stepper, initialState: StepState, options: DecodeOptions): DecodeResult {
-  return decodeLoop(stepper, initialState, options, 'greedyDecode', (logits) => {
-    const best = argMax(logits, -1);
-    const ids = Array.from(best.dataSync());
-    best.dispose();
-    return ids;
+  return decodeLoop(stepper, initialState, options, 'greedyDecode', (logits, rows) => {
+    const vocabulary = logits.length / rows;
+    return Array.from({ length: rows }, (_, r) => {
+      // the first of equal maxima, as tfjs' argMax
+      let best = 0;
+      for (let v = 1; v < vocabulary; v++) if (logits[r * vocabulary + v]! > logits[r * vocabulary + best]!) best = v;
+      return best;
+    });
   });
 }
 
@@ -134,9 +157,8 @@ export function sampleDecode(stepper: Stepper, initialState: StepState, options:
   }
   if (!Number.isInteger(options.seed)) throw new Error(`sampleDecode: seed must be an integer, got ${String(options.seed)}`);
   const rng = createRng(options.seed);
-  return decodeLoop(stepper, initialState, options, 'sampleDecode', (logits) => {
-    const [rows, vocabulary] = logits.shape as [number, number];
-    const values = logits.dataSync();
+  return decodeLoop(stepper, initialState, options, 'sampleDecode', (values, rows) => {
+    const vocabulary = values.length / rows;
     const picks: number[] = [];
     for (let r = 0; r < rows; r++) {
       const row = Array.from(values.subarray(r * vocabulary, (r + 1) * vocabulary), (v) => v / temperature);

@@ -15,7 +15,7 @@
  * State: `<layer>/h` [1, H] (and `<layer>/c` for an LSTM) per recurrent layer.
  */
 import { kernelStackStepper } from '@rnnkit/cells';
-import type { KernelStackStepper, StackLayer } from '@rnnkit/cells';
+import type { KernelStackStepper, StackLayer, StackStep } from '@rnnkit/cells';
 import { clone, getBackend, tensor2d } from '@rnnkit/tensor';
 import type { Tensor } from '@rnnkit/tensor';
 import type { LayerSpec } from '../layers/registry';
@@ -26,6 +26,13 @@ import type { StepOutput, StepState } from './stepper';
 
 /** One step for one row, or null when the row count or the state is not what the fast path handles. */
 export type ResidentStep = (state: StepState, tokens: Tensor) => StepOutput | null;
+
+/**
+ * One step for one row on plain arrays: `state` sets the state first (null continues from the last
+ * step, of either form); returns the logits [V] as a view of the kernel memory, valid until the next
+ * step, or null when the kernel is unavailable right now or `state` is not one row.
+ */
+export type ResidentRowStep = (state: StepState | null, token: number) => Float32Array | null;
 
 interface RecurrentLayer {
   readonly name: string;
@@ -108,10 +115,10 @@ function stateNames(stack: Stack): string[] {
 }
 
 /**
- * The one-row fast path of {@link sequentialStepper} for `model`, or null when the model is not
- * embedding → forward recurrent layers → dense head or the recurrence kernel is unavailable.
+ * The one-row fast paths of {@link sequentialStepper} for `model` (tensors in and out, and plain
+ * arrays), or null when the model is not embedding → forward recurrent layers → dense head.
  */
-export function residentStep(model: Sequential): ResidentStep | null {
+export function residentStep(model: Sequential): { step: ResidentStep; stepRow: ResidentRowStep } | null {
   const stack = stackOf(model);
   if (stack === null) return null;
   const weights = weightsOf(stack);
@@ -140,20 +147,40 @@ export function residentStep(model: Sequential): ResidentStep | null {
     return loaded;
   };
 
-  return (state, tokens) => {
+  const checkToken = (token: number): void => {
+    if (!Number.isInteger(token) || token < 0 || token >= stack.vocabulary) {
+      throw new Error(`sequentialStepper: token id ${token} is outside the vocabulary: ids must lie in [0, ${stack.vocabulary})`);
+    }
+  };
+  const run = (current: { stepper: KernelStackStepper; embeddings: Float32Array | null }, token: number, given: Float32Array[] | null): StackStep | null => {
+    const { embeddings } = current;
+    const input = embeddings === null ? token : embeddings.subarray(token * stack.width, (token + 1) * stack.width);
+    return current.stepper.step(input, given);
+  };
+
+  const stepRow: ResidentRowStep = (state, token) => {
+    if (state !== null && names.some((n) => state[n]?.shape[0] !== 1)) return null;
+    const current = load();
+    if (current === null) return null;
+    checkToken(token);
+    if (state === null && !current.stepper.holdsState()) {
+      throw new Error('sequentialStepper: stepRow(null, …) continues the last step, but the kernel memory no longer holds its state: pass the state');
+    }
+    const out = run(current, token, state === null ? null : names.map((n) => host(state[n]!)));
+    // the tensors of the last tensor step no longer match the state in the kernel memory
+    last = null;
+    return out === null ? null : out.logits;
+  };
+
+  const step: ResidentStep = (state, tokens) => {
     if (tokens.shape.length !== 1 || tokens.shape[0] !== 1 || names.some((n) => state[n]?.shape[0] !== 1)) return null;
     const current = load();
     if (current === null) return null;
     const token = tokens.dataSync()[0]!;
-    if (!Number.isInteger(token) || token < 0 || token >= stack.vocabulary) {
-      throw new Error(`sequentialStepper: token id ${token} is outside the vocabulary: ids must lie in [0, ${stack.vocabulary})`);
-    }
+    checkToken(token);
     const previous = last;
     const continues = previous !== null && names.every((n) => state[n] === previous[n] && !state[n]!.isDisposed) && current.stepper.holdsState();
-    const given = continues ? null : names.map((n) => host(state[n]!));
-    const { embeddings } = current;
-    const input = embeddings === null ? token : embeddings.subarray(token * stack.width, (token + 1) * stack.width);
-    const out = current.stepper.step(input, given);
+    const out = run(current, token, continues ? null : names.map((n) => host(state[n]!)));
     if (out === null) return null;
     const next: Record<string, Tensor> = {};
     names.forEach((n, i) => {
@@ -163,4 +190,5 @@ export function residentStep(model: Sequential): ResidentStep | null {
     last = next;
     return { logits: rowTensor(out.logits), state: next };
   };
+  return { step, stepRow };
 }

@@ -60,8 +60,9 @@ export function sequentialStepper(model: Sequential): {
   };
   const fast = residentStep(model);
   const stepper: Stepper = {
+    ...(fast === null ? {} : { stepRow: fast.stepRow }),
     step: (state, tokens) =>
-      fast?.(state, tokens) ??
+      fast?.step(state, tokens) ??
       tidy(() => {
         let y: Tensor = reshape(tokens, [tokens.shape[0]!, 1]);
         const next: Record<string, Tensor> = {};

@@ -25,6 +25,13 @@ export interface StepOutput {
 export interface Stepper {
   /** Feeds `tokens` [N] int32 with `state`; returns the logits of the next token and the next state. Does not dispose `state`. */
   step(state: StepState, tokens: Tensor): StepOutput;
+  /**
+   * One row's step on plain arrays, where the stepper has such a path (a sequential model on the
+   * recurrence kernel): `state` (one row) sets the state first, null continues from the last step;
+   * returns the logits [V] as a view valid until the next step, or null when the path cannot run
+   * (then use {@link Stepper.step}). The state stays inside; no tensor is made.
+   */
+  stepRow?(state: StepState | null, token: number): Float32Array | null;
 }
 
 /** Rows `rows` of every tensor of `state`, as new tensors. */
