@@ -13,8 +13,8 @@ import type { CellParams } from './params';
 import { scanMany, scanWith } from './scan';
 import type { ScanCall } from './scan';
 import type { ScanOptions, ScanResult } from './scan-options';
-import { disposeParams, lengthsMask, randomParams, stateTensors, uniform } from './test-utils';
-import { helperStates, setMinimumSplitWork, setRecurrenceThreads } from './kernel/kernel-threads';
+import { disposeParams, lengthsMask, randomParams, splitEveryLayer, stateTensors, uniform } from './test-utils';
+import { helperStates, setRecurrenceThreads } from './kernel/kernel-threads';
 
 const B = 9;
 const T = 6;
@@ -88,14 +88,7 @@ function probe(layers: readonly Layer[], xs: Tensor, joint: boolean): Tensor[] {
   return [...values, ...gradients];
 }
 
-let previousWork = 0;
-beforeAll(() => {
-  previousWork = setMinimumSplitWork(0);
-});
-afterAll(() => {
-  setMinimumSplitWork(previousWork);
-  setRecurrenceThreads('auto');
-});
+splitEveryLayer();
 
 describeEachBackend(['cpu', 'wasm'], 'scanMany', () => {
   for (const [label, make] of GROUPS) {

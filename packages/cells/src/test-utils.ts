@@ -5,14 +5,34 @@ import { gruCell, initCellParams, lstmCell, simpleRnnCell } from './index';
 import type { CellConfig, CellParams, CellState, ScanOptions } from './index';
 import { scanWith } from './scan';
 import type { Recurrence } from './scan';
+import { setMinimumSplitWork, setRecurrenceThreads } from './kernel/kernel-threads';
+
+/** `count` seeded uniform values in [lo, hi). */
+export function uniformValues(count: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const rng = createRng(seed);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = lo + (hi - lo) * rng.uniform();
+  return values;
+}
 
 /** Seeded uniform values in [lo, hi) as a float32 tensor. */
 export function uniform(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
-  const rng = createRng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  for (let i = 0; i < n; i++) values[i] = lo + (hi - lo) * rng.uniform();
-  return tensor(values, shape, 'float32');
+  return tensor(uniformValues(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape, 'float32');
+}
+
+/**
+ * For the test file that calls it: every layer splits over the kernel's threads however small its
+ * work (minimum split work 0), restored afterwards with the thread setting back to auto.
+ */
+export function splitEveryLayer(): void {
+  let previousWork = 0;
+  beforeAll(() => {
+    previousWork = setMinimumSplitWork(0);
+  });
+  afterAll(() => {
+    setMinimumSplitWork(previousWork);
+    setRecurrenceThreads('auto');
+  });
 }
 
 /** A [B, T] 0/1 mask of per-row lengths (right padding) or explicit rows. */

@@ -86,6 +86,7 @@ describe('fromOnnx on published ONNX files (reference: ONNX Runtime)', () => {
     const file = modelFile(entry.slug);
     const want = reference.entries[entry.slug];
     if (file === null) {
+      // the published files stay out of commits (a fresh clone has only their SOURCE.md): skipped, and its name says where it looked
       it.skip(`${entry.slug}: model.onnx is absent (looked in ${join(FIXTURES, entry.slug)} and ${join(SHARED, entry.slug)})`, () => undefined);
       console.log(`from-onnx-real: skipping ${entry.slug}: no model.onnx in ${join(FIXTURES, entry.slug)} or ${join(SHARED, entry.slug)}`);
       continue;

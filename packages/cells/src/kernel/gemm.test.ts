@@ -8,17 +8,8 @@
  */
 import { recurrenceKernel } from './kernel-module';
 import { place, read } from './layout';
+import { uniformValues } from '../test-utils';
 
-/** Deterministic values in [−1, 1] (no subnormals). */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** The first element where |got − want| exceeds the summation bound, or null. */
 function firstMiss(got: Float32Array, want: Float64Array, scale: Float64Array, k: number): string | null {
@@ -43,8 +34,8 @@ function checkGemm({ m, n, k, c0, pad }: GemmCase): string | null {
   const kernel = recurrenceKernel()!;
   const lda = k + pad, ldb = n + pad, ldc = n + pad;
   const ldc0 = c0 === 'row' ? 0 : n + pad;
-  const a = values(m * lda, 1), b = values(k * ldb, 2);
-  const c0Values = c0 === 'none' ? null : values(c0 === 'row' ? n : m * ldc0, 3);
+  const a = uniformValues(m * lda, 1), b = uniformValues(k * ldb, 2);
+  const c0Values = c0 === 'none' ? null : uniformValues(c0 === 'row' ? n : m * ldc0, 3);
   const { pointers } = place(kernel, [a, b, c0Values, m * ldc]);
   const [pa, pb, pc0, pc] = pointers as [number, number, number, number];
   kernel.gemm(m, n, k, pa, lda, pb, ldb, pc0, ldc0, pc, ldc);
@@ -70,7 +61,7 @@ function checkGemm({ m, n, k, c0, pad }: GemmCase): string | null {
 function checkWeightGrad(steps: number, batch: number, m: number, n: number, ldd: number): string | null {
   const kernel = recurrenceKernel()!;
   const rows = steps * batch;
-  const aT = values(m * rows, 4), d = values(rows * ldd, 5);
+  const aT = uniformValues(m * rows, 4), d = uniformValues(rows * ldd, 5);
   const { pointers } = place(kernel, [aT, d, m * n]);
   const [pa, pd, po] = pointers as [number, number, number];
   kernel.weightGrad(steps, batch, m, n, pa, pd, ldd, po, n);

@@ -15,8 +15,8 @@ import type { CellParams } from '../params';
 import { scanMany, scanWith } from '../scan';
 import type { Recurrence } from '../scan';
 import type { ScanOptions } from '../scan-options';
-import { disposeParams, lengthsMask, randomParams, stateTensors, uniform } from '../test-utils';
-import { helperStates, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
+import { disposeParams, lengthsMask, randomParams, splitEveryLayer, stateTensors, uniform } from '../test-utils';
+import { helperStates, setRecurrenceThreads } from './kernel-threads';
 
 const B = 8;
 const T = 5;
@@ -53,14 +53,7 @@ function probe(recurrence: Recurrence, config: CellConfig, params: CellParams, t
   return [...values, ...grads(loss)([table, ...list(params)])];
 }
 
-let previousWork = 0;
-beforeAll(() => {
-  previousWork = setMinimumSplitWork(0);
-});
-afterAll(() => {
-  setMinimumSplitWork(previousWork);
-  setRecurrenceThreads('auto');
-});
+splitEveryLayer();
 
 const cells: Array<[string, CellConfig]> = [
   ['simpleRnn', simpleRnnCell({ inputSize: I, units: 6 })],

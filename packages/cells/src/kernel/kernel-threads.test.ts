@@ -10,10 +10,10 @@ import { lstmCell } from '../config';
 import { scanWith } from '../scan';
 import type { ScanOptions } from '../scan-options';
 import type { CellState } from '../state';
-import { allCellVariants, disposeParams, lengthsMask, randomParams, scanProbe, stateTensors, uniform } from '../test-utils';
+import { allCellVariants, disposeParams, lengthsMask, randomParams, scanProbe, splitEveryLayer, stateTensors, uniform } from '../test-utils';
 import { recurrenceKernel, reserve, sharedKernelModule } from './kernel-module';
 import type { KernelCall } from './kernel-calls';
-import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, runParts, setHelperIdleMs, setMinimumSplitWork, setRecurrenceThreads } from './kernel-threads';
+import { helperStates, kernelParts, recurrenceKernelInfo, recurrenceThreads, runParts, setHelperIdleMs, setRecurrenceThreads } from './kernel-threads';
 
 const T = 6;
 const I = 3;
@@ -28,14 +28,7 @@ async function helpersIdle(count: number): Promise<void> {
   throw new Error(`helpers did not become idle: ${JSON.stringify(helperStates())}`);
 }
 
-let previousWork = 0;
-beforeAll(() => {
-  previousWork = setMinimumSplitWork(0);
-});
-afterAll(() => {
-  setMinimumSplitWork(previousWork);
-  setRecurrenceThreads('auto');
-});
+splitEveryLayer();
 
 test('under Node the kernel runs on a shared memory and the auto setting uses the cores', () => {
   expect(recurrenceKernel()).not.toBeNull();

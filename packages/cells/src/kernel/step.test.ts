@@ -11,17 +11,8 @@
 import { ACTIVATION_CODES } from './activation-codes';
 import { recurrenceKernel } from './kernel-module';
 import { place, read } from './layout';
+import { uniformValues } from '../test-utils';
 
-/** Deterministic values in [−1, 1] (no subnormals). */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -35,8 +26,8 @@ describe('kernel rowProduct', () => {
     [44, 12, false],
   ])('c[%i] = c0 + x·B over k = %i (c0 %s) within the float32 summation bound, the bits of gemm', (n, k, withC0) => {
     const kernel = recurrenceKernel()!;
-    const x = values(k, 1), b = values(k * n, 2);
-    const c0 = withC0 ? values(n, 3) : null;
+    const x = uniformValues(k, 1), b = uniformValues(k * n, 2);
+    const c0 = withC0 ? uniformValues(n, 3) : null;
     const { pointers } = place(kernel, [x, b, c0, n, n]);
     const [px, pb, pc0, pc, pg] = pointers as [number, number, number, number, number];
     kernel.rowProduct(n, k, px, pb, n, pc0, pc);
@@ -59,7 +50,7 @@ describe('kernel lstmStep', () => {
   test.each([8, 16, 36])('H = %i matches the float64 LSTM step and lstmForward bit for bit', (h) => {
     const kernel = recurrenceKernel()!;
     const n = 4 * h;
-    const p = values(n, 4), h0 = values(h, 5), c0 = values(h, 6), w = values(h * n, 7).map((v) => v / 4);
+    const p = uniformValues(n, 4), h0 = uniformValues(h, 5), c0 = uniformValues(h, 6), w = uniformValues(h * n, 7).map((v) => v / 4);
     const { pointers } = place(kernel, [p, h0, c0, w, h, h, n, h, h, n, h, h]);
     const [pp, ph0, pc0, pw, ph1, pc1, pz, fh, fc, fg, fk, fs] = pointers as [number, number, number, number, number, number, number, number, number, number, number, number];
     const { tanh } = ACTIVATION_CODES;
